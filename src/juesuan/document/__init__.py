@@ -1,0 +1,1 @@
+"""Format-neutral document model and the writers that lay it out."""

@@ -1,0 +1,30 @@
+"""The one place numbers become text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from juesuan.figures import PCT
+from juesuan.money import fmt_money, fmt_percent
+
+
+@dataclass(frozen=True, slots=True)
+class NumberStyle:
+    thousands: bool = False
+    zero_money: str = "0"
+    trim_integer_percent: bool = True
+    blank: str = "0"  # how a blank figure reads in running text
+
+
+def format_figure(
+    value: Decimal | None, unit: str, style: NumberStyle, absolute: bool = False
+) -> str:
+    """Text of a figure: 万元 with two decimals, percentages without the % sign."""
+    if value is None:
+        return style.blank
+    if absolute:
+        value = abs(value)
+    if unit == PCT:
+        return fmt_percent(value, trim_integer=style.trim_integer_percent)
+    return fmt_money(value, thousands=style.thousands, zero=style.zero_money)

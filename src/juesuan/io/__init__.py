@@ -1,0 +1,1 @@
+"""Reading datasets from files: YAML with source positions, problems as findings."""

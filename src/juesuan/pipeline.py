@@ -1,0 +1,155 @@
+"""The library API: load → derive → validate → narrative → write.
+
+CLI and (later) the web app are thin layers over these functions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from juesuan.catalog import Catalogs, load_catalogs
+from juesuan.derive import derive
+from juesuan.document.model import Document
+from juesuan.figures import FigureSet
+from juesuan.findings import Finding, JuesuanError, Location, Severity, has_errors
+from juesuan.model.dataset import Dataset
+from juesuan.names import Names
+from juesuan.profiles import Profile, available_profiles, load_profile
+
+SAMPLES_DIR = Path(__file__).parent / "samples"
+SAMPLES = {"seed": "seed-2024.yaml", "putuo": "putuo-2024.yaml"}
+FORMATS = ("md", "html", "json")
+ANALYSIS_CODES = {"CAT-000": "没有决算年度的分类科目目录，改用相近年度的目录（警告）"}
+
+
+@dataclass
+class Analysis:
+    """A dataset with everything derived from it."""
+
+    dataset: Dataset
+    profile: Profile
+    catalogs: Catalogs
+    names: Names
+    figures: FigureSet
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def sample_path(name: str) -> Path:
+    return SAMPLES_DIR / SAMPLES[name]
+
+
+def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
+    """Load a dataset file (YAML). Problems come back as findings, never as exceptions."""
+    from juesuan.io.yaml_loader import load_yaml
+
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+        return None, [
+            Finding(
+                "LOAD-020",
+                Severity.ERROR,
+                "暂不支持直接读取Excel工作簿，请使用YAML数据文件",
+                Location(file=str(p)),
+            )
+        ]
+    return load_yaml(p)
+
+
+def analyse(ds: Dataset) -> tuple[Analysis | None, list[Finding]]:
+    """Derive every figure of ``ds`` and run the rule catalog on it."""
+    from juesuan.rules import RuleContext, run_rules
+
+    try:
+        profile = load_profile(ds.profile)
+    except KeyError:
+        known = "、".join(available_profiles())
+        return None, [
+            Finding(
+                "LOAD-021",
+                Severity.ERROR,
+                f"未知的地区模板「{ds.profile}」，可用：{known}",
+                ds.locate("profile"),
+            )
+        ]
+    try:
+        catalogs = load_catalogs(ds.catalog_year or ds.year)
+    except JuesuanError as exc:  # a stored (imported) catalog file is damaged
+        return None, exc.findings
+    findings: list[Finding] = []
+    if catalogs.year != (ds.catalog_year or ds.year):
+        findings.append(
+            Finding(
+                "CAT-000",
+                Severity.WARNING,
+                f"没有{ds.catalog_year or ds.year}年的分类科目目录，使用{catalogs.year}年目录",
+                ds.locate("department.year"),
+            )
+        )
+    names = Names(ds, catalogs)
+    figures = derive(ds, profile.completion_basis)
+    analysis = Analysis(ds, profile, catalogs, names, figures)
+    findings += run_rules(RuleContext(ds, figures, catalogs, profile, names))
+    analysis.findings = findings
+    return analysis, findings
+
+
+def validate(path: str | Path) -> tuple[Analysis | None, list[Finding]]:
+    ds, findings = load(path)
+    if ds is None:
+        return None, findings
+    analysis, more = analyse(ds)
+    return analysis, findings + more
+
+
+def narrative(analysis: Analysis) -> Document:
+    from juesuan.narrative import build_narrative
+
+    return build_narrative(analysis.dataset, analysis.figures, analysis.profile, analysis.names)
+
+
+def figures_json(analysis: Analysis) -> str:
+    ds = analysis.dataset
+    payload = {
+        "department": ds.department.name,
+        "year": ds.year,
+        "profile": analysis.profile.name,
+        "unit": "万元",
+        "figures": [f.to_dict() for f in analysis.figures],
+        "findings": [f.to_dict() for f in analysis.findings],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def write_outputs(
+    analysis: Analysis, outdir: Path, formats: tuple[str, ...] = FORMATS
+) -> list[Path]:
+    """Write the narrative (Markdown, HTML) and the figures (JSON) into ``outdir``."""
+    from juesuan.document.html import write_html
+    from juesuan.document.markdown import write_markdown
+
+    doc = narrative(analysis)
+    style = analysis.profile.numbers
+    stem = f"{analysis.dataset.department.name}-{analysis.dataset.year}"
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for fmt in formats:
+        if fmt == "md":
+            text = write_markdown(doc, style)
+        elif fmt == "html":
+            text = write_html(doc, analysis.figures, style)
+        elif fmt == "json":
+            text = figures_json(analysis)
+        else:
+            raise ValueError(fmt)
+        path = outdir / f"{stem}.{fmt}"
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written

@@ -1,0 +1,73 @@
+"""Regional profiles: wording, order, tables and settings of a disclosure, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from juesuan.document.numbers import NumberStyle
+
+PROFILES_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    label: str
+    directory: Path
+    catalog_year: int
+    completion_basis: str
+    title: str
+    numbers: NumberStyle
+    narrative: Path
+    glossary_before: tuple[tuple[str, str], ...] = ()
+    glossary_after: tuple[tuple[str, str], ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def available_profiles() -> list[str]:
+    return sorted(p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml"))
+
+
+def _raw(name: str) -> tuple[dict[str, Any], Path]:
+    path = PROFILES_DIR / name / "profile.yaml"
+    if not path.is_file():
+        raise KeyError(name)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    base = data.pop("extends", None)
+    if base:
+        parent, _ = _raw(base)
+        parent.update(data)
+        data = parent
+    return data, path.parent
+
+
+def _terms(items: list[dict[str, str]] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((i["term"], i["text"]) for i in items or ())
+
+
+@lru_cache(maxsize=16)
+def load_profile(name: str) -> Profile:
+    """Load a bundled profile by name; ``KeyError`` when there is none."""
+    data, directory = _raw(name)
+    glossary = data.get("glossary") or {}
+    narrative = directory / data["narrative"]
+    if not narrative.is_file():  # inherited template lives with the profile that defines it
+        narrative = next(PROFILES_DIR.glob(f"*/{data['narrative']}"))
+    return Profile(
+        name=data["name"],
+        label=data.get("label", data["name"]),
+        directory=directory,
+        catalog_year=int(data["catalog_year"]),
+        completion_basis=data.get("completion_basis", "adjusted_budget"),
+        title=data.get("title", "{name}{year}年度部门决算"),
+        numbers=NumberStyle(**(data.get("numbers") or {})),
+        narrative=narrative,
+        glossary_before=_terms(glossary.get("before")),
+        glossary_after=_terms(glossary.get("after")),
+        settings=data,
+    )

@@ -1,0 +1,183 @@
+"""说明完整性: what the narrative needs from the data — reasons, budgets, comparatives, texts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from juesuan.findings import Finding, Location, Severity
+from juesuan.money import round2
+from juesuan.rules.registry import RuleContext, rule
+
+# Year-on-year changes the narrative explains: (figure, reason field, what).
+CHANGES = (
+    ("income.grand_total", "total_change", "收入、支出总计"),
+    ("appropriation.grand_total", "appropriation_change", "财政拨款收入、支出总计"),
+    ("general_budget.expenditure.total", "general_budget_change", "一般公共预算财政拨款支出"),
+    ("government_fund.expenditure.total", "government_fund_change", "政府性基金预算财政拨款支出"),
+    ("state_capital.expenditure.total", "state_capital_change", "国有资本经营预算财政拨款支出"),
+    ("sangong.final.total", "sangong_change", "“三公”经费"),
+    ("sangong.final.outbound", "outbound_change", "因公出国（境）费"),
+    ("sangong.final.vehicle", "vehicle_change", "公务用车购置及运行维护费"),
+    ("sangong.final.reception", "reception_change", "公务接待费"),
+    ("office_operation", "office_operation_change", "机关运行经费"),
+)
+# Prior-year figures the narrative compares against: (figure, prior_year field, what).
+COMPARATIVES = (
+    ("income.grand_total", "grand_total", "收入、支出总计"),
+    ("appropriation.grand_total", "appropriation_grand_total", "财政拨款收入、支出总计"),
+    ("general_budget.expenditure.total", "general_budget_expenditure", "一般公共预算财政拨款支出"),
+    ("sangong.final.total", "sangong", "“三公”经费"),
+    ("office_operation", "office_operation", "机关运行经费"),
+)
+PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|＊＊|\*\*|…\s*$|（?待补充）?|TODO")
+EMPTY_REASON = re.compile(r"^[\s，。；、,.;]*$")
+
+
+@rule("NAR-001", Severity.ERROR, "narrative", "增减变动须说明原因")
+def change_has_reason(ctx: RuleContext) -> Iterator[Finding]:
+    """与上年相比发生增减（按两位小数列示不为0）时，须在 reasons 中填写变动原因；持平时不需要。"""
+    for fid, field, what in CHANGES:
+        change = ctx.figs.get(f"{fid}.change")
+        if change is None or change.value is None or round2(change.value) == 0:
+            continue
+        if getattr(ctx.ds.reasons, field):
+            continue
+        word = "增加" if change.value > 0 else "减少"
+        yield change_has_reason.finding(
+            f"{what}较上年{word}{abs(round2(change.value))}万元，但未填写变动原因（reasons.{field}）",
+            ctx.where(f"reasons.{field}", "情况说明", what, "变动原因"),
+        )
+
+
+@rule("NAR-002", Severity.ERROR, "narrative", "决算数与预算数不一致须说明原因")
+def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
+    """一般公共预算财政拨款各项支出决算数与预算数（按地区口径为调整预算或年初预算）不一致，
+    “三公”经费决算数与预算数不一致时，须说明原因。"""
+    basis = ctx.profile.completion_basis
+    for i, line in enumerate(ctx.ds.functional):
+        final = ctx.figs.value(f"func.{line.code}.general_budget.total")
+        budget = ctx.figs.value(f"func.{line.code}.general_budget.{basis}")
+        if final is None or budget is None or round2(final) == round2(budget) or line.gap_reason:
+            continue
+        word = "大于" if final > budget else "小于"
+        yield gap_has_reason.finding(
+            f"科目{line.code}决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（gap_reason）",
+            ctx.where(
+                f"functional.{i}.gap_reason",
+                "一般公共预算财政拨款支出决算具体情况",
+                line.code,
+                "原因",
+            ),
+        )
+    final, budget = ctx.figs.value("sangong.final.total"), ctx.figs.value("sangong.budget.total")
+    if (
+        final is not None
+        and budget is not None
+        and round2(final) != round2(budget)
+        and not ctx.ds.reasons.sangong_gap
+    ):
+        word = "大于" if final > budget else "小于"
+        yield gap_has_reason.finding(
+            f"“三公”经费决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（reasons.sangong_gap）",
+            ctx.where("reasons.sangong_gap", "“三公”经费", "合计", "原因"),
+        )
+
+
+@rule("NAR-003", Severity.WARNING, "narrative", "上年比较数齐全")
+def comparatives_present(ctx: RuleContext) -> Iterator[Finding]:
+    """情况说明需与上年比较的数字（收入支出总计、财政拨款总计、一般公共预算财政拨款支出、
+    “三公”经费、机关运行经费），缺少上年数时无法说明增减。"""
+    for fid, field, what in COMPARATIVES:
+        if ctx.figs.value(fid) is not None and getattr(ctx.ds.prior_year, field) is None:
+            yield comparatives_present.finding(
+                f"缺少上年{what}（prior_year.{field}），说明中无法与上年比较",
+                ctx.where(f"prior_year.{field}", "上年比较数", what),
+            )
+
+
+@rule("NAR-004", Severity.ERROR, "narrative", "文字中无占位符或空白原因")
+def no_placeholders(ctx: RuleContext) -> Iterator[Finding]:
+    """原因、说明等文字不得留有占位符（XX、××、待补充等），也不得只有标点。"""
+    texts: list[tuple[str, str]] = [(f"reasons.{k}", v) for k, v in ctx.ds.reasons if v is not None]
+    texts += [
+        (f"functional.{i}.gap_reason", line.gap_reason)
+        for i, line in enumerate(ctx.ds.functional)
+        if line.gap_reason is not None
+    ]
+    texts += [
+        (f"functional.{i}.explanation", line.explanation)
+        for i, line in enumerate(ctx.ds.functional)
+        if line.explanation is not None
+    ]
+    texts += [(f"department.duties.{i}", d) for i, d in enumerate(ctx.ds.department.duties)]
+    for path, text in texts:
+        if EMPTY_REASON.match(text):
+            yield no_placeholders.finding("文字为空或只有标点", ctx.where(path))
+        elif m := PLACEHOLDER.search(text):
+            yield no_placeholders.finding(
+                f"文字含占位符「{m.group(0)}」：{text[:40]}", ctx.where(path)
+            )
+
+
+@rule("NAR-005", Severity.WARNING, "narrative", "预算数为0时不计算完成率")
+def zero_budget(ctx: RuleContext) -> Iterator[Finding]:
+    """预算数为0而决算数不为0时，完成预算百分比无法计算，说明中改为列示预算数；请核实预算数。"""
+    basis = ctx.profile.completion_basis
+    for i, line in enumerate(ctx.ds.functional):
+        final = ctx.figs.value(f"func.{line.code}.general_budget.total")
+        budget = ctx.figs.value(f"func.{line.code}.general_budget.{basis}")
+        if budget is not None and budget == 0 and final:
+            yield zero_budget.finding(
+                f"科目{line.code}预算数为0，决算数{round2(final)}万元，无法计算完成预算比例",
+                ctx.where(
+                    f"functional.{i}.general_budget.{basis}",
+                    "一般公共预算财政拨款支出",
+                    line.code,
+                    "预算数",
+                ),
+            )
+
+
+@rule("NAR-006", Severity.WARNING, "narrative", "上年数为0时不计算增长率")
+def zero_base(ctx: RuleContext) -> Iterator[Finding]:
+    """上年数为0而本年不为0时，增长率无意义（不能写“增长100%”），说明中只列示增加额。"""
+    for fid, field, what in COMPARATIVES:
+        prior = ctx.figs.value(f"prior.{fid}")
+        current = ctx.figs.value(fid)
+        if prior is not None and prior == 0 and current:
+            yield zero_base.finding(
+                f"上年{what}为0，本年{round2(current)}万元，不计算增长率",
+                ctx.where(f"prior_year.{field}", "上年比较数", what),
+            )
+
+
+@rule("NAR-007", Severity.WARNING, "narrative", "各项支出填报预算数")
+def budget_present(ctx: RuleContext) -> Iterator[Finding]:
+    """一般公共预算财政拨款各项支出须填报说明所比较的预算数，否则无法说明完成预算情况。"""
+    basis = ctx.profile.completion_basis
+    label = "调整预算数" if basis == "adjusted_budget" else "年初预算数"
+    for i, line in enumerate(ctx.ds.functional):
+        if line.general_budget is None or getattr(line.general_budget, basis) is not None:
+            continue
+        yield budget_present.finding(
+            f"科目{line.code}未填报{label}（general_budget.{basis}）",
+            ctx.where(
+                f"functional.{i}.general_budget", "一般公共预算财政拨款支出", line.code, label
+            ),
+        )
+
+
+@rule("NAR-008", Severity.ERROR, "narrative", "必备内容齐全")
+def required_parts(ctx: RuleContext) -> Iterator[Finding]:
+    """部门职责、支出功能分类明细不得为空；部门概况与决算情况说明依赖这些内容。"""
+    if not ctx.ds.department.duties:
+        yield required_parts.finding(
+            "未填写部门职责（department.duties），第一部分无法生成",
+            ctx.where("department", "部门概况", "部门职责"),
+        )
+    if not ctx.ds.functional:
+        yield required_parts.finding(
+            "未填写支出功能分类明细（functional），决算情况说明无法生成",
+            Location(file=ctx.ds.origin, path="functional"),
+        )

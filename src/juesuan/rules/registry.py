@@ -1,0 +1,119 @@
+"""Rule registry: small registered functions with a stable code, severity and title."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from juesuan.catalog import Catalogs
+from juesuan.figures import Figure, FigureSet
+from juesuan.findings import Finding, Location, Severity
+from juesuan.model.dataset import Dataset
+from juesuan.money import ZERO, round2
+from juesuan.names import Names
+from juesuan.profiles import Profile
+
+HALF_CENT = Decimal("0.005")
+FAMILIES = {
+    "totals": "合计与勾稽",
+    "between": "表间关系",
+    "catalog": "分类科目",
+    "narrative": "说明完整性",
+}
+_MODULES = (
+    "juesuan.rules.totals",
+    "juesuan.rules.between",
+    "juesuan.rules.catalog_rules",
+    "juesuan.rules.narrative_rules",
+)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    ds: Dataset
+    figs: FigureSet
+    catalogs: Catalogs
+    profile: Profile
+    names: Names
+
+    def where(
+        self, path: str, table: str | None = None, row: str | None = None, column: str | None = None
+    ) -> Location:
+        """The source position of ``path`` with a logical table/row/column attached."""
+        src = self.ds.locate(path)
+        return Location(
+            file=src.file, line=src.line, table=table, row=row, column=column, path=path
+        )
+
+
+Check = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    family: str
+    title: str
+    doc: str
+    check: Check
+
+    def finding(
+        self,
+        message: str,
+        location: Location,
+        stated: Decimal | None = None,
+        expected: Decimal | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(self.code, severity or self.severity, message, location, stated, expected)
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, family: str, title: str) -> Callable[[Check], Rule]:
+    """Register a check. Its docstring (Chinese) documents the rule in docs/rules.md."""
+
+    def register(fn: Check) -> Rule:
+        if code in RULES:
+            raise ValueError(f"duplicate rule code {code}")
+        r = Rule(code, severity, family, title, (fn.__doc__ or "").strip(), fn)
+        RULES[code] = r
+        return r
+
+    return register
+
+
+def load_rules() -> dict[str, Rule]:
+    for module in _MODULES:
+        importlib.import_module(module)
+    return RULES
+
+
+def run_rules(ctx: RuleContext, codes: Iterable[str] | None = None) -> list[Finding]:
+    rules = load_rules()
+    selected = [rules[c] for c in codes] if codes is not None else list(rules.values())
+    findings: list[Finding] = []
+    for r in selected:
+        findings.extend(r.check(ctx))
+    return findings
+
+
+# -- rounding-aware comparison ---------------------------------------------------------------
+
+
+def allowed_gap(fig: Figure, stated_places: int = 2) -> Decimal:
+    """How far a value stated at ``stated_places`` decimals may be from ``fig`` and still agree:
+    the stated value's own rounding plus the rounding its derivation inherited."""
+    return Decimal(5) / (Decimal(10) ** (stated_places + 1)) + fig.tolerance
+
+
+def agrees(stated: Decimal, fig: Figure) -> bool:
+    return abs(stated - fig.amount) <= allowed_gap(fig)
+
+
+def shown(value: Decimal | None) -> Decimal:
+    return round2(ZERO if value is None else value)
