@@ -278,6 +278,8 @@ def _yaml_error(exc: yaml.YAMLError, text: str, origin: str) -> Finding:
         problem = exc.problem or ""
         original = "; ".join(p for p in (exc.context, exc.problem) if p) or original
     haystack = f"{exc.context if isinstance(exc, yaml.MarkedYAMLError) else ''} {problem}".lower()
+    if "nesting depth" in haystack:  # newer libyaml refuses deep nesting itself
+        return _finding("LOAD-007", f"嵌套过深（超过{MAX_DEPTH}层），拒绝处理", origin, line or 1)
     explanation = next((zh for en, zh in _SYNTAX_HINTS if en in haystack), "无法解析")
     if line is None:
         line = 1
