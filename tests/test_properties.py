@@ -25,7 +25,8 @@ _Dumper.add_representer(
     Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", f"{v:.2f}")
 )
 
-amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
+# plausible department amounts (DAT-001 rejects totals under 1,000元 or over 1万亿元)
+amounts = st.decimals(min_value=Decimal("0.10"), max_value=Decimal("99999.99"), places=2)
 
 
 @st.composite

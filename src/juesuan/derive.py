@@ -57,8 +57,9 @@ PRIOR_FIELDS = {
 
 
 class _Builder:
-    def __init__(self, ds: Dataset, completion_basis: str):
+    def __init__(self, ds: Dataset, completion_basis: str, prior: FigureSet | None = None):
         self.ds = ds
+        self.prior_figs = prior
         self.unit = ds.unit
         self.basis = completion_basis
         self.figs = FigureSet()
@@ -284,24 +285,48 @@ class _Builder:
         self.leaf("assets.total", ds.assets.total_assets, "assets.total_assets")
 
     # -- comparisons --------------------------------------------------------------------
+    def from_prior_dataset(self, fid: str) -> bool:
+        """Take ``prior.<fid>`` from the prior year's full dataset, when there is one."""
+        fig = None if self.prior_figs is None else self.prior_figs.get(fid)
+        if fig is None or fig.value is None:
+            return False
+        self.figs.add(
+            Figure(
+                f"prior.{fid}",
+                fig.value,
+                fig.unit,
+                "prior-year dataset",
+                (fid,),
+                fig.tolerance,
+                fig.label,
+                fig.source,
+            )
+        )
+        return True
+
     def prior(self) -> None:
         py = self.ds.prior_year
         for fld, cur in PRIOR_FIELDS.items():
             raw = getattr(py, fld)
             if raw is not None:
                 self.leaf(f"prior.{cur}", raw, f"prior_year.{fld}")
+            else:
+                self.from_prior_dataset(cur)
+        items = [f"prior.sangong.final.{it}" for it in SANGONG_ITEMS]
         if py.sangong is not None:
-            for it in SANGONG_ITEMS:
-                self.leaf(
-                    f"prior.sangong.final.{it}", getattr(py.sangong, it), f"prior_year.sangong.{it}"
-                )
+            for it, fid in zip(SANGONG_ITEMS, items, strict=True):
+                self.leaf(fid, getattr(py.sangong, it), f"prior_year.sangong.{it}")
+        else:
+            found = [self.from_prior_dataset(f"sangong.final.{it}") for it in SANGONG_ITEMS]
+            for fid, ok in zip(items, found, strict=True):
+                if any(found) and not ok:
+                    self.figs.add(Figure(fid, None))
+        if items[0] in self.figs:
             self.sum(
                 "prior.sangong.final.vehicle",
                 ("prior.sangong.final.vehicle_purchase", "prior.sangong.final.vehicle_operation"),
             )
-            self.sum(
-                "prior.sangong.final.total", (f"prior.sangong.final.{it}" for it in SANGONG_ITEMS)
-            )
+            self.sum("prior.sangong.final.total", items)
         for cur in list(self.figs.figures):
             if cur.startswith("prior."):
                 target = cur.removeprefix("prior.")
@@ -426,10 +451,12 @@ def _unique_stated(ds: Dataset) -> dict[str, Decimal]:
     return {fid: next(iter(v)) for fid, v in values.items() if len(v) == 1}
 
 
-def derive(ds: Dataset, completion_basis: str = "adjusted_budget") -> FigureSet:
+def derive(
+    ds: Dataset, completion_basis: str = "adjusted_budget", prior: FigureSet | None = None
+) -> FigureSet:
     """Compute every figure of ``ds``. ``completion_basis`` names the budget that
     "完成预算X%" compares with (``adjusted_budget`` in Sichuan, ``initial_budget`` in Shanghai)."""
-    b = _Builder(ds, completion_basis)
+    b = _Builder(ds, completion_basis, prior)
     b.functional()
     b.totals()
     b.economic()

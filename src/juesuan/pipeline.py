@@ -21,7 +21,11 @@ from juesuan.profiles import Profile, available_profiles, load_profile
 SAMPLES_DIR = Path(__file__).parent / "samples"
 SAMPLES = {"seed": "seed-2024.yaml", "putuo": "putuo-2024.yaml"}
 FORMATS = ("md", "html", "json")
-ANALYSIS_CODES = {"CAT-000": "没有决算年度的分类科目目录，改用相近年度的目录（警告）"}
+ANALYSIS_CODES = {
+    "CAT-000": "没有决算年度的分类科目目录，改用相近年度的目录（警告）",
+    "LOAD-022": "上年数据文件（prior_year.file）无法读取",
+    "LOAD-023": "上年数据文件不是同一部门的上一年度（警告）",
+}
 
 
 @dataclass
@@ -92,11 +96,42 @@ def analyse(ds: Dataset) -> tuple[Analysis | None, list[Finding]]:
             )
         )
     names = Names(ds, catalogs)
-    figures = derive(ds, profile.completion_basis)
+    prior, prior_findings = _prior_figures(ds, profile)
+    findings += prior_findings
+    figures = derive(ds, profile.completion_basis, prior)
     analysis = Analysis(ds, profile, catalogs, names, figures)
     findings += run_rules(RuleContext(ds, figures, catalogs, profile, names))
     analysis.findings = findings
     return analysis, findings
+
+
+def _prior_figures(ds: Dataset, profile: Profile) -> tuple[FigureSet | None, list[Finding]]:
+    """Figures of the prior year's full dataset named by ``prior_year.file`` (one level only)."""
+    name = ds.prior_year.file
+    if not name:
+        return None, []
+    base = Path(ds.origin).parent if ds.origin else Path.cwd()
+    prior_ds, findings = load(base / name)
+    if prior_ds is None:
+        where = ds.locate("prior_year.file")
+        return None, [
+            Finding(
+                "LOAD-022", Severity.ERROR, f"上年数据文件「{name}」无法读取（见下列问题）", where
+            ),
+            *findings,
+        ]
+    expected = ds.prior_year.year or ds.year - 1
+    if prior_ds.year != expected or prior_ds.department.name != ds.department.name:
+        findings.append(
+            Finding(
+                "LOAD-023",
+                Severity.WARNING,
+                f"上年数据文件是「{prior_ds.department.name}」{prior_ds.year}年度，"
+                f"应为「{ds.department.name}」{expected}年度",
+                ds.locate("prior_year.file"),
+            )
+        )
+    return derive(prior_ds, profile.completion_basis), findings
 
 
 def validate(path: str | Path) -> tuple[Analysis | None, list[Finding]]:

@@ -108,6 +108,7 @@ def test_cat002_name_mismatch() -> None:
     text = BASE.replace("name: 行政运行", "name: 行政运转")
     _, findings = run(text)
     [f] = [f for f in findings if f.code == "CAT-002"]
+    assert f.severity is Severity.ERROR
     assert "行政运转" in f.message and "行政运行" in f.message
     assert f.location.line == line_of(text, "name: 行政运转")
 
@@ -200,3 +201,59 @@ def test_btw006_office_operation_above_public() -> None:
     text = BASE.replace("office_operation: 10.00\nprior", "office_operation: 11.00\nprior")
     _, findings = run(text)
     assert "BTW-006" in codes(findings, "warning")
+
+
+def test_cat001_unknown_class_is_error_even_in_bundled_catalog() -> None:
+    text = BASE.replace('"2080505"', '"2990505"')
+    _, findings = run(text)
+    [f] = [f for f in findings if f.code == "CAT-001"]
+    assert f.severity is Severity.ERROR and "类「299」" in f.message
+
+
+def test_cat002_spelling_variant_is_warning() -> None:
+    text = BASE.replace(
+        "name: 机关事业单位基本养老保险缴费支出", "name: 机关事业单位基本养老保险缴费"
+    )
+    _, findings = run(text)
+    [f] = [f for f in findings if f.code == "CAT-002"]
+    assert f.severity is Severity.WARNING
+
+
+def test_dat001_unit_magnitude() -> None:
+    # amounts in 元 declared as 万元
+    text = (
+        BASE.replace("100.00", "1000000000.00")
+        .replace("120.00", "1000200000.00")
+        .replace("20.00", "200000.00")
+    )
+    _, findings = run(text)
+    assert any(f.code == "DAT-001" and "超过1万亿元" in f.message for f in findings)
+    # amounts in 万元 declared as 元
+    _, findings = run(BASE.replace("unit: 万元", "unit: 元"))
+    assert any(f.code == "DAT-001" and "不足1000元" in f.message for f in findings)
+
+
+def test_btw003_vehicle_purchases() -> None:
+    text = (
+        BASE + "sangong:\n  final: {vehicle_purchase: 20.00}\n  budget: {vehicle_purchase: 20.00}\n"
+        "  vehicles_purchased:\n    - {type: 轿车, count: 1, amount: 15.00}\n"
+    )
+    _, findings = run(text)
+    assert "BTW-003" in codes(findings, "error")
+
+
+def test_btw005_initial_budget_total() -> None:
+    text = (
+        BASE.replace(
+            "adjusted_budget: 100.00", "initial_budget: 90.00, adjusted_budget: 100.00"
+        ).replace("adjusted_budget: 20.00", "initial_budget: 20.00, adjusted_budget: 20.00")
+        + "initial_budget_total: 120.00\n"
+    )
+    _, findings = run(text)
+    assert "BTW-005" in codes(findings, "error")
+
+
+def test_nar006_zero_base() -> None:
+    text = BASE.replace("  office_operation: 10.00\n", "  office_operation: 0\n")
+    _, findings = run(text + "reasons:\n  office_operation_change: 新设机构\n")
+    assert "NAR-006" in codes(findings, "warning")

@@ -234,6 +234,10 @@ class PerformanceManagement(Record):
 class PriorYear(Record):
     """The prior-year figures the document compares against (万元 or the file's unit)."""
 
+    file: str | None = Field(
+        None,
+        description="上年完整数据文件（同一部门上一年度，路径相对本文件）；填写后本块未填的上年数从该文件计算",
+    )
     year: int | None = Field(None, description="上年年度；不填为本年减一")
     grand_total: OptAmount = Field(None, description="收入、支出总计")
     income_total: OptAmount = Field(None, description="本年收入合计")

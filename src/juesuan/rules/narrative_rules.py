@@ -87,9 +87,9 @@ def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
 @rule("NAR-003", Severity.WARNING, "narrative", "上年比较数齐全")
 def comparatives_present(ctx: RuleContext) -> Iterator[Finding]:
     """情况说明需与上年比较的数字（收入支出总计、财政拨款总计、一般公共预算财政拨款支出、
-    “三公”经费、机关运行经费），缺少上年数时无法说明增减。"""
+    “三公”经费、机关运行经费），缺少上年数（prior_year 中未填，也无法从上年数据文件取得）时无法说明增减。"""
     for fid, field, what in COMPARATIVES:
-        if ctx.figs.value(fid) is not None and getattr(ctx.ds.prior_year, field) is None:
+        if ctx.figs.value(fid) is not None and ctx.figs.value(f"prior.{fid}") is None:
             yield comparatives_present.finding(
                 f"缺少上年{what}（prior_year.{field}），说明中无法与上年比较",
                 ctx.where(f"prior_year.{field}", "上年比较数", what),

@@ -21,12 +21,14 @@ FAMILIES = {
     "between": "表间关系",
     "catalog": "分类科目",
     "narrative": "说明完整性",
+    "data": "数据合理性",
 }
 _MODULES = (
     "juesuan.rules.totals",
     "juesuan.rules.between",
     "juesuan.rules.catalog_rules",
     "juesuan.rules.narrative_rules",
+    "juesuan.rules.data_rules",
 )
 
 
