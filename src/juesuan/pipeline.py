@@ -86,15 +86,18 @@ def analyse(ds: Dataset) -> tuple[Analysis | None, list[Finding]]:
     except JuesuanError as exc:  # a stored (imported) catalog file is damaged
         return None, exc.findings
     findings: list[Finding] = []
-    if catalogs.year != (ds.catalog_year or ds.year):
-        findings.append(
-            Finding(
-                "CAT-000",
-                Severity.WARNING,
-                f"没有{ds.catalog_year or ds.year}年的分类科目目录，使用{catalogs.year}年目录",
-                ds.locate("department.year"),
+    requested = ds.catalog_year or ds.year
+    for cat in (catalogs.functional, catalogs.economic):
+        if cat.year != requested:
+            label = "支出功能分类" if cat.scheme == "functional" else "支出经济分类"
+            findings.append(
+                Finding(
+                    "CAT-000",
+                    Severity.WARNING,
+                    f"没有{requested}年的{label}科目目录，使用{cat.year}年目录",
+                    ds.locate("department.year"),
+                )
             )
-        )
     names = Names(ds, catalogs)
     prior, prior_findings = _prior_figures(ds, profile)
     findings += prior_findings
