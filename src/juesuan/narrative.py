@@ -32,7 +32,7 @@ from juesuan.profiles import Profile
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 _MARK = re.compile(f"{_OPEN}([^{_SEP}]+){_SEP}([a-z]*){_CLOSE}")
-_CHART = re.compile(r"^\[\[chart (\w+)\|([^|\]]*)\|?([^\]]*)\]\]$")
+_CHART = re.compile(r"^\[\[chart (\w+) (bar|pie)\|([^|\]]*)\|?([^\]]*)\]\]$")
 
 INCOME_LABELS = {
     "general_budget": "一般公共预算财政拨款收入",
@@ -226,9 +226,9 @@ def _blocks(markup: str, figs: FigureSet) -> list[Block]:
             blocks.append(Paragraph((Text("单位：万元"),), style="unit"))
         elif m := _CHART.match(line):
             series = tuple(
-                tuple(item.split("=", 1)) for item in m.group(3).split(";") if "=" in item
+                tuple(item.split("=", 1)) for item in m.group(4).split(";") if "=" in item
             )
-            blocks.append(ChartRef(m.group(1), m.group(2), series))  # type: ignore[arg-type]
+            blocks.append(ChartRef(m.group(1), m.group(3), series, m.group(2)))  # type: ignore[arg-type]
         else:
             blocks.append(Paragraph(_runs(line, figs)))
     return blocks

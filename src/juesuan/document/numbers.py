@@ -28,3 +28,11 @@ def format_figure(
     if unit == PCT:
         return fmt_percent(value, trim_integer=style.trim_integer_percent)
     return fmt_money(value, thousands=style.thousands, zero=style.zero_money)
+
+
+@dataclass(frozen=True, slots=True)
+class Styles:
+    """Number styles of one profile: running text and table cells."""
+
+    text: NumberStyle
+    table: NumberStyle

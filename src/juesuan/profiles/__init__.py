@@ -9,9 +9,10 @@ from typing import Any
 
 import yaml
 
-from juesuan.document.numbers import NumberStyle
+from juesuan.document.numbers import NumberStyle, Styles
 
 PROFILES_DIR = Path(__file__).parent
+TABLE_NUMBERS = NumberStyle(thousands=True, zero_money="0.00", blank="")
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,14 @@ class Profile:
     title: str
     numbers: NumberStyle
     narrative: Path
+    table_numbers: NumberStyle = field(default_factory=lambda: TABLE_NUMBERS)
     glossary_before: tuple[tuple[str, str], ...] = ()
     glossary_after: tuple[tuple[str, str], ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def styles(self) -> Styles:
+        return Styles(self.numbers, self.table_numbers)
 
 
 def available_profiles() -> list[str]:
@@ -66,6 +72,14 @@ def load_profile(name: str) -> Profile:
         completion_basis=data.get("completion_basis", "adjusted_budget"),
         title=data.get("title", "{name}{year}年度部门决算"),
         numbers=NumberStyle(**(data.get("numbers") or {})),
+        table_numbers=NumberStyle(
+            **{
+                "thousands": True,
+                "zero_money": "0.00",
+                "blank": "",
+                **(data.get("table_numbers") or {}),
+            }
+        ),
         narrative=narrative,
         glossary_before=_terms(glossary.get("before")),
         glossary_after=_terms(glossary.get("after")),
