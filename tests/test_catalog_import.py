@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from juesuan import catalog_import
+from juesuan import catalog_store
 from juesuan.catalog import clear_cache, load_catalogs, user_catalog_dir
 from juesuan.catalog_import import import_catalog
 from juesuan.cli_catalog import catalog_app
@@ -300,7 +300,7 @@ def test_write_failure_keeps_old_files_and_leaves_no_temp_files(tmp_path, monkey
     def broken_write(directory, prefix, text):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(catalog_import, "_write_temp", broken_write)
+    monkeypatch.setattr(catalog_store, "_write_temp", broken_write)
     result = import_catalog(newer, 2025)
     assert not result.ok
     [err] = [f for f in result.findings if f.severity is Severity.ERROR]
@@ -312,11 +312,11 @@ def test_rename_failure_cleans_up_temp_files(tmp_path, monkeypatch):
     good = tmp_path / "good.csv"
     good.write_text("编码,名称\n201,一般公共服务支出\n")
     real_replace = os.replace
-    monkeypatch.setattr(catalog_import.os, "replace", lambda a, b: (_ for _ in ()).throw(OSError))
+    monkeypatch.setattr(catalog_store.os, "replace", lambda a, b: (_ for _ in ()).throw(OSError))
     result = import_catalog(good, 2025)
     assert not result.ok
     assert [p.name for p in user_catalog_dir(2025).iterdir()] == []
-    monkeypatch.setattr(catalog_import.os, "replace", real_replace)
+    monkeypatch.setattr(catalog_store.os, "replace", real_replace)
     assert import_catalog(good, 2025).ok
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from juesuan.findings import Finding, Severity
-from juesuan.io import yaml_loader
+from juesuan.io import validation_messages, yaml_events, yaml_loader
 from juesuan.io.yaml_loader import LOAD_CODES, load_yaml, parse_yaml_bytes, parse_yaml_text
 
 ORIGIN = "data.yaml"
@@ -44,7 +44,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture(params=LOADERS, ids=lambda c: c.__name__, autouse=True)
 def loader(request):
     """Run every test with libyaml and with the pure-Python parser."""
-    with mock.patch.object(yaml_loader, "_Loader", request.param):
+    with mock.patch.object(yaml_events, "_Loader", request.param):
         yield request.param
 
 
@@ -573,7 +573,7 @@ def test_list_item_of_wrong_type():
 
 def test_generic_fallback_keeps_path_and_pydantic_message():
     err = {"type": "some_new_error", "loc": ("department", "name"), "msg": "Something odd"}
-    code, message = yaml_loader._explain(err, ("department", "name"), "department.name")
+    code, message = validation_messages._explain(err, ("department", "name"), "department.name")
     assert code == "LOAD-199"
     assert "department.name" in message and "Something odd" in message
     assert _CJK.search(message)

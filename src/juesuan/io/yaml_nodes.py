@@ -1,0 +1,138 @@
+"""The pieces :mod:`juesuan.io.yaml_events` composes a document from.
+
+* Scalars: a scalar event becomes a plain Python value (text, ``None``, bool, int, or a
+  ``Decimal`` taken straight from the source text, never via ``float``), or a problem
+  (``LOAD-009``/``LOAD-010``) when it cannot be accepted. Timestamps stay text.
+* :class:`Frame`: a mapping or sequence that has started and not yet ended.
+* :class:`Anchored`: what an anchor (``&name``) stands for, with its expanded size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+from juesuan.io.load_findings import clip
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_MAX_EXPONENT = 30  # |log10| beyond this is no amount; keeps later Decimal arithmetic finite
+_SPECIAL_FLOATS = {".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan"}
+_SCALAR = yaml.ScalarNode
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_RESOLVER = yaml.resolver.Resolver()
+
+# ---------------------------------------------------------------------------------------
+# scalars
+
+
+def scalar_tag(event: ev.ScalarEvent) -> str:
+    """The tag of a scalar: its explicit tag, else the one YAML 1.1 resolves from its text."""
+    tag = event.tag
+    if tag in (None, "!"):
+        tag = _RESOLVER.resolve(_SCALAR, event.value, event.implicit)
+    return tag
+
+
+def short_tag(tag: str | None) -> str:
+    """A tag as written in YAML: ``tag:yaml.org,2002:str`` -> ``!!str``."""
+    tag = tag or ""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix) :] if tag.startswith(prefix) else tag
+
+
+def construct_scalar(event: ev.ScalarEvent) -> tuple[Any, tuple[str, str] | None]:
+    """Plain value of a scalar; (value, (code, message)) when it cannot be accepted."""
+    text = event.value
+    tag = scalar_tag(event)
+    if tag == _STR_TAG or tag == "tag:yaml.org,2002:timestamp" or tag == MERGE_TAG:
+        return text, None
+    if tag == "tag:yaml.org,2002:null":
+        return None, None
+    if tag == "tag:yaml.org,2002:bool":
+        value = _CONSTRUCTOR.bool_values.get(text.lower())
+        if value is None:
+            return text, ("LOAD-010", f"「{clip(text)}」不是有效的是/否（true/false）值")
+        return value, None
+    if tag == _INT_TAG:
+        node = yaml.ScalarNode(tag, text)
+        try:
+            return _CONSTRUCTOR.construct_yaml_int(node), None
+        except (ValueError, IndexError):
+            return text, ("LOAD-010", f"「{clip(text)}」不是有效的整数")
+    if tag == _FLOAT_TAG:
+        return _decimal(text)
+    return text, ("LOAD-010", f"不支持的 YAML 标签「{short_tag(tag)}」，请去掉标签")
+
+
+def _decimal(text: str) -> tuple[Any, tuple[str, str] | None]:
+    cleaned = text.replace("_", "").strip()
+    if cleaned.lower() in _SPECIAL_FLOATS:
+        return text, ("LOAD-009", f"不允许使用无穷大或非数「{text}」，请填写具体数字")
+    try:
+        if ":" in cleaned:  # YAML 1.1 sexagesimal, e.g. 1:30.5
+            sign = -1 if cleaned.startswith("-") else 1
+            parts = cleaned.lstrip("+-").split(":")
+            value = Decimal(0)
+            for part in parts:
+                value = value * 60 + Decimal(part)
+            value = sign * value
+        else:
+            value = Decimal(cleaned)
+    except ArithmeticError:  # InvalidOperation, Overflow
+        return text, ("LOAD-010", f"「{clip(text)}」不是有效的数字")
+    if not value.is_finite():
+        return text, ("LOAD-009", f"不允许使用无穷大或非数「{text}」，请填写具体数字")
+    if value and abs(value.adjusted()) > _MAX_EXPONENT:
+        return text, ("LOAD-009", f"数值「{clip(text)}」的数量级超出合理范围，请检查")
+    return value, None
+
+
+# ---------------------------------------------------------------------------------------
+# collections and anchors
+
+
+@dataclass(slots=True)
+class Anchored:
+    """A value an anchor stands for: its node count (aliases expanded) and nesting height."""
+
+    value: Any
+    size: int
+    height: int
+    tainted: bool
+
+
+@dataclass(slots=True)
+class Frame:
+    """A mapping or sequence being composed; the mapping fields track its current key."""
+
+    kind: str  # "map" or "seq"
+    path: str | None  # None: the value is discarded (a key, a duplicate's value)
+    value: Any
+    line: int
+    anchor: str | None
+    as_key: bool = False
+    size: int = 1
+    height: int = 1
+    tainted: bool = False
+    # mapping state
+    has_key: bool = False
+    key: str = ""
+    key_line: int = 0
+    drop_value: bool = False
+    merge_pending: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)
+    merges: list[tuple[int, Any]] = field(default_factory=list)
+
+    def expect_value(self, key_line: int, *, drop: bool) -> None:
+        """A key has been read; its value comes next (and is dropped if ``drop``)."""
+        self.has_key = True
+        self.key_line = key_line
+        self.drop_value = drop
+        self.merge_pending = False
