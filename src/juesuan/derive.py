@@ -41,6 +41,16 @@ FUND_FIELDS = (
 )
 PERSONNEL_CLASSES = ("301", "303")
 HALF_CENT = Decimal("0.005")
+# ``stated`` entries with this table name were printed in the 情况说明 (the narrative), not in a
+# table: they are checked against the detail but never replace a computed total (see _Builder.sum).
+NARRATIVE_TABLE = "情况说明"
+PROCUREMENT_DETAIL = (
+    "sme_reserved_budget",
+    "micro_reserved_budget",
+    "sme_reserved_awarded",
+    "micro_reserved_awarded",
+    "sme_other_awarded",
+)
 
 # Pairs (current, prior) compared year on year; the prior figure id is ``prior.<current>``.
 PRIOR_FIELDS = {
@@ -74,7 +84,13 @@ class _Builder:
     def sum(self, fid: str, inputs: Iterable[str], label: str = "") -> Figure:
         """A sum of other figures. Where the tables state this total (one value everywhere)
         and it differs from the sum of the rounded parts only by their rounding, the stated
-        total is the better figure: it was rounded once, from exact amounts."""
+        total is the better figure: it was rounded once, from exact amounts.
+
+        Only totals printed in a table count: a table's cells are each rounded once from the
+        accounts, so its total may legitimately differ from the sum of its rounded parts. A
+        total typed into the 情况说明 (``table: 情况说明``) next to parts that do not add up
+        to it is a slip of the text, not a better figure; it is checked (TOT-001), never
+        substituted, so the narrative prints the parts' sum (e.g. 政府采购 251.26, not 251.25)."""
         fig = self.figs.sum(fid, inputs, label)
         stated = self.stated.get(fid)
         if stated is None or fig.value is None or stated == fig.value:
@@ -201,6 +217,11 @@ class _Builder:
                 "closing_balance",
             ):
                 self.sum(f"{fund}.{fld}", (f"func.{c}.{fund}.{fld}" for c in lei))
+        for fund in FUND_KEYS:  # 财政拨款收入支出决算总表 总计 row, by fund
+            self.sum(
+                f"{fund}.grand_total.expenditure",
+                (f"{fund}.expenditure.total", f"balance.closing.{fund}"),
+            )
         self.sum(
             "appropriation.income.total", (f"income.{s}" for s in FUND_KEYS), "财政拨款本年收入合计"
         )
@@ -248,6 +269,14 @@ class _Builder:
                     "公用经费",
                 )
             setattr(self, f"{kind}_econ_codes", codes)
+        # 基本 + 项目 by economic code (一般公共预算财政拨款支出决算明细表)
+        both = sorted(set(self.basic_econ_codes) | set(self.project_econ_codes))
+        for code in both:
+            self.sum(f"econ.all.{code}", (f"econ.basic.{code}", f"econ.project.{code}"))
+        classes = sorted({c[:3] for c in both})
+        for cls in classes:
+            self.sum(f"econ.all.{cls}", (f"econ.all.{c}" for c in both if c[:3] == cls))
+        self.sum("econ.all.total", (f"econ.all.{c}" for c in classes))
 
     # -- other blocks -------------------------------------------------------------------
     def sangong(self) -> None:
@@ -283,6 +312,23 @@ class _Builder:
             "政府采购支出总额",
         )
         self.leaf("assets.total", ds.assets.total_assets, "assets.total_assets")
+        for k in PROCUREMENT_DETAIL:
+            self.leaf(f"procurement.{k}", getattr(p, k), f"procurement.{k}")
+        pm = ds.performance
+        self.leaf(
+            "performance.with_targets_amount",
+            pm.with_targets_amount,
+            "performance.with_targets_amount",
+        )
+        self.leaf(
+            "performance.monitored_amount", pm.monitored_amount, "performance.monitored_amount"
+        )
+        se = pm.self_evaluation
+        self.leaf(
+            "performance.self_evaluation.amount",
+            None if se is None else se.amount,
+            "performance.self_evaluation.amount",
+        )
 
     # -- comparisons --------------------------------------------------------------------
     def from_prior_dataset(self, fid: str) -> bool:
@@ -379,6 +425,23 @@ class _Builder:
                 )
             )
 
+    def rounded_shares(self, ids: list[str], whole: str) -> None:
+        """``<id>.share_rounded``: each part's share of ``whole`` rounded on its own (half
+        up), as documents that do not force the shares to sum to 100.00 print them."""
+        total = self.figs.amount(whole)
+        for fid in ids:
+            self.figs.add(
+                Figure(
+                    f"{fid}.share_rounded",
+                    percent(self.figs.amount(fid), total),
+                    PCT,
+                    f"round2(part / {whole} × 100)",
+                    (fid, whole),
+                    ZERO,
+                    "占比",
+                )
+            )
+
     def completion(self, fid: str, budget_id: str) -> None:
         final, budget = self.figs.get(fid), self.figs.get(budget_id)
         if final is None or budget is None or budget.value is None:
@@ -435,6 +498,20 @@ class _Builder:
                     "占政府采购支出总额",
                 )
             )
+        self.rounded_shares(
+            ["income.appropriation"]
+            + [f"income.{s}" for s in INCOME_SOURCES]
+            + ["balance.use_of_non_appropriation"],
+            "income.total",
+        )
+        self.rounded_shares([f"expenditure.{k}" for k in SPENDING_KINDS], "expenditure.total")
+        self.rounded_shares(
+            [f"func.{c}.general_budget.total" for c in lei], "general_budget.expenditure.total"
+        )
+        self.rounded_shares(
+            [f"sangong.final.{it}" for it in ("outbound", "vehicle", "reception")],
+            "sangong.final.total",
+        )
         basis = self.basis
         for c in self.functional_codes["项"] + self.functional_codes["款"] + lei:
             self.completion(f"func.{c}.general_budget.total", f"func.{c}.general_budget.{basis}")
@@ -444,9 +521,12 @@ class _Builder:
 
 
 def _unique_stated(ds: Dataset) -> dict[str, Decimal]:
-    """Stated figures (万元) that every table states with the same value."""
+    """Stated figures (万元) that every table states with the same value (the 情况说明's
+    figures are not tables: see :meth:`_Builder.sum`)."""
     values: dict[str, set[Decimal]] = {}
     for s in ds.stated:
+        if s.table == NARRATIVE_TABLE:
+            continue
         values.setdefault(s.figure, set()).add(to_wan(s.value, ds.unit))
     return {fid: next(iter(v)) for fid, v in values.items() if len(v) == 1}
 

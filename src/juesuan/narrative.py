@@ -8,6 +8,7 @@ markers that become :class:`FigureRef` runs, so every printed number keeps its f
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from juesuan.document.model import (
     Heading,
     Paragraph,
     Run,
+    Table,
     Text,
 )
 from juesuan.figures import FigureSet
@@ -113,6 +115,11 @@ class _Context:
         ra, rb = round2(va), round2(vb)
         return (ra > rb) - (ra < rb)
 
+    def compare_amounts(self, a: str, b: str) -> int:
+        """Compare two figures as printed, a blank (or unknown) figure reading as zero."""
+        ra, rb = round2(self.figs.amount(a)), round2(self.figs.amount(b))
+        return (ra > rb) - (ra < rb)
+
     def namespace(self) -> dict[str, object]:
         ds, figs, names = self.ds, self.figs, self.names
         income_parts = [
@@ -155,6 +162,11 @@ class _Context:
         overrides = ds.glossary
         glossary = [(term, overrides.get(term, text)) for term, text in glossary]
         glossary += [(t, x) for t, x in overrides.items() if t not in {g[0] for g in glossary}]
+        # The profile's own terms only (no 科目 explanations: Shanghai prints those in the
+        # 情况说明 as "主要用于：…"), with the dataset's overrides and additions.
+        standard = [*self.profile.glossary_before, *self.profile.glossary_after]
+        standard = [(term, overrides.get(term, text)) for term, text in standard]
+        standard += [(t, x) for t, x in overrides.items() if t not in {g[0] for g in standard}]
         return {
             "ds": ds,
             "dept": ds.department.display_name,
@@ -167,6 +179,7 @@ class _Context:
             "has": self.has,
             "sign": self.sign,
             "compare": self.compare,
+            "compare_amounts": self.compare_amounts,
             "fname": names.functional,
             "fpath": names.functional_path,
             "cn": chinese_number,
@@ -180,6 +193,7 @@ class _Context:
             "vehicle_parts": vehicle_parts,
             "vehicle_total": sum(n for _, n in vehicle_parts),
             "glossary": glossary,
+            "standard_glossary": standard,
             "funds": FUND_KEYS,
         }
 
@@ -213,11 +227,14 @@ def _runs(text: str, figs: FigureSet) -> tuple[Run, ...]:
     return tuple(runs)
 
 
-def _blocks(markup: str, figs: FigureSet) -> list[Block]:
+def _blocks(markup: str, figs: FigureSet, tables: Sequence[Table] = ()) -> list[Block]:
     blocks: list[Block] = []
     for raw in markup.splitlines():
         line = raw.strip()
         if not line:
+            continue
+        if line == "[[tables]]":  # the standard tables go here
+            blocks.extend(tables)
             continue
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
@@ -234,9 +251,19 @@ def _blocks(markup: str, figs: FigureSet) -> list[Block]:
     return blocks
 
 
-def build_narrative(ds: Dataset, figs: FigureSet, profile: Profile, names: Names) -> Document:
-    """Render the profile's narrative template for ``ds`` into a document."""
+def build_narrative(
+    ds: Dataset, figs: FigureSet, profile: Profile, names: Names, tables: Sequence[Table] = ()
+) -> Document:
+    """Render the profile's narrative template for ``ds`` into a document; ``tables`` (the
+    standard tables) go where the template says ``[[tables]]``."""
     template = _template(profile.directory, profile.narrative)
     markup = template.render(**_Context(ds, figs, profile, names).namespace())
     title = profile.title.format(name=ds.department.name, year=ds.year)
-    return Document(title=title, subtitle=ds.department.region, blocks=tuple(_blocks(markup, figs)))
+    blocks = tuple(_blocks(markup, figs, tables))
+    return Document(
+        title=title,
+        subtitle=ds.department.region,
+        blocks=blocks,
+        year=ds.year,
+        department=ds.department.name,
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from juesuan.catalog import Catalogs, load_catalogs
 from juesuan.derive import derive
-from juesuan.document.model import Document
+from juesuan.document.model import ChartRef, Document, Table
 from juesuan.figures import FigureSet
 from juesuan.findings import Finding, JuesuanError, Location, Severity, has_errors
 from juesuan.model.dataset import Dataset
@@ -20,7 +20,7 @@ from juesuan.profiles import Profile, available_profiles, load_profile
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
 SAMPLES = {"seed": "seed-2024.yaml", "putuo": "putuo-2024.yaml"}
-FORMATS = ("md", "html", "json")
+FORMATS = ("docx", "pdf", "html", "xlsx", "json", "md")
 ANALYSIS_CODES = {
     "CAT-000": "没有决算年度的分类科目目录，改用相近年度的目录（警告）",
     "LOAD-022": "上年数据文件（prior_year.file）无法读取",
@@ -145,10 +145,24 @@ def validate(path: str | Path) -> tuple[Analysis | None, list[Finding]]:
     return analysis, findings + more
 
 
-def narrative(analysis: Analysis) -> Document:
+def tables(analysis: Analysis) -> list[Table]:
+    """The profile's standard tables for this department-year."""
+    from juesuan.document.tables import TableContext, build_tables, load_specs
+
+    path = analysis.profile.directory / "tables.yaml"
+    if not path.is_file():
+        return []
+    ctx = TableContext(analysis.dataset, analysis.figures, analysis.names, analysis.catalogs)
+    return build_tables(load_specs(path), ctx)
+
+
+def narrative(analysis: Analysis, with_tables: bool = True) -> Document:
+    """The whole document: the profile's narrative with the standard tables in place."""
     from juesuan.narrative import build_narrative
 
-    return build_narrative(analysis.dataset, analysis.figures, analysis.profile, analysis.names)
+    ds = analysis.dataset
+    table_list = tables(analysis) if with_tables else []
+    return build_narrative(ds, analysis.figures, analysis.profile, analysis.names, table_list)
 
 
 def figures_json(analysis: Analysis) -> str:
@@ -164,30 +178,55 @@ def figures_json(analysis: Analysis) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
+def render(analysis: Analysis, fmt: str, doc: Document, charts: dict[str, bytes]) -> bytes:
+    """One output format as bytes."""
+    styles = analysis.profile.styles
+    if fmt == "md":
+        from juesuan.document.markdown import write_markdown
+
+        return write_markdown(doc, styles.text, styles.table).encode("utf-8")
+    if fmt == "html":
+        from juesuan.document.html import write_html
+
+        return write_html(doc, styles, charts).encode("utf-8")
+    if fmt == "json":
+        return figures_json(analysis).encode("utf-8")
+    if fmt == "docx":
+        from juesuan.document.docx import write_docx
+
+        return write_docx(doc, styles, charts)
+    if fmt == "xlsx":
+        from juesuan.document.xlsx import write_xlsx
+
+        return write_xlsx([b for b in doc.blocks if isinstance(b, Table)], title=doc.title)
+    if fmt == "pdf":
+        from juesuan.document.pdf import write_pdf
+
+        return write_pdf(doc, styles, charts)
+    raise ValueError(fmt)
+
+
+def chart_images(analysis: Analysis, doc: Document) -> dict[str, bytes]:
+    from juesuan.document.charts import render_charts
+
+    return render_charts((b for b in doc.blocks if isinstance(b, ChartRef)), analysis.figures)
+
+
 def write_outputs(
     analysis: Analysis, outdir: Path, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
-    """Write the narrative (Markdown, HTML) and the figures (JSON) into ``outdir``."""
-    from juesuan.document.html import write_html
-    from juesuan.document.markdown import write_markdown
-
+    """Write the chosen formats into ``outdir`` (each file replaced atomically)."""
     doc = narrative(analysis)
-    style = analysis.profile.numbers
+    needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
+    charts = chart_images(analysis, doc) if needs_charts else {}
     stem = f"{analysis.dataset.department.name}-{analysis.dataset.year}"
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
     for fmt in formats:
-        if fmt == "md":
-            text = write_markdown(doc, style)
-        elif fmt == "html":
-            text = write_html(doc, analysis.figures, style)
-        elif fmt == "json":
-            text = figures_json(analysis)
-        else:
-            raise ValueError(fmt)
+        data = render(analysis, fmt, doc, charts)
         path = outdir / f"{stem}.{fmt}"
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         tmp.replace(path)
         written.append(path)
     return written

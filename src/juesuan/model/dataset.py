@@ -42,6 +42,10 @@ class Structure(Record):
         default_factory=list, description="纳入部门决算编制范围的二级预算单位"
     )
     internal_divisions: list[str] = Field(default_factory=list, description="内设机构")
+    unit_notes: dict[str, str] = Field(
+        default_factory=dict,
+        description="纳入决算编制范围的单位的备注（单位名称 → 备注，如“预算不单列，并入本级”）",
+    )
 
 
 class Staff(Record):
@@ -60,6 +64,10 @@ class Department(Record):
     region: str = Field(min_length=1, description="所属地区")
     year: int = Field(ge=2000, le=2100, description="决算年度")
     duties: list[str] = Field(default_factory=list, description="部门职责，每条一项")
+    duties_preamble: list[str] = Field(
+        default_factory=list,
+        description="主要职能中列于各条职责之前的段落（如“三定”规定的前几条），每段一项",
+    )
     structure: Structure = Field(default_factory=Structure)
     staffing: Staffing = Field(default_factory=Staffing)
 
@@ -183,6 +191,8 @@ class Sangong(Record):
         default_factory=list, description="本年购置公务用车"
     )
     vehicle_purchase_use: str | None = Field(None, description="购置车辆主要用于")
+    outbound_content: str | None = Field(None, description="因公出国（境）费开支内容")
+    vehicle_operation_use: str | None = Field(None, description="公务用车运行维护费主要用于")
     fleet: list[VehicleCount] = Field(default_factory=list, description="年末公务用车保有量")
     reception_domestic: Reception = Field(default_factory=Reception, description="国内公务接待")
     reception_foreign: Reception = Field(default_factory=Reception, description="外事接待")
@@ -194,6 +204,19 @@ class Procurement(Record):
     services: OptAmount = Field(None, description="政府采购服务支出")
     sme: OptAmount = Field(None, description="授予中小企业合同金额")
     micro: OptAmount = Field(None, description="其中：授予小微企业合同金额")
+    sme_reserved_budget: OptAmount = Field(None, description="面向中小企业预留政府采购项目预算金额")
+    micro_reserved_budget: OptAmount = Field(
+        None, description="面向小微企业预留政府采购项目预算金额"
+    )
+    sme_reserved_awarded: OptAmount = Field(
+        None, description="面向中小企业预留的政府采购项目中，由中小企业供应商中标或成交的采购金额"
+    )
+    micro_reserved_awarded: OptAmount = Field(
+        None, description="面向小微企业预留的政府采购项目中，由小微企业供应商中标或成交的采购金额"
+    )
+    sme_other_awarded: OptAmount = Field(
+        None, description="其他政府采购项目中，由中小企业供应商中标或成交的采购金额"
+    )
 
 
 class VehiclesByUse(Record):
@@ -203,12 +226,17 @@ class VehiclesByUse(Record):
     law_enforcement: Count = Field(0, description="执法执勤用车")
     special: Count = Field(0, description="特种专业技术用车")
     other: Count = Field(0, description="其他用车")
+    ministerial: Count = Field(0, description="部级领导干部用车")
+    retired_cadres: Count = Field(0, description="离退休干部用车")
 
 
 class Assets(Record):
     vehicles: VehiclesByUse = Field(default_factory=VehiclesByUse, description="车辆（按用途）")
     general_equipment_over_50: Count = Field(0, description="单价50万元以上通用设备（台套）")
     special_equipment_over_100: Count = Field(0, description="单价100万元以上专用设备（台套）")
+    equipment_over_100: Count | None = Field(
+        None, description="单价100万元（含）以上设备（不含车辆，台套；不分通用、专用设备）"
+    )
     total_assets: OptAmount = Field(None, description="资产总额（账面净值）")
 
 
@@ -216,6 +244,21 @@ class ProjectEvaluation(Record):
     name: str = Field(min_length=1, description="项目名称")
     score: Decimal | None = Field(None, ge=0, le=100, description="自评得分")
     summary: str | None = Field(None, description="绩效自评综述")
+
+
+class SelfEvaluation(Record):
+    """绩效自评 of the year's projects."""
+
+    projects: Count | None = Field(None, description="绩效自评的项目数")
+    amount: OptAmount = Field(None, description="绩效自评项目涉及预算金额")
+    average_score: Decimal | None = Field(None, ge=0, le=100, description="绩效自评平均得分")
+    excellent: Count | None = Field(None, description="绩效评级为“优”的项目数")
+    good: Count | None = Field(None, description="绩效评级为“良”的项目数")
+    qualified: Count | None = Field(None, description="绩效评级为“合格”的项目数")
+    unqualified: Count | None = Field(None, description="绩效评级为“不合格”的项目数")
+    problems: Count | None = Field(None, description="绩效自评中共发现问题数")
+    rectified: Count | None = Field(None, description="已经完成整改的问题数")
+    rectifying: Count | None = Field(None, description="正在整改的问题数")
 
 
 class PerformanceManagement(Record):
@@ -229,6 +272,16 @@ class PerformanceManagement(Record):
     department_score: Decimal | None = Field(None, ge=0, le=100, description="部门整体绩效自评得分")
     department_summary: str | None = Field(None, description="部门整体绩效自评综述")
     projects: list[ProjectEvaluation] = Field(default_factory=list, description="项目绩效自评")
+    framework: str | None = Field(
+        None,
+        description="预算绩效管理制度、工作机制与全过程绩效管理的说明"
+        "（“预算绩效管理工作开展情况如下：”之后、“编报绩效目标的…”之前的文字，不含末尾冒号）",
+    )
+    with_targets_amount: OptAmount = Field(None, description="编报绩效目标的项目涉及预算金额")
+    monitored_amount: OptAmount = Field(
+        None, description="开展绩效监控（跟踪评价）的项目涉及预算金额"
+    )
+    self_evaluation: SelfEvaluation | None = Field(None, description="绩效自评情况")
 
 
 class PriorYear(Record):
@@ -259,6 +312,9 @@ class Reasons(Record):
     general_budget_change: str | None = Field(None, description="一般公共预算财政拨款支出变动原因")
     sangong_change: str | None = Field(None, description='"三公"经费变动原因')
     sangong_gap: str | None = Field(None, description='"三公"经费决算数与预算数不一致的原因')
+    general_budget_gap: str | None = Field(
+        None, description="一般公共预算财政拨款支出决算数（合计）与预算数不一致的原因"
+    )
     reception_change: str | None = Field(None, description="公务接待费变动原因")
     outbound_change: str | None = Field(None, description="因公出国（境）费变动原因")
     vehicle_change: str | None = Field(None, description="公务用车购置及运行维护费变动原因")

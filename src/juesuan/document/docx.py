@@ -1,0 +1,862 @@
+"""Word (DOCX) writer: the disclosure as finance officers publish it.
+
+Lays a :class:`~juesuan.document.model.Document` out in the official document style
+(党政机关公文格式, GB/T 9704): A4, 仿宋_GB2312 三号 body on a fixed 28 pt line, 黑体/楷体
+headings built on Word's "Heading 1/2/3" styles (so the contents field and the navigation
+pane work), a cover page, a contents page, charts as inline PNGs with captions, standard
+tables with repeating header rows (wide ones on landscape pages) and "— N —" page numbers.
+
+Every number goes through :func:`juesuan.document.numbers.format_figure`. The output is
+reproducible: the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.image.exceptions import UnrecognizedImageError
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Length, Pt, RGBColor, Twips
+
+from juesuan.document.model import (
+    Cell,
+    ChartRef,
+    Document,
+    FigureRef,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+)
+from juesuan.document.numbers import Styles, format_figure
+
+__all__ = ["write_docx"]
+
+# -- fonts --------------------------------------------------------------------------------
+
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+SONGTI = "宋体"
+XIAOBIAOSONG = "方正小标宋简体"
+LATIN = "Times New Roman"
+
+# fontTable entries, so that Word substitutes sensibly where a font is not installed
+# (w:altName); charset 86 = GB2312.
+_FONT_TABLE = (
+    (FANGSONG, "仿宋", "modern", "fixed"),
+    (KAITI, "楷体", "modern", "fixed"),
+    (XIAOBIAOSONG, SONGTI, "script", "variable"),
+    (HEITI, "SimHei", "modern", "fixed"),
+    (SONGTI, "SimSun", "auto", "variable"),
+)
+
+# -- page geometry ----------------------------------------------------------------------------
+
+A4_WIDTH, A4_HEIGHT = Cm(21.0), Cm(29.7)
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
+# Landscape pages (wide tables): the portrait margins turned with the paper.
+L_MARGIN_TOP, L_MARGIN_BOTTOM, L_MARGIN_LEFT, L_MARGIN_RIGHT = Cm(2.8), Cm(2.6), Cm(3.7), Cm(3.5)
+PORTRAIT_TEXT_WIDTH = Emu(A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)
+LANDSCAPE_TEXT_WIDTH = Emu(A4_HEIGHT - L_MARGIN_LEFT - L_MARGIN_RIGHT)
+CELL_MARGIN = 57  # twips, 0.1 cm
+LANDSCAPE_COLUMNS = 7  # tables with more columns than this go on landscape pages
+
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+# Schema order: the elements that follow w:pgNumType in w:sectPr and w:updateFields in
+# w:settings.
+_AFTER_PGNUMTYPE = (
+    *("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection"),
+    *("w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"),
+)
+_AFTER_UPDATEFIELDS = (
+    *("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars"),
+    *("w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping"),
+    *("w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade"),
+    *("w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary"),
+    *("w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator"),
+)
+
+CHART_WIDTH = Cm(15)
+BODY_SIZE = 16  # 三号
+LINE = Pt(28)
+TOC_TITLE = "目  录"
+TOC_INSTR = ' TOC \\o "1-2" \\h \\z \\u '
+
+
+@dataclass(frozen=True)
+class _Look:
+    """Character look of a style or run: East Asian font, Latin font, size, weight."""
+
+    east: str
+    latin: str
+    size: float
+    bold: bool = False
+
+
+BODY = _Look(FANGSONG, LATIN, BODY_SIZE)
+SMALL = _Look(FANGSONG, LATIN, 12)
+TABLE_HEAD = _Look(SONGTI, LATIN, 10.5, bold=True)
+TABLE_BODY = _Look(SONGTI, LATIN, 10)
+TABLE_UNIT = _Look(SONGTI, LATIN, 10.5)
+FOOTER = _Look(SONGTI, LATIN, 14)  # 四号 page numbers
+
+
+# -- low-level XML helpers ----------------------------------------------------------------
+
+
+def _set_fonts(element, look: _Look, *, hint: bool = False) -> None:
+    """Fonts, size, weight and black colour on a style or run element.
+
+    ``w:rFonts`` gets ``ascii``/``hAnsi``/``eastAsia`` (and ``cs``) explicitly and loses any
+    theme font, so Word neither falls back to theme fonts nor leaves the East Asian slot
+    unset. ``hint`` makes ambiguous characters (quotes, dashes) use the East Asian font.
+    """
+    rPr = element.get_or_add_rPr()
+    rFonts = rPr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        rFonts.attrib.pop(qn(attr), None)
+    rFonts.set(qn("w:ascii"), look.latin)
+    rFonts.set(qn("w:hAnsi"), look.latin)
+    rFonts.set(qn("w:eastAsia"), look.east)
+    rFonts.set(qn("w:cs"), look.latin)
+    if hint:
+        rFonts.set(qn("w:hint"), "eastAsia")
+    for tag in ("w:bCs", "w:iCs", "w:szCs"):
+        for child in rPr.findall(qn(tag)):
+            rPr.remove(child)
+    rPr._set_bool_val("b", look.bold)
+    rPr._set_bool_val("i", False)
+    rPr.sz_val = Pt(look.size)
+    rPr._remove_color()
+    rPr.get_or_add_color().val = RGBColor(0, 0, 0)
+
+
+def _set_indent(pPr, *, first_chars: int = 0, left_chars: int = 0, size: float = BODY_SIZE):
+    """Indentation in characters (``w:firstLineChars``/``w:leftChars``, which Word honours)
+    with the equivalent absolute value for readers that ignore character units. Written
+    explicitly, zeros included, so that no inherited character indent survives."""
+    ind = pPr.get_or_add_ind()
+    for attr in ("w:hanging", "w:hangingChars"):
+        ind.attrib.pop(qn(attr), None)
+    ind.set(qn("w:left"), str(round(left_chars * size * 20)))
+    ind.set(qn("w:leftChars"), str(left_chars * 100))
+    ind.set(qn("w:firstLine"), str(round(first_chars * size * 20)))
+    ind.set(qn("w:firstLineChars"), str(first_chars * 100))
+
+
+def _insert_before(parent, child, successors: Sequence[str]) -> None:
+    """Insert ``child`` before the first of ``successors`` present (schema order)."""
+    tags = {qn(s) for s in successors}
+    for existing in parent:
+        if existing.tag in tags:
+            existing.addprevious(child)
+            return
+    parent.append(child)
+
+
+def _field_char(paragraph, kind: str, look: _Look, *, dirty: bool = False) -> None:
+    """One part of a complex field: ``begin``, ``separate`` or ``end``."""
+    run = paragraph.add_run()
+    _set_fonts(run._r, look, hint=True)
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    if dirty:
+        el.set(qn("w:dirty"), "true")  # Word recomputes it when it opens the file
+    run._r.append(el)
+
+
+def _field_code(paragraph, code: str, look: _Look) -> None:
+    run = paragraph.add_run()
+    _set_fonts(run._r, look, hint=True)
+    el = OxmlElement("w:instrText")
+    el.set(qn("xml:space"), "preserve")
+    el.text = code
+    run._r.append(el)
+
+
+def _run(paragraph, text: str, look: _Look, *, bold: bool | None = None):
+    run = paragraph.add_run(text)
+    _set_fonts(run._r, look, hint=True)
+    if bold is not None and bold != look.bold:
+        run.bold = bold
+    return run
+
+
+# -- styles -----------------------------------------------------------------------------------
+
+
+def _paragraph_style(
+    styles,
+    name: str,
+    look: _Look,
+    *,
+    align=WD_ALIGN_PARAGRAPH.LEFT,
+    first_chars: int = 0,
+    exact: Length | None = None,
+    before: float = 0,
+    after: float = 0,
+    keep_with_next: bool = False,
+    page_break_before: bool = False,
+    create: bool = True,
+):
+    if create:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles["Normal"]
+        style.quick_style = True
+    else:
+        style = styles[name]
+    _set_fonts(style.element, look)
+    pf = style.paragraph_format
+    pf.alignment = align
+    _set_indent(style.element.get_or_add_pPr(), first_chars=first_chars, size=look.size)
+    if exact is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing = exact
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    pf.keep_with_next = keep_with_next
+    pf.page_break_before = page_break_before
+    return style
+
+
+def _setup_styles(document) -> None:
+    styles = document.styles
+    root = styles.element
+
+    # Document defaults: explicit fonts (no theme fonts), Chinese language, no spacing.
+    defaults = root.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rFonts = rpr.find(qn("w:rFonts"))
+    rFonts.attrib.clear()
+    for attr, value in (("ascii", LATIN), ("hAnsi", LATIN), ("eastAsia", FANGSONG), ("cs", LATIN)):
+        rFonts.set(qn(f"w:{attr}"), value)
+    for child in rpr.findall(qn("w:sz")) + rpr.findall(qn("w:szCs")):
+        child.set(qn("w:val"), str(BODY_SIZE * 2))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.attrib.clear()
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    spacing.set(qn("w:lineRule"), "auto")
+
+    # Normal = body text: 仿宋_GB2312 三号, 2-character first-line indent, fixed 28 pt.
+    _paragraph_style(
+        styles,
+        "Normal",
+        BODY,
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        first_chars=2,
+        exact=LINE,
+        create=False,
+    )
+
+    heading = {
+        1: (_Look(HEITI, HEITI, BODY_SIZE), WD_ALIGN_PARAGRAPH.CENTER, 0, True, 14),
+        2: (_Look(HEITI, HEITI, BODY_SIZE), WD_ALIGN_PARAGRAPH.LEFT, 2, False, 0),
+        3: (_Look(KAITI, KAITI, BODY_SIZE), WD_ALIGN_PARAGRAPH.LEFT, 2, False, 0),
+    }
+    for level, (look, align, first, page_break, after) in heading.items():
+        style = _paragraph_style(
+            styles,
+            f"Heading {level}",
+            look,
+            align=align,
+            first_chars=first,
+            exact=LINE,
+            after=after,
+            keep_with_next=True,
+            page_break_before=page_break,
+            create=False,
+        )
+        # The linked character style would bring the theme colours back.
+        for link in style.element.findall(qn("w:link")):
+            style.element.remove(link)
+
+    toc_heading = _paragraph_style(
+        styles,
+        "TOC Heading",
+        _Look(HEITI, HEITI, BODY_SIZE),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=LINE,
+        after=14,
+        page_break_before=True,
+        create=False,
+    )
+    toc_heading.base_style = styles["Normal"]
+    for level, look, first in ((1, _Look(HEITI, LATIN, BODY_SIZE), 0), (2, BODY, 2)):
+        style = _paragraph_style(styles, f"toc {level}", look, first_chars=first, exact=LINE)
+        style.style_id = f"TOC{level}"  # Word's own id for the built-in style
+        style.element.get_or_add_uiPriority().val = 39
+        style.paragraph_format.tab_stops.add_tab_stop(
+            PORTRAIT_TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
+
+    _paragraph_style(
+        styles,
+        "Cover Title",
+        _Look(XIAOBIAOSONG, XIAOBIAOSONG, 22),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=Pt(40),
+        before=170,  # about a third down the text area
+    )
+    _paragraph_style(
+        styles,
+        "Cover Subtitle",
+        _Look(KAITI, KAITI, BODY_SIZE),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        exact=LINE,
+        before=28,
+    )
+    _paragraph_style(
+        styles, "Unit Line", SMALL, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True
+    )
+    _paragraph_style(styles, "Note", SMALL, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _paragraph_style(
+        styles, "Chart", SMALL, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, keep_with_next=True
+    )
+    _paragraph_style(
+        styles,
+        "Caption",
+        _Look(HEITI, HEITI, 12),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=12,
+        create=False,
+    )
+    _paragraph_style(
+        styles,
+        "Table Title",
+        _Look(XIAOBIAOSONG, XIAOBIAOSONG, 16),
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        after=6,
+        keep_with_next=True,
+    )
+    _paragraph_style(
+        styles, "Table Unit", TABLE_UNIT, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True
+    )
+    _paragraph_style(styles, "Table Header", TABLE_HEAD, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(styles, "Table Text", TABLE_BODY)
+    _paragraph_style(styles, "Table Note", TABLE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=3)
+    _paragraph_style(styles, "Footer", FOOTER, align=WD_ALIGN_PARAGRAPH.CENTER, create=False)
+
+
+# -- sections ------------------------------------------------------------------------------
+
+
+def _page_setup(section, *, landscape: bool) -> None:
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = A4_HEIGHT, A4_WIDTH
+        section.top_margin, section.bottom_margin = L_MARGIN_TOP, L_MARGIN_BOTTOM
+        section.left_margin, section.right_margin = L_MARGIN_LEFT, L_MARGIN_RIGHT
+        section.footer_distance = Cm(1.5)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = A4_WIDTH, A4_HEIGHT
+        section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+        section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+        section.footer_distance = Cm(2.5)  # "— N —" about 7 mm below the text area
+    section.header_distance = Cm(1.5)
+    section.gutter = Cm(0)
+
+
+def _page_numbering(section, start: int | None) -> None:
+    sectPr = section._sectPr
+    for old in sectPr.findall(qn("w:pgNumType")):
+        sectPr.remove(old)
+    if start is not None:
+        pg = OxmlElement("w:pgNumType")
+        pg.set(qn("w:start"), str(start))
+        _insert_before(sectPr, pg, _AFTER_PGNUMTYPE)
+
+
+# -- the writer ----------------------------------------------------------------------------
+
+
+def _figure_text(ref: FigureRef, style) -> str:
+    return format_figure(ref.value, ref.unit, style, ref.absolute)
+
+
+def _cover_lines(doc: Document) -> list[str]:
+    """The cover title in lines: the department on one, "2024年度部门决算" on the next."""
+    title = doc.title
+    if doc.department and title.startswith(doc.department) and title != doc.department:
+        return [doc.department, title[len(doc.department) :]]
+    match = re.match(r"^(.+?)((?:19|20)\d\d年.*)$", title)
+    if match:
+        return [match.group(1), match.group(2)]
+    return [title]
+
+
+def _layout(rows: Sequence[Sequence[Cell]], ncols: int) -> list[tuple[int, int, int, int, Cell]]:
+    """Place the cells on the grid like HTML does: ``(row, col, rowspan, colspan, cell)``.
+
+    Spans are clipped to the grid and never overlap; cells past the last column are
+    dropped."""
+    nrows = len(rows)
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            if c >= ncols:
+                break
+            cs = 1
+            while cs < max(1, cell.colspan) and c + cs < ncols and (r, c + cs) not in taken:
+                cs += 1
+            rs = 1
+            while (
+                rs < max(1, cell.rowspan)
+                and r + rs < nrows
+                and all((r + rs, c + k) not in taken for k in range(cs))
+            ):
+                rs += 1
+            taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
+            placed.append((r, c, rs, cs, cell))
+            c += cs
+    return placed
+
+
+def _text_width(text: str) -> int:
+    """Display width in half-width units: CJK and full-width characters count 2."""
+    return sum(1 if ord(ch) < 0x1100 else 2 for ch in text)
+
+
+def _column_weights(
+    placed: Sequence[tuple[int, int, int, int, Cell]], nhead: int, ncols: int, styles: Styles
+) -> list[float]:
+    """Relative widths when the table gives none: from the longest single-column text,
+    header text counting little (it may wrap)."""
+    weights = [4.0] * ncols
+    for r, c, _rs, cs, cell in placed:
+        if cs != 1:
+            continue
+        if cell.figure is not None:
+            text = _figure_text(cell.figure, styles.table)
+        else:
+            text = cell.text
+        width = _text_width(text) + 2 * cell.indent
+        cap = 8 if r < nhead else 28
+        weights[c] = max(weights[c], float(min(width, cap)))
+    return weights
+
+
+def _column_twips(widths: Sequence[float], ncols: int, total: int) -> list[int]:
+    weights = [float(w) for w in widths]
+    if len(weights) != ncols or any(w <= 0 for w in weights):
+        weights = [1.0] * ncols
+    scale = total / sum(weights)
+    cols = [int(w * scale) for w in weights]
+    cols[-1] += total - sum(cols)
+    return cols
+
+
+class _Writer:
+    def __init__(self, doc: Document, styles: Styles, charts: Mapping[str, bytes]):
+        self.doc = doc
+        self.styles = styles
+        self.charts = charts
+        self.d = docx.Document()
+        self.landscape = False
+        self.at_page_top = True  # nothing written yet on the current page
+        self.break_pending = False  # a PageBreak block waits for the next paragraph
+        self.after_table = False  # the last body element is a table
+        self.section_empty = True  # the current section has no content yet
+
+    # -- document-level parts --
+
+    def setup(self) -> None:
+        d = self.d
+        _setup_styles(d)
+        # Parts of the template that would contradict the document: Word 2010 would take
+        # its styles from stylesWithEffects.xml; the thumbnail shows an empty page.
+        for rId, rel in list(d.part.rels.items()):
+            if rel.reltype == _STYLES_WITH_EFFECTS:
+                d.part.drop_rel(rId)
+        pkg_rels = d.part.package.rels
+        for rId, rel in list(pkg_rels.items()):
+            if rel.reltype == RT.THUMBNAIL:
+                pkg_rels.pop(rId)
+
+        settings = d.settings.element
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")
+        _insert_before(settings, update, _AFTER_UPDATEFIELDS)
+        for lang in settings.findall(qn("w:themeFontLang")):
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+        # Front matter section (cover + contents): no page numbers; different first page.
+        front = d.sections[0]
+        _page_setup(front, landscape=False)
+        front.different_first_page_header_footer = True
+
+        self._core_properties()
+
+    def _core_properties(self) -> None:
+        year = self.doc.year if 1900 < self.doc.year < 10000 else 2000
+        stamp = datetime(year, 12, 31)
+        cp = self.d.core_properties
+        cp.title = self.doc.title
+        cp.subject = "部门决算"
+        cp.author = "juesuan"
+        cp.last_modified_by = "juesuan"
+        cp.comments = ""
+        cp.keywords = ""
+        cp.category = ""
+        cp.language = "zh-CN"
+        cp.revision = 1
+        cp.created = stamp
+        cp.modified = stamp
+        cp.last_printed = stamp
+
+    # -- flow --
+
+    def paragraph(self, style: str):
+        p = self.d.add_paragraph(style=style)
+        if self.break_pending and not self.at_page_top:
+            p.paragraph_format.page_break_before = True
+        elif self.at_page_top and style == "Heading 1":
+            # Already on a fresh page: the style's own page break would add an empty one.
+            p.paragraph_format.page_break_before = False
+        self.break_pending = False
+        self.at_page_top = False
+        self.after_table = False
+        self.section_empty = False
+        return p
+
+    def new_section(self, *, landscape: bool, body_start: bool = False) -> None:
+        section = self.d.add_section(WD_SECTION.NEW_PAGE)
+        _fold_section_break(self.d)
+        _page_setup(section, landscape=landscape)
+        section.different_first_page_header_footer = False
+        if body_start:
+            _page_numbering(section, 1)
+            footer = section.footer
+            footer.is_linked_to_previous = False
+            p = footer.paragraphs[0]
+            p.style = self.d.styles["Footer"]
+            _run(p, "— ", FOOTER)
+            _field_char(p, "begin", FOOTER)
+            _field_code(p, " PAGE ", FOOTER)
+            _field_char(p, "separate", FOOTER)
+            _run(p, "1", FOOTER)
+            _field_char(p, "end", FOOTER)
+            _run(p, " —", FOOTER)
+        else:
+            _page_numbering(section, None)  # continue numbering; footer linked to previous
+        self.landscape = landscape
+        self.at_page_top = True
+        self.break_pending = False
+        self.after_table = False
+        self.section_empty = True
+
+    def cover(self) -> None:
+        lines = _cover_lines(self.doc)
+        p = self.paragraph("Cover Title")
+        look = _Look(XIAOBIAOSONG, XIAOBIAOSONG, 22)
+        for i, line in enumerate(lines):
+            run = _run(p, line, look)
+            if i < len(lines) - 1:
+                run.add_break()
+        if self.doc.subtitle:
+            _run(self.paragraph("Cover Subtitle"), self.doc.subtitle, _Look(KAITI, KAITI, 16))
+
+    def contents(self) -> None:
+        """The contents page: a TOC field whose cached result lists the level-1/2
+        headings (without page numbers), for readers that do not update fields."""
+        heading = self.d.add_paragraph(style="TOC Heading")
+        _run(heading, TOC_TITLE, _Look(HEITI, HEITI, BODY_SIZE))
+        looks = {1: _Look(HEITI, LATIN, BODY_SIZE), 2: BODY}
+        entries = [(b.level, b.text) for b in self.doc.blocks if isinstance(b, Heading)]
+        entries = [(max(level, 1), text) for level, text in entries if level <= 2]
+        paragraphs = [self.d.add_paragraph(style=f"toc {level}") for level, _ in entries]
+        if not paragraphs:
+            paragraphs = [self.d.add_paragraph(style="toc 1")]
+        first, last = paragraphs[0], paragraphs[-1]
+        _field_char(first, "begin", looks[1], dirty=True)
+        _field_code(first, TOC_INSTR, looks[1])
+        _field_char(first, "separate", looks[1])
+        for p, (level, text) in zip(paragraphs, entries, strict=False):
+            _run(p, text, looks[level])
+        _field_char(last, "end", looks[1])
+
+    # -- blocks --
+
+    def block(self, block) -> None:
+        wide = isinstance(block, Table) and max(block.columns, 1) > LANDSCAPE_COLUMNS
+        if isinstance(block, PageBreak):
+            if not self.at_page_top:
+                self.break_pending = True
+            return
+        if wide != self.landscape:
+            if self.section_empty:
+                # Nothing on this section yet: turn it rather than leave a blank page.
+                _page_setup(self.d.sections[-1], landscape=wide)
+                self.landscape = wide
+            else:
+                self.new_section(landscape=wide)
+        if isinstance(block, Heading):
+            self.heading(block)
+        elif isinstance(block, Paragraph):
+            self.text(block)
+        elif isinstance(block, ChartRef):
+            self.chart(block)
+        elif isinstance(block, Table):
+            self.table(block)
+        else:  # pragma: no cover - the model has no other blocks
+            raise TypeError(f"unknown block {type(block).__name__}")
+
+    def heading(self, h: Heading) -> None:
+        level = min(max(h.level, 1), 3)
+        p = self.paragraph(f"Heading {level}")
+        font = KAITI if level == 3 else HEITI
+        _run(p, h.text, _Look(font, font, BODY_SIZE))
+
+    def text(self, para: Paragraph) -> None:
+        style, look = {"unit": ("Unit Line", SMALL), "note": ("Note", SMALL)}.get(
+            para.style, ("Normal", BODY)
+        )
+        p = self.paragraph(style)
+        for run in para.runs:
+            if isinstance(run, FigureRef):
+                _run(p, _figure_text(run, self.styles.text), look)
+            elif run.text:
+                _run(p, run.text, look)
+
+    def chart(self, chart: ChartRef) -> None:
+        png = self.charts.get(chart.key)
+        if png is not None:
+            p = self.paragraph("Chart")
+            run = p.add_run()
+            _set_fonts(run._r, SMALL)
+            try:
+                shape = run.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+            except UnrecognizedImageError as exc:
+                raise ValueError(f"chart {chart.key!r}: the bytes are not a PNG image") from exc
+            doc_pr = shape._inline.docPr
+            doc_pr.set("name", chart.key)
+            doc_pr.set("descr", chart.caption)
+        caption = self.paragraph("Caption")
+        _run(caption, chart.caption, _Look(HEITI, HEITI, 12))
+
+    def table(self, t: Table) -> None:
+        ncols = max(t.columns, 1)
+        title = f"{t.number}  {t.title}" if t.number else t.title
+        if title.strip():
+            _run(
+                self.paragraph("Table Title"), title.strip(), _Look(XIAOBIAOSONG, XIAOBIAOSONG, 16)
+            )
+        if t.unit:
+            _run(self.paragraph("Table Unit"), t.unit, TABLE_UNIT)
+        rows = list(t.header) + list(t.rows)
+        nhead = len(t.header)
+        if rows:
+            if self.break_pending or (self.after_table and not (title.strip() or t.unit)):
+                # Carries the pending page break / keeps Word from joining two tables.
+                self.paragraph("Table Note")
+            self._grid(t, rows, nhead, ncols)
+            self.after_table = True
+            self.section_empty = False
+            self.at_page_top = False
+        for note in (t.note, t.empty_note):
+            if note:
+                _run(self.paragraph("Table Note"), note, TABLE_BODY)
+
+    def _grid(self, t: Table, rows: list, nhead: int, ncols: int) -> None:
+        table = self.d.add_table(rows=len(rows), cols=ncols)
+        table.style = self.d.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tbl = table._tbl
+        _table_borders(tbl.tblPr)
+        _cell_margins(tbl.tblPr)
+
+        placed = _layout(rows, ncols)
+        for r, c, rs, cs, _cell in placed:
+            if rs > 1 or cs > 1:
+                table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
+
+        width = LANDSCAPE_TEXT_WIDTH if self.landscape else PORTRAIT_TEXT_WIDTH
+        widths = t.widths
+        if len(widths) != ncols or any(w <= 0 for w in widths):
+            widths = _column_weights(placed, nhead, ncols, self.styles)
+        cols = _column_twips(widths, ncols, int(width.twips))
+        _apply_widths(table, cols)
+
+        for index, row in enumerate(table.rows):
+            trPr = row._tr.get_or_add_trPr()
+            trPr.append(OxmlElement("w:cantSplit"))
+            if index < nhead:
+                trPr.append(OxmlElement("w:tblHeader"))
+
+        grid = [row.cells for row in table.rows]
+        for r, c, _rs, _cs, cell in placed:
+            self._cell(grid[r][c], cell, header=r < nhead)
+        if t.note or t.empty_note:
+            # The last row stays with the note below it.
+            for tc in tbl.tr_lst[-1].tc_lst:
+                for p in tc.p_lst:
+                    p.get_or_add_pPr().keepNext_val = True
+
+    def _cell(self, target, cell: Cell, *, header: bool) -> None:
+        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        p = target.paragraphs[0]
+        look = TABLE_HEAD if header else TABLE_BODY
+        p.style = self.d.styles["Table Header" if header else "Table Text"]
+        if cell.figure is not None:
+            text = _figure_text(cell.figure, self.styles.table)
+        else:
+            text = cell.text
+        if header:
+            align = WD_ALIGN_PARAGRAPH.CENTER
+        elif cell.align == "center":
+            align = WD_ALIGN_PARAGRAPH.CENTER
+        elif cell.figure is not None or cell.align == "right":
+            align = WD_ALIGN_PARAGRAPH.RIGHT
+        else:
+            align = WD_ALIGN_PARAGRAPH.LEFT
+        if not header:
+            p.paragraph_format.alignment = align
+        if cell.indent > 0 and align == WD_ALIGN_PARAGRAPH.LEFT:
+            _set_indent(p._p.get_or_add_pPr(), left_chars=cell.indent, size=look.size)
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            run = _run(p, line, look, bold=cell.bold or header)
+            if i < len(lines) - 1:
+                run.add_break()
+
+    # -- output --
+
+    def write(self) -> bytes:
+        self.setup()
+        self.cover()
+        self.contents()
+        self.new_section(landscape=False, body_start=True)
+        for block in self.doc.blocks:
+            self.block(block)
+        out = io.BytesIO()
+        self.d.save(out)
+        return _repack(out.getvalue())
+
+
+def _fold_section_break(document) -> None:
+    """python-docx ends a section with a new empty paragraph; move its ``w:sectPr`` into
+    the paragraph before it when there is one, so no blank line (or blank page) is added.
+    After a table the paragraph must stay: it gets the smallest style."""
+    body = document.element.body
+    holder = body.findall(qn("w:p"))[-1]
+    previous = holder.getprevious()
+    if (
+        previous is None
+        or previous.tag != qn("w:p")
+        or (previous.pPr is not None and previous.pPr.sectPr is not None)
+    ):
+        holder.style = document.styles["Table Note"].style_id
+        return
+    previous.set_sectPr(holder.pPr.sectPr)
+    body.remove(holder)
+
+
+def _table_borders(tblPr) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "4")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    _insert_before(
+        tblPr,
+        borders,
+        ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
+    )
+
+
+def _cell_margins(tblPr) -> None:
+    """Narrow cell margins (0.1 cm left/right): amounts fit their columns."""
+    mar = OxmlElement("w:tblCellMar")
+    for edge, w in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(w))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    _insert_before(tblPr, mar, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+def _apply_widths(table, cols: list[int]) -> None:
+    """Column widths in the grid (LibreOffice), on every cell (Word) and the table."""
+    for gridCol, w in zip(table._tbl.tblGrid.gridCol_lst, cols, strict=True):
+        gridCol.w = Twips(w)
+    tblW = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblW is not None:
+        tblW.set(qn("w:type"), "dxa")
+        tblW.set(qn("w:w"), str(sum(cols)))
+    for tr in table._tbl.tr_lst:
+        col = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc.width = Twips(sum(cols[col : col + span]))
+            col += span
+
+
+# -- packaging ----------------------------------------------------------------------------
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def _font_entries() -> bytes:
+    parts = []
+    for name, alt, family, pitch in _FONT_TABLE:
+        parts.append(
+            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
+    return "".join(parts).encode("utf-8")
+
+
+def _repack(data: bytes) -> bytes:
+    """Re-zip with fixed timestamps and attributes in a stable order; add our fonts to the
+    font table."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in names:
+            payload = src.read(name)
+            if name == "word/fontTable.xml":
+                payload = payload.replace(b"</w:fonts>", _font_entries() + b"</w:fonts>")
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, payload, compresslevel=6)
+    return out.getvalue()
+
+
+def write_docx(doc: Document, styles: Styles, charts: Mapping[str, bytes]) -> bytes:
+    """The document as DOCX bytes.
+
+    ``styles`` formats the numbers (``styles.text`` in paragraphs, ``styles.table`` in
+    table cells); ``charts`` maps :attr:`ChartRef.key` to PNG bytes; a chart without an
+    image keeps only its caption.
+    """
+    return _Writer(doc, styles, charts).write()

@@ -1,0 +1,402 @@
+"""XLSX writer: the standard tables (附表) as one workbook, one sheet per table.
+
+Each sheet reads like the printed table: the title, the unit line (单位：万元), the merged
+multi-row header, the body, and the 注/说明 lines below. Figures are numeric cells shown
+with two decimals; a blank figure is an empty cell, never zero. Text is always stored as
+text, so a name that starts with ``=`` cannot become a formula.
+
+The output is byte-for-byte deterministic: document properties carry a fixed date and
+the zip is re-packed with fixed timestamps and a stable entry order.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from juesuan.document.model import Cell, Table
+from juesuan.figures import PCT
+from juesuan.money import round2
+
+__all__ = ["write_xlsx"]
+
+# Fixed stamps: document properties and zip entries never carry the time of writing.
+FIXED_DATETIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
+_ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
+
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = '0.00"%"'
+
+_FONT_NAME = "宋体"
+_TITLE_FONT = Font(name=_FONT_NAME, size=16, bold=True)
+_UNIT_FONT = Font(name=_FONT_NAME, size=10)
+_HEADER_FONT = Font(name=_FONT_NAME, size=10, bold=True)
+_BODY_FONT = Font(name=_FONT_NAME, size=10)
+_BODY_BOLD_FONT = Font(name=_FONT_NAME, size=10, bold=True)
+_NOTE_FONT = Font(name=_FONT_NAME, size=10)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
+_THIN = Side(style="thin", color="FF000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+# Excel's limits and conventions for sheet names.
+_SHEET_NAME_MAX = 31
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_RESERVED_SHEET_NAMES = {"history"}
+# Text that a spreadsheet could take for a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+# Row heights in points: one line of 10pt text, plus padding.
+_LINE_HEIGHT = 13.5
+_ROW_PADDING = 4.0
+_TITLE_HEIGHT = 30.0
+# Narrowest column (Excel character units) when scaling relative widths.
+_MIN_COLUMN_WIDTH = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A model cell at its grid position (0-based row/column within header + body)."""
+
+    cell: Cell
+    row: int
+    col: int
+    header: bool
+
+
+def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
+    """The tables as one XLSX workbook (bytes), one sheet per table, in order.
+
+    ``title`` becomes the workbook's document title (文件属性中的标题).
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    names: set[str] = set()
+    for index, table in enumerate(tables, start=1):
+        ws = wb.create_sheet(_sheet_name(table, index, names))
+        _write_table(ws, table)
+    if not tables:
+        ws = wb.create_sheet("附表")
+        ws.cell(row=1, column=1, value="本文件没有表格。")
+
+    props = wb.properties
+    props.title = _clean(title) or None
+    props.creator = "juesuan"
+    props.lastModifiedBy = None
+    props.created = FIXED_DATETIME
+    props.modified = FIXED_DATETIME
+
+    # ExcelWriter directly rather than Workbook.save(): save() stamps ``modified`` with now.
+    raw = BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    return _repack(raw.getvalue())
+
+
+# --- sheet names -------------------------------------------------------------------------
+
+
+def _sheet_name(table: Table, index: int, taken: set[str]) -> str:
+    """A valid, unique sheet name from the table's title; records it in ``taken``."""
+    base = _SHEET_NAME_BAD.sub("", _clean(table.title))
+    base = " ".join(base.split()).strip("'").strip()
+    if not base:
+        base = _SHEET_NAME_BAD.sub("", _clean(table.number)).strip("'").strip() or f"表{index}"
+    name = base[:_SHEET_NAME_MAX].rstrip("'")
+    n = 1
+    while name.casefold() in taken or name.casefold() in _RESERVED_SHEET_NAMES:
+        n += 1
+        suffix = f"({n})"
+        name = base[: _SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+    taken.add(name.casefold())
+    return name
+
+
+# --- layout ------------------------------------------------------------------------------
+
+
+def _place(table: Table) -> list[_Placed]:
+    """Grid positions of all header and body cells, honouring colspan/rowspan as in HTML."""
+    columns = table.columns
+    if columns < 1:
+        raise ValueError(f"table {table.key!r}: columns must be at least 1")
+    all_rows = [(r, True) for r in table.header] + [(r, False) for r in table.rows]
+    total = len(all_rows)
+    occupied: set[tuple[int, int]] = set()
+    placed: list[_Placed] = []
+    for r, (cells, is_header) in enumerate(all_rows):
+        col = 0
+        for cell in cells:
+            while (r, col) in occupied:
+                col += 1
+            colspan = max(cell.colspan, 1)
+            rowspan = max(cell.rowspan, 1)
+            if col + colspan > columns:
+                raise ValueError(
+                    f"table {table.key!r}: row {r + 1} has more cells than its {columns} columns"
+                )
+            if r + rowspan > total:
+                raise ValueError(f"table {table.key!r}: a cell in row {r + 1} spans past the end")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if (r + dr, col + dc) in occupied:
+                        raise ValueError(
+                            f"table {table.key!r}: overlapping cells at row {r + dr + 1}, "
+                            f"column {col + dc + 1}"
+                        )
+                    occupied.add((r + dr, col + dc))
+            placed.append(_Placed(cell, r, col, is_header))
+            col += colspan
+    return placed
+
+
+def _text_width(text: str) -> float:
+    """Display width in Excel character units: CJK and other wide characters count two."""
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+
+
+def _column_widths(table: Table, placed: Sequence[_Placed]) -> list[float]:
+    columns = table.columns
+    if len(table.widths) == columns and sum(table.widths) > 0:
+        weights = [max(float(w), 0.0) for w in table.widths]
+        # About 16 characters a column, within what fits a printed page at a readable size.
+        total = min(max(16.0 * columns, 80.0), 200.0)
+        unit = total / sum(weights)
+        return [round(max(w * unit, _MIN_COLUMN_WIDTH), 2) for w in weights]
+    # Default: number columns a fixed width; text columns (codes, names) sized to content.
+    numeric = [False] * columns
+    text_need = [0.0] * columns
+    for p in placed:
+        if p.header or p.cell.colspan != 1:
+            continue
+        if p.cell.figure is not None:
+            numeric[p.col] = True
+        else:
+            need = _text_width(p.cell.text) + 2 * p.cell.indent + 2
+            text_need[p.col] = max(text_need[p.col], need)
+    widths = []
+    for col in range(columns):
+        if numeric[col] or text_need[col] == 0:
+            widths.append(15.0)
+        else:
+            widths.append(min(max(text_need[col], 10.0), 40.0))
+    return widths
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text needs in a cell ``width`` characters wide (estimate)."""
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(_text_width(part) / usable)) for part in text.split("\n"))
+
+
+def _height(lines: int) -> float:
+    return round(lines * _LINE_HEIGHT + _ROW_PADDING, 2)
+
+
+def _write_table(ws: Worksheet, table: Table) -> None:
+    columns = table.columns
+    placed = _place(table)
+    widths = _column_widths(table, placed)
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    total_width = sum(widths)
+    last_col = get_column_letter(columns)
+
+    # Row 1: the title.
+    title = ws.cell(row=1, column=1, value=_clean(table.title))
+    _as_text(title)
+    title.font = _TITLE_FONT
+    title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    _merge(ws, 1, 1, 1, columns)
+    ws.row_dimensions[1].height = max(_TITLE_HEIGHT, _lines(title.value or "", total_width) * 22.0)
+
+    # Row 2: the table number (公开01表) on the left when there is one, the unit on the right.
+    unit_start = 1
+    if table.number and columns > 1:
+        number = ws.cell(row=2, column=1, value=_clean(table.number))
+        _as_text(number)
+        number.font = _UNIT_FONT
+        number.alignment = Alignment(horizontal="left", vertical="center")
+        unit_start = 2
+    unit = ws.cell(row=2, column=unit_start, value=_clean(table.unit) or None)
+    _as_text(unit)
+    unit.font = _UNIT_FONT
+    unit.alignment = Alignment(horizontal="right", vertical="center")
+    _merge(ws, 2, unit_start, 2, columns)
+
+    first = 3  # sheet row of the first header row
+    n_header = len(table.header)
+    n_rows = n_header + len(table.rows)
+
+    need: dict[int, float] = {}  # sheet row → height its wrapped text needs
+    for p in placed:
+        row = first + p.row
+        col = p.col + 1
+        target = ws.cell(row=row, column=col)
+        _fill_cell(target, p)
+        rowspan = max(p.cell.rowspan, 1)
+        colspan = max(p.cell.colspan, 1)
+        if rowspan > 1 or colspan > 1:
+            _merge(ws, row, col, row + rowspan - 1, col + colspan - 1)
+        if p.cell.figure is None and p.cell.text:
+            span_width = sum(widths[p.col : p.col + colspan]) - 2 * p.cell.indent
+            lines = _lines(_clean(p.cell.text), span_width)
+            per_row = _height(lines) / rowspan
+            for dr in range(rowspan):
+                need[row + dr] = max(need.get(row + dr, 0.0), per_row)
+    # Borders (and the header fill) on every grid position, covered ones included, so
+    # merged regions show their full outline. After merging: merging replaces the covered
+    # cells with fresh, unstyled ones.
+    for r in range(n_rows):
+        for c in range(columns):
+            target = ws.cell(row=first + r, column=c + 1)
+            target.border = _BORDER
+            if r < n_header:
+                target.fill = _HEADER_FILL
+
+    default = _height(1)
+    for row, height in need.items():
+        if height > default:
+            ws.row_dimensions[row].height = round(height, 2)
+
+    # The 注 and 说明 lines below the table.
+    row = first + n_rows
+    for line in (table.note, table.empty_note):
+        line = _clean(line)
+        if not line:
+            continue
+        note = ws.cell(row=row, column=1, value=line)
+        _as_text(note)
+        note.font = _NOTE_FONT
+        note.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        _merge(ws, row, 1, row, columns)
+        ws.row_dimensions[row].height = _height(_lines(line, total_width))
+        row += 1
+
+    # Freeze below the header; print on A4, fit to width, header repeated on every page.
+    ws.freeze_panes = f"A{first + n_header}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if columns > 6 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    if n_header:
+        ws.print_title_rows = f"{first}:{first + n_header - 1}"
+    ws.print_area = f"A1:{last_col}{max(row - 1, 2)}"
+
+
+def _fill_cell(target, p: _Placed) -> None:
+    """Value and style of one placed model cell."""
+    cell = p.cell
+    if p.header:
+        target.value = _clean(cell.text) or None
+        _as_text(target)
+        target.font = _HEADER_FONT
+        target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        return
+    target.font = _BODY_BOLD_FONT if cell.bold else _BODY_FONT
+    fig = cell.figure
+    if fig is not None:
+        value = fig.value
+        if value is not None and value.is_finite():
+            if fig.absolute:
+                value = abs(value)
+            value = round2(value)
+            if value == 0:
+                value = Decimal("0.00")  # no negative zero
+            # A Decimal is stored as a number, like a float; openpyxl writes it with "%.16g"
+            # (80.57 → 80.56999999999999), which _exact_numbers undoes when re-packing.
+            target.value = value
+            target.number_format = PERCENT_FORMAT if fig.unit == PCT else MONEY_FORMAT
+        target.alignment = Alignment(horizontal="right", vertical="center")
+        return
+    target.value = _clean(cell.text) or None
+    _as_text(target)
+    horizontal = cell.align if cell.align in ("left", "center", "right") else "left"
+    indent = max(cell.indent, 0)
+    if indent and horizontal == "center":
+        horizontal = "left"  # Excel indents only left- or right-aligned text
+    target.alignment = Alignment(
+        horizontal=horizontal, vertical="center", wrap_text=True, indent=indent
+    )
+
+
+def _as_text(target) -> None:
+    """Keep a text cell text: openpyxl reads a str starting with ``=`` as a formula."""
+    if isinstance(target.value, str):
+        target.data_type = TYPE_STRING
+        if target.value.startswith(_FORMULA_PREFIXES):
+            # Excel's "'" prefix: the text stays text even when a user edits the cell.
+            target.quotePrefix = True
+
+
+def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
+    if r2 > r1 or c2 > c1:
+        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+
+
+def _clean(text: str) -> str:
+    """Text without the control characters XML (and so XLSX) cannot hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", text or "")
+
+
+# --- deterministic packaging -------------------------------------------------------------
+
+
+_WORKSHEET_PART = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _exact_numbers(xml: bytes) -> bytes:
+    """Cell values as the exact decimals they are: ``<v>80.57</v>``, not ``80.56999999999999``.
+
+    Every ``<v>`` in our sheets is a figure already rounded to 0.01 (text is stored inline,
+    there are no formulas), and "%.16g" is far closer than 0.005 for any amount below 10¹³,
+    so rounding the written text to 0.01 again recovers the figure exactly.
+    """
+
+    def exact(match: re.Match[bytes]) -> bytes:
+        try:
+            value = round2(Decimal(match.group(1).decode("ascii")))
+        except (ArithmeticError, UnicodeDecodeError):
+            return match.group(0)
+        if value == 0:
+            return b"<v>0</v>"
+        return b"<v>" + format(value.normalize(), "f").encode("ascii") + b"</v>"
+
+    return _VALUE.sub(exact, xml)
+
+
+def _repack(data: bytes) -> bytes:
+    """The same zip with fixed timestamps and attributes, entries in a stable order."""
+    with zipfile.ZipFile(BytesIO(data)) as src:
+        entries = {name: src.read(name) for name in src.namelist()}
+    for name in entries:
+        if _WORKSHEET_PART.fullmatch(name):
+            entries[name] = _exact_numbers(entries[name])
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
+    order = first + sorted(n for n in entries if n not in first)
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            dst.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
