@@ -109,7 +109,8 @@ def test_consistent_dataset_validates_clean(data: dict) -> None:
 @given(datasets(), st.data())
 def test_perturbed_stated_amount_fires_tot001_there(data: dict, pick: st.DataObject) -> None:
     index = pick.draw(st.integers(0, len(data["stated"]) - 1))
-    delta = pick.draw(st.decimals(min_value=Decimal("0.10"), max_value=Decimal("500"), places=2))
+    # Larger than anything rounding can explain: at most 12 lines × 2 parts × 0.005 + 0.005.
+    delta = pick.draw(st.decimals(min_value=Decimal("0.13"), max_value=Decimal("500"), places=2))
     sign = pick.draw(st.sampled_from([1, -1]))
     entry = data["stated"][index]
     if entry["value"] + sign * delta < 0:
