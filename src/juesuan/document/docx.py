@@ -12,12 +12,14 @@ reproducible: the same input gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -188,9 +190,18 @@ def _field_code(paragraph, code: str, look: _Look) -> None:
     run._r.append(el)
 
 
+@lru_cache(maxsize=64)
+def _rpr_template(look: _Look, hint: bool):
+    """The run properties of ``look``, built once; runs get a copy (python-docx's
+    property setters are slow at thousands of table cells)."""
+    run = OxmlElement("w:r")
+    _set_fonts(run, look, hint=hint)
+    return run.rPr
+
+
 def _run(paragraph, text: str, look: _Look, *, bold: bool | None = None):
     run = paragraph.add_run(text)
-    _set_fonts(run._r, look, hint=True)
+    run._r.insert(0, copy.deepcopy(_rpr_template(look, True)))
     if bold is not None and bold != look.bold:
         run.bold = bold
     return run
@@ -480,6 +491,13 @@ class _Writer:
         self.break_pending = False  # a PageBreak block waits for the next paragraph
         self.after_table = False  # the last body element is a table
         self.section_empty = True  # the current section has no content yet
+        self._style_ids: dict[str, str] = {}
+
+    def _style_id(self, name: str) -> str:
+        """Style id for a style name, looked up once (python-docx's lookup is slow)."""
+        if name not in self._style_ids:
+            self._style_ids[name] = self.d.styles[name].style_id
+        return self._style_ids[name]
 
     # -- document-level parts --
 
@@ -530,7 +548,9 @@ class _Writer:
     # -- flow --
 
     def paragraph(self, style: str):
-        p = self.d.add_paragraph(style=style)
+        p = self.d.add_paragraph()
+        if style is not None:
+            p._p.style = self._style_id(style)
         if self.break_pending and not self.at_page_top:
             p.paragraph_format.page_break_before = True
         elif self.at_page_top and style == "Heading 1":
@@ -720,7 +740,7 @@ class _Writer:
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = target.paragraphs[0]
         look = TABLE_HEAD if header else TABLE_BODY
-        p.style = self.d.styles["Table Header" if header else "Table Text"]
+        p._p.style = self._style_id("Table Header" if header else "Table Text")
         if cell.figure is not None:
             text = _figure_text(cell.figure, self.styles.table)
         else:
