@@ -17,7 +17,13 @@ def cjk_font_url() -> str:
 
 
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
+    import logging
+
     import weasyprint
+
+    # WeasyPrint logs (in English) when it subsets fonts with fontTools because the
+    # system lacks libharfbuzz-subset; the PDF is the same, only slower to make.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     html = write_html(doc, styles, charts, for_print=True, font_url=cjk_font_url())
     return weasyprint.HTML(string=html).write_pdf()
