@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from juesuan.cli_catalog import catalog_app
+from juesuan.cli_score import INPUT_HELP, parse_inputs, score
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
@@ -19,6 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: keeps `juesuan --help` from importing rich
 )
 app.add_typer(catalog_app, name="catalog")
+app.command()(score)
 
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 
@@ -62,12 +64,13 @@ def validate(
     file: Annotated[Path | None, typer.Argument(help="数据文件（YAML）")] = None,
     sample: Annotated[str | None, typer.Option(help=SAMPLE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以JSON输出检查结果")] = False,
+    inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
     """校验数据：运行全部一致性规则，有错误时退出码为1。"""
     from juesuan.findings import has_errors
     from juesuan.pipeline import validate as run
 
-    _, findings = run(_resolve(file, sample))
+    _, findings = run(_resolve(file, sample), parse_inputs(inputs))
     _print_findings(findings, as_json)
     if has_errors(findings):
         raise typer.Exit(1)
@@ -82,6 +85,7 @@ def build(
         str, typer.Option("--format", help="输出格式，逗号分隔：md,html,json")
     ] = "md,html,json",
     force: Annotated[bool, typer.Option(help="数据有错误时仍然生成")] = False,
+    inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
     """生成部门决算公开文件（第一至第三部分）及数字明细JSON。"""
     from juesuan.findings import has_errors
@@ -92,7 +96,7 @@ def build(
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         _fail(f"不支持的输出格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）")
-    analysis, findings = run(_resolve(file, sample))
+    analysis, findings = run(_resolve(file, sample), parse_inputs(inputs))
     if findings:
         _print_findings(findings, False)
     if analysis is None or (has_errors(findings) and not force):

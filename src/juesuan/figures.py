@@ -12,6 +12,7 @@ from juesuan.money import ZERO
 
 WAN = "万元"
 PCT = "%"
+SCORE = "分"
 
 
 @dataclass(frozen=True, slots=True)

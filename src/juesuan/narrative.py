@@ -8,7 +8,7 @@ markers that become :class:`FigureRef` runs, so every printed number keeps its f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +23,6 @@ from juesuan.document.model import (
     Heading,
     Paragraph,
     Run,
-    Table,
     Text,
 )
 from juesuan.figures import FigureSet
@@ -227,14 +226,19 @@ def _runs(text: str, figs: FigureSet) -> tuple[Run, ...]:
     return tuple(runs)
 
 
-def _blocks(markup: str, figs: FigureSet, tables: Sequence[Table] = ()) -> list[Block]:
+def _blocks(
+    markup: str, figs: FigureSet, inserts: Mapping[str, Sequence[Block]] | None = None
+) -> list[Block]:
+    """Parse the template's line markup; ``[[name]]`` lines take the blocks ``inserts[name]``
+    (the standard tables, the self-evaluation tables)."""
+    inserts = inserts or {}
     blocks: list[Block] = []
     for raw in markup.splitlines():
         line = raw.strip()
         if not line:
             continue
-        if line == "[[tables]]":  # the standard tables go here
-            blocks.extend(tables)
+        if line.startswith("[[") and line.endswith("]]") and line[2:-2] in inserts:
+            blocks.extend(inserts[line[2:-2]])
             continue
         if line.startswith("#"):
             level = len(line) - len(line.lstrip("#"))
@@ -252,14 +256,18 @@ def _blocks(markup: str, figs: FigureSet, tables: Sequence[Table] = ()) -> list[
 
 
 def build_narrative(
-    ds: Dataset, figs: FigureSet, profile: Profile, names: Names, tables: Sequence[Table] = ()
+    ds: Dataset,
+    figs: FigureSet,
+    profile: Profile,
+    names: Names,
+    inserts: Mapping[str, Sequence[Block]] | None = None,
 ) -> Document:
-    """Render the profile's narrative template for ``ds`` into a document; ``tables`` (the
-    standard tables) go where the template says ``[[tables]]``."""
+    """Render the profile's narrative template for ``ds`` into a document; each
+    ``inserts[name]`` (e.g. ``tables``) goes where the template says ``[[name]]``."""
     template = _template(profile.directory, profile.narrative)
     markup = template.render(**_Context(ds, figs, profile, names).namespace())
     title = profile.title.format(name=ds.department.name, year=ds.year)
-    blocks = tuple(_blocks(markup, figs, tables))
+    blocks = tuple(_blocks(markup, figs, inserts))
     return Document(
         title=title,
         subtitle=ds.department.region,

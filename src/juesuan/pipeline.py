@@ -6,7 +6,9 @@ CLI and (later) the web app are thin layers over these functions.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from juesuan.catalog import Catalogs, load_catalogs
@@ -38,6 +40,7 @@ class Analysis:
     names: Names
     figures: FigureSet
     findings: list[Finding] = field(default_factory=list)
+    run_inputs: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -65,8 +68,11 @@ def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
     return load_yaml(p)
 
 
-def analyse(ds: Dataset) -> tuple[Analysis | None, list[Finding]]:
-    """Derive every figure of ``ds`` and run the rule catalog on it."""
+def analyse(
+    ds: Dataset, run_inputs: Mapping[str, Decimal] | None = None
+) -> tuple[Analysis | None, list[Finding]]:
+    """Derive every figure of ``ds`` and run the rule catalog on it. ``run_inputs`` are the
+    run's own inputs (district-wide values such as the average 人均资产变化率 ``N``)."""
     from juesuan.rules import RuleContext, run_rules
 
     try:
@@ -102,8 +108,9 @@ def analyse(ds: Dataset) -> tuple[Analysis | None, list[Finding]]:
     prior, prior_findings = _prior_figures(ds, profile)
     findings += prior_findings
     figures = derive(ds, profile.completion_basis, prior)
-    analysis = Analysis(ds, profile, catalogs, names, figures)
-    findings += run_rules(RuleContext(ds, figures, catalogs, profile, names))
+    inputs = dict(run_inputs or {})
+    analysis = Analysis(ds, profile, catalogs, names, figures, run_inputs=inputs)
+    findings += run_rules(RuleContext(ds, figures, catalogs, profile, names, inputs))
     analysis.findings = findings
     return analysis, findings
 
@@ -137,11 +144,13 @@ def _prior_figures(ds: Dataset, profile: Profile) -> tuple[FigureSet | None, lis
     return derive(prior_ds, profile.completion_basis), findings
 
 
-def validate(path: str | Path) -> tuple[Analysis | None, list[Finding]]:
+def validate(
+    path: str | Path, run_inputs: Mapping[str, Decimal] | None = None
+) -> tuple[Analysis | None, list[Finding]]:
     ds, findings = load(path)
     if ds is None:
         return None, findings
-    analysis, more = analyse(ds)
+    analysis, more = analyse(ds, run_inputs)
     return analysis, findings + more
 
 
@@ -159,10 +168,14 @@ def tables(analysis: Analysis) -> list[Table]:
 def narrative(analysis: Analysis, with_tables: bool = True) -> Document:
     """The whole document: the profile's narrative with the standard tables in place."""
     from juesuan.narrative import build_narrative
+    from juesuan.performance import evaluation_tables
 
     ds = analysis.dataset
-    table_list = tables(analysis) if with_tables else []
-    return build_narrative(ds, analysis.figures, analysis.profile, analysis.names, table_list)
+    blocks = {"tables": [], "evaluation_tables": []}
+    if with_tables:
+        blocks["tables"] = tables(analysis)
+        blocks["evaluation_tables"] = evaluation_tables(ds, analysis.figures, analysis.run_inputs)
+    return build_narrative(ds, analysis.figures, analysis.profile, analysis.names, blocks)
 
 
 def figures_json(analysis: Analysis) -> str:

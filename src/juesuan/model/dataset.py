@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr
 
 from juesuan.findings import Location
 from juesuan.model.base import Amount, Code, Count, OptAmount, Record
+from juesuan.performance.model import Evaluation
 
 FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 INCOME_SOURCES = (
@@ -367,6 +368,7 @@ class Dataset(Record):
         default_factory=dict, description="名词解释覆盖（词条 → 解释）"
     )
     stated: list[StatedFigure] = Field(default_factory=list, description="报表中列示的合计等数字")
+    evaluation: Evaluation | None = Field(None, description="预算绩效自评（部门整体与项目）")
 
     _sources: dict[str, Location] = PrivateAttr(default_factory=dict)
     _origin: str | None = PrivateAttr(default=None)

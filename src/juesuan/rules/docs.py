@@ -29,6 +29,10 @@ def rules_markdown() -> str:
         out.append("")
     out += ["## 数据文件读取", "", "| 编码 | 说明 |", "|---|---|"]
     out += [f"| {code} | {text} |" for code, text in {**LOAD_CODES, **ANALYSIS_CODES}.items()]
+    from juesuan.performance.system_loader import SYSTEM_CODES
+
+    out += ["", "## 绩效指标体系文件", "", "| 编码 | 说明 |", "|---|---|"]
+    out += [f"| {code} | {text} |" for code, text in SYSTEM_CODES.items()]
     out += ["", "## 分类科目目录导入（juesuan catalog import）", "", "| 编码 | 说明 |", "|---|---|"]
     out += [f"| {code} | {text} |" for code, text in IMPORT_CODES.items()]
     return "\n".join(out) + "\n"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from juesuan.catalog import Catalogs
 from juesuan.figures import Figure, FigureSet
@@ -15,6 +17,9 @@ from juesuan.money import ZERO, round2
 from juesuan.names import Names
 from juesuan.profiles import Profile
 
+if TYPE_CHECKING:
+    from juesuan.performance.engine import EvaluationResult
+
 HALF_CENT = Decimal("0.005")
 FAMILIES = {
     "totals": "合计与勾稽",
@@ -22,6 +27,7 @@ FAMILIES = {
     "catalog": "分类科目",
     "narrative": "说明完整性",
     "data": "数据合理性",
+    "performance": "绩效自评",
 }
 _MODULES = (
     "juesuan.rules.totals",
@@ -29,6 +35,7 @@ _MODULES = (
     "juesuan.rules.catalog_rules",
     "juesuan.rules.narrative_rules",
     "juesuan.rules.data_rules",
+    "juesuan.rules.performance_rules",
 )
 
 
@@ -39,6 +46,14 @@ class RuleContext:
     catalogs: Catalogs
     profile: Profile
     names: Names
+    run_inputs: Mapping[str, Decimal] = field(default_factory=dict)
+
+    @cached_property
+    def evaluation(self) -> EvaluationResult:
+        """The dataset's self-evaluation, scored once for all the rules that read it."""
+        from juesuan.performance.engine import score_dataset
+
+        return score_dataset(self.ds, self.figs, run_inputs=self.run_inputs)
 
     def where(
         self, path: str, table: str | None = None, row: str | None = None, column: str | None = None
