@@ -31,6 +31,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Length, Pt, RGBColor, Twips
+from docx.table import _Cell as _DocxCell
 
 from juesuan.document.model import (
     Cell,
@@ -710,9 +711,14 @@ class _Writer:
         _cell_margins(tbl.tblPr)
 
         placed = _layout(rows, ncols)
+        # The cells before any merge (one per grid position). Merge regions are disjoint,
+        # so a region's corner cells are still in place when it is merged; this avoids
+        # python-docx's table.cell(), which rebuilds the whole cell map on every call.
+        tcs = [tr.tc_lst for tr in tbl.tr_lst]
         for r, c, rs, cs, _cell in placed:
             if rs > 1 or cs > 1:
-                table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
+                corner = tcs[r + rs - 1][c + cs - 1]
+                _DocxCell(tcs[r][c], table).merge(_DocxCell(corner, table))
 
         width = LANDSCAPE_TEXT_WIDTH if self.landscape else PORTRAIT_TEXT_WIDTH
         widths = t.widths
