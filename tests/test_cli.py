@@ -24,7 +24,8 @@ def test_build_seed_sample(tmp_path: Path) -> None:
     result = invoke("build", "--sample", "seed", "-o", str(tmp_path))
     assert result.exit_code == 0, result.output
     names = sorted(p.suffix for p in tmp_path.iterdir())
-    assert names == [".html", ".json", ".md"]
+    assert names == [".docx", ".html", ".json", ".md", ".pdf", ".xlsx"]
+    assert next(tmp_path.glob("*.pdf")).read_bytes().startswith(b"%PDF")
     md = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
     assert "2024年度收入、支出总计均为253.87万元" in md
     html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
@@ -37,7 +38,16 @@ def test_build_seed_sample(tmp_path: Path) -> None:
 
 def test_build_is_deterministic(tmp_path: Path) -> None:
     for d in ("a", "b"):
-        assert invoke("build", "--sample", "seed", "-o", str(tmp_path / d)).exit_code == 0
+        result = invoke(
+            "build",
+            "--sample",
+            "seed",
+            "-o",
+            str(tmp_path / d),
+            "--format",
+            "docx,xlsx,json,html,md",
+        )
+        assert result.exit_code == 0
     for f in (tmp_path / "a").iterdir():
         assert f.read_bytes() == (tmp_path / "b" / f.name).read_bytes()
 

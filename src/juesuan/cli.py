@@ -87,7 +87,7 @@ def build(
     force: Annotated[bool, typer.Option(help="数据有错误时仍然生成")] = False,
     inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
-    """生成部门决算公开文件（第一至第三部分）及数字明细JSON。"""
+    """生成部门决算公开文件：Word、PDF、网页、Excel附表、数字明细JSON、Markdown。"""
     from juesuan.findings import has_errors
     from juesuan.pipeline import FORMATS, write_outputs
     from juesuan.pipeline import validate as run
