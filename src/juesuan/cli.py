@@ -82,8 +82,8 @@ def build(
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
     sample: Annotated[str | None, typer.Option(help=SAMPLE_HELP)] = None,
     formats: Annotated[
-        str, typer.Option("--format", help="输出格式，逗号分隔：md,html,json")
-    ] = "md,html,json",
+        str, typer.Option("--format", help="输出格式，逗号分隔：docx,pdf,html,xlsx,json,md")
+    ] = "docx,pdf,html,xlsx,json,md",
     force: Annotated[bool, typer.Option(help="数据有错误时仍然生成")] = False,
     inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
