@@ -38,13 +38,16 @@ def stages(sample: str, runs: int) -> dict[str, list[float]]:
     def full() -> None:
         d, _ = load_yaml(path)
         a, _ = analyse(d)
-        write_markdown(narrative(a), a.profile.numbers)
+        write_markdown(narrative(a, with_tables=False), a.profile.numbers)
 
     return {
         "load (YAML → model)": _time(lambda: load_yaml(path), runs),
         "derive + validate": _time(lambda: analyse(ds), runs),
         "narrative (→ Markdown)": _time(
-            lambda: write_markdown(narrative(analysis), analysis.profile.numbers), runs
+            lambda: write_markdown(
+                narrative(analysis, with_tables=False), analysis.profile.numbers
+            ),
+            runs,
         ),
         "total": _time(full, runs),
     }

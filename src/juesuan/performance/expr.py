@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
+from functools import lru_cache
 from typing import Any
 
 from simpleeval import SimpleEval
@@ -69,7 +70,23 @@ class MissingName(FormulaError):
 def check_expression(expr: str, names: set[str]) -> list[str]:
     """Problems (Chinese) with ``expr`` before any value is known: syntax, unsupported
     constructs, unknown names or functions. Empty when the expression is acceptable."""
-    text = expr.strip()
+    key = None if isinstance(names, _Anything) else frozenset(names)
+    return list(_checked(expr.strip(), key))
+
+
+@lru_cache(maxsize=1024)
+def _checked(text: str, names: frozenset[str] | None) -> tuple[str, ...]:
+    """check_expression, cached per expression and name set (``None``: any name)."""
+    return tuple(_problems(text, _ANY if names is None else set(names)))
+
+
+@lru_cache(maxsize=1024)
+def _statement(text: str) -> ast.AST:
+    """The parsed expression as simpleeval evaluates it (parsed once per expression)."""
+    return SimpleEval.parse(text)
+
+
+def _problems(text: str, names: set[str]) -> list[str]:
     if not text:
         return ["公式为空"]
     if len(text) > MAX_LENGTH:
@@ -133,7 +150,7 @@ def evaluate(
     with localcontext() as ctx:
         ctx.prec = 34
         try:
-            value = evaluator.eval(text)
+            value = evaluator.eval(text, previously_parsed=_statement(text))
         except FormulaError:
             raise
         except DecimalException as exc:
