@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from juesuan.derive import NARRATIVE_TABLE
 from juesuan.figures import Figure
 from juesuan.findings import Finding, Location, Severity
 from juesuan.model.dataset import FUND_KEYS
@@ -54,7 +55,8 @@ def _stated_location(ctx: RuleContext, index: int) -> Location:
 def stated_against_detail(ctx: RuleContext) -> Iterator[Finding]:
     """数据中 `stated` 列示的合计、类款行等数字，与由明细（项级数据）计算出的数字比较；
     差额超过舍入容差（列示数0.005万元 + 各明细数的舍入误差之和）为错误；仅因舍入产生的差额
-    归并为一条提示。"""
+    归并为一条提示。情况说明（table: 情况说明）中列示的数字须与报表列示数（或其分项之和）
+    按两位小数完全一致，否则为警告（如政府采购总额与货物、工程、服务之和不符）。"""
     rounding: list[str] = []
     for i, s in enumerate(ctx.ds.stated):
         fig = ctx.figs.get(s.figure)
@@ -67,6 +69,20 @@ def stated_against_detail(ctx: RuleContext) -> Iterator[Finding]:
         if fig.value is None and s.value == 0:
             continue
         stated = to_wan(s.value, ctx.ds.unit)
+        if s.table == NARRATIVE_TABLE:
+            # A sentence states a figure the tables (or its own listed parts) give: it must
+            # print the same two-decimal value, rounding is no excuse there.
+            shown = round2(fig.amount)
+            if round2(stated) != shown:
+                yield stated_against_detail.finding(
+                    f"情况说明列示{round2(stated)}万元，按报表及分项应为{shown}万元"
+                    f"（差额{round2(stated - shown)}万元）",
+                    loc,
+                    stated,
+                    shown,
+                    severity=Severity.WARNING,
+                )
+            continue
         detail = fig.from_detail
         gap = allowed_gap(fig)
         if abs(stated - detail) <= gap:
