@@ -61,7 +61,11 @@ def test_validate_seed_clean_and_putuo_reports_its_326_inconsistency() -> None:
     assert {f["code"] for f in errors} == {"TOT-002"}
     assert all("326.71" in f["message"] and "326.72" in f["message"] for f in errors)
     # the narrative's totals that contradict their own parts are named, with both values
-    warned = {(f["code"], f.get("stated"), f.get("expected")) for f in findings if f["severity"] == "warning"}
+    warned = {
+        (f["code"], f.get("stated"), f.get("expected"))
+        for f in findings
+        if f["severity"] == "warning"
+    }
     assert ("TOT-001", "251.25", "251.26") in warned  # 政府采购 total vs 4.79 + 0 + 246.47
     assert ("TOT-001", "2993.92", "2993.93") in warned  # 年初预算 total vs its 项 lines
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from juesuan.figures import PCT, WAN, Figure, FigureSet
+from juesuan.figures import COUNT, PCT, WAN, Figure, FigureSet
 from juesuan.model.dataset import (
     FUND_KEYS,
     INCOME_SOURCES,
@@ -350,6 +350,68 @@ class _Builder:
         )
         return True
 
+    def projects(self) -> None:
+        """Project classes of the self-evaluation (常年 / 一次性): count, adjusted budget,
+        final and 1—12月 progress, from the project tables (the report states them)."""
+        ev = self.ds.evaluation
+        if ev is None or not ev.projects:
+            return
+        for kind, key in (("常年", "regular"), ("一次性", "one_off")):
+            members = [(i, p) for i, p in enumerate(ev.projects) if p.kind == kind]
+            self.figs.add(
+                Figure(
+                    f"projects.{key}.count",
+                    Decimal(len(members)),
+                    "个",
+                    "count of projects",
+                    (),
+                    ZERO,
+                    "项目数",
+                )
+            )
+            for fld in ("adjusted_budget", "final"):
+                ids = []
+                for i, p in members:
+                    fid = f"projects.{i}.{fld}"
+                    self.leaf(
+                        fid,
+                        getattr(p.execution.total, fld),
+                        f"evaluation.projects.{i}.execution.total.{fld}",
+                    )
+                    ids.append(fid)
+                self.sum(f"projects.{key}.{fld}", ids)
+            over = [
+                p
+                for _, p in members
+                if p.execution.total.adjusted_budget
+                and (p.execution.total.adjusted_budget - (p.execution.total.final or ZERO))
+                > p.execution.total.adjusted_budget / 10
+            ]
+            self.figs.add(
+                Figure(
+                    f"projects.{key}.over_10_percent",
+                    Decimal(len(over)),
+                    COUNT,
+                    "count of projects with balance rate > 10%",
+                    (),
+                    ZERO,
+                    "预算结余率大于10%的项目数",
+                )
+            )
+            budget = self.figs.amount(f"projects.{key}.adjusted_budget")
+            final = self.figs.amount(f"projects.{key}.final")
+            self.figs.add(
+                Figure(
+                    f"projects.{key}.progress",
+                    percent(final, budget),
+                    PCT,
+                    "round2(final / adjusted_budget × 100)",
+                    (f"projects.{key}.final", f"projects.{key}.adjusted_budget"),
+                    ZERO,
+                    "预算执行进度",
+                )
+            )
+
     def prior(self) -> None:
         py = self.ds.prior_year
         for fld, cur in PRIOR_FIELDS.items():
@@ -542,6 +604,7 @@ def derive(
     b.economic()
     b.sangong()
     b.others()
+    b.projects()
     b.prior()
     b.structure()
     return b.figs

@@ -13,6 +13,7 @@ from juesuan.money import ZERO
 WAN = "万元"
 PCT = "%"
 SCORE = "分"
+COUNT = "个"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.figures import PCT, SCORE
+from juesuan.figures import COUNT, PCT, SCORE
 from juesuan.money import fmt_money, fmt_percent
 
 
@@ -27,6 +27,8 @@ def format_figure(
         value = abs(value)
     if unit == PCT:
         return fmt_percent(value, trim_integer=style.trim_integer_percent)
+    if unit == COUNT:
+        return str(int(value))
     if unit == SCORE:  # scores print as stated: 98.6, 100, 8.5
         return format(value.normalize(), "f") if value else "0"
     return fmt_money(value, thousands=style.thousands, zero=style.zero_money)

@@ -43,6 +43,7 @@ class Structure(Record):
         default_factory=list, description="纳入部门决算编制范围的二级预算单位"
     )
     internal_divisions: list[str] = Field(default_factory=list, description="内设机构")
+    subordinate_unit_names: list[str] = Field(default_factory=list, description="下属单位名称")
     unit_notes: dict[str, str] = Field(
         default_factory=dict,
         description="纳入决算编制范围的单位的备注（单位名称 → 备注，如“预算不单列，并入本级”）",

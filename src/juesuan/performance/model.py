@@ -49,6 +49,27 @@ class IndicatorEntry(Record):
     remark: str | None = Field(None, description="备注")
 
 
+class DutyResult(Record):
+    """One 履职效能 target as the report analyses it."""
+
+    title: str = Field(min_length=1, description="指标名称，如“督查、督办、督导次数”")
+    text: str = Field(min_length=1, description="年初指标值与完成情况的说明")
+
+
+class ReportTexts(Record):
+    """Texts of 第四部分 部门预算绩效评价报告 that only the department can write."""
+
+    duties: list[DutyResult] = Field(default_factory=list, description="履职效能：逐项分析")
+    budget_management: str | None = Field(None, description="预算管理情况")
+    financial_management: str | None = Field(None, description="财务管理情况")
+    asset_management: str | None = Field(None, description="资产管理情况")
+    procurement_management: str | None = Field(None, description="采购管理情况")
+    project_decision: str | None = Field(None, description="项目决策")
+    project_execution: str | None = Field(None, description="项目执行")
+    target_achievement: str | None = Field(None, description="目标实现")
+    results_use: str | None = Field(None, description="绩效结果应用情况")
+
+
 class DepartmentEvaluation(Record):
     """部门整体支出绩效自评表."""
 
@@ -69,6 +90,7 @@ class DepartmentEvaluation(Record):
     conclusion: str | None = Field(None, description="评价结论")
     problems: str | None = Field(None, description="存在问题")
     suggestions: str | None = Field(None, description="改进建议")
+    report: ReportTexts = Field(default_factory=ReportTexts, description="评价报告各部分的说明文字")
 
 
 class ProjectClass(Record):
