@@ -17,21 +17,20 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Length, Pt, RGBColor, Twips
-from docx.table import _Cell as _DocxCell
 
 from juesuan.document.model import (
     Cell,
@@ -702,7 +701,9 @@ class _Writer:
                 _run(self.paragraph("Table Note"), note, TABLE_BODY)
 
     def _grid(self, t: Table, rows: list, nhead: int, ncols: int) -> None:
-        table = self.d.add_table(rows=len(rows), cols=ncols)
+        """The table as WordprocessingML, built directly: merged regions as ``gridSpan`` and
+        ``vMerge`` (python-docx's cell-by-cell API is far slower at thousands of cells)."""
+        table = self.d.add_table(rows=0, cols=ncols)
         table.style = self.d.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -711,46 +712,90 @@ class _Writer:
         _cell_margins(tbl.tblPr)
 
         placed = _layout(rows, ncols)
-        # The cells before any merge (one per grid position). Merge regions are disjoint,
-        # so a region's corner cells are still in place when it is merged; this avoids
-        # python-docx's table.cell(), which rebuilds the whole cell map on every call.
-        tcs = [tr.tc_lst for tr in tbl.tr_lst]
-        for r, c, rs, cs, _cell in placed:
-            if rs > 1 or cs > 1:
-                corner = tcs[r + rs - 1][c + cs - 1]
-                _DocxCell(tcs[r][c], table).merge(_DocxCell(corner, table))
-
         width = LANDSCAPE_TEXT_WIDTH if self.landscape else PORTRAIT_TEXT_WIDTH
         widths = t.widths
         if len(widths) != ncols or any(w <= 0 for w in widths):
             widths = _column_weights(placed, nhead, ncols, self.styles)
         cols = _column_twips(widths, ncols, int(width.twips))
-        _apply_widths(table, cols)
+        for gridCol, w in zip(tbl.tblGrid.gridCol_lst, cols, strict=True):
+            gridCol.w = Twips(w)
+        tblW = tbl.tblPr.find(qn("w:tblW"))
+        if tblW is not None:
+            tblW.set(qn("w:type"), "dxa")
+            tblW.set(qn("w:w"), str(sum(cols)))
 
-        for index, row in enumerate(table.rows):
-            trPr = row._tr.get_or_add_trPr()
+        starts = {(r, c): (rs, cs, cell) for r, c, rs, cs, cell in placed}
+        below: dict[tuple[int, int], int] = {}  # continuation of a vertical merge → its colspan
+        for r, c, rs, cs, _cell in placed:
+            for dr in range(1, rs):
+                below[(r + dr, c)] = cs
+        for r in range(len(rows)):
+            tr = OxmlElement("w:tr")
+            trPr = OxmlElement("w:trPr")
             trPr.append(OxmlElement("w:cantSplit"))
-            if index < nhead:
+            if r < nhead:
                 trPr.append(OxmlElement("w:tblHeader"))
-
-        grid = [row.cells for row in table.rows]
-        for r, c, _rs, _cs, cell in placed:
-            self._cell(grid[r][c], cell, header=r < nhead)
+            tr.append(trPr)
+            c = 0
+            while c < ncols:
+                if (r, c) in starts:
+                    rs, cs, cell = starts[(r, c)]
+                    tr.append(
+                        self._tc(
+                            cell,
+                            sum(cols[c : c + cs]),
+                            cs,
+                            "restart" if rs > 1 else None,
+                            header=r < nhead,
+                        )
+                    )
+                elif (r, c) in below:
+                    cs = below[(r, c)]
+                    tr.append(
+                        self._tc(None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead)
+                    )
+                else:  # a position no cell reaches (short row): an empty cell
+                    cs = 1
+                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead))
+                c += cs
+            tbl.append(tr)
         if t.note or t.empty_note:
             # The last row stays with the note below it.
             for tc in tbl.tr_lst[-1].tc_lst:
                 for p in tc.p_lst:
                     p.get_or_add_pPr().keepNext_val = True
 
-    def _cell(self, target, cell: Cell, *, header: bool) -> None:
-        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = target.paragraphs[0]
+    def _tc(self, cell: Cell | None, width: int, span: int, vmerge: str | None, *, header: bool):
+        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph."""
+        tc = OxmlElement("w:tc")
+        tcPr = OxmlElement("w:tcPr")
+        tcW = OxmlElement("w:tcW")
+        tcW.set(qn("w:w"), str(width))
+        tcW.set(qn("w:type"), "dxa")
+        tcPr.append(tcW)
+        if span > 1:
+            el = OxmlElement("w:gridSpan")
+            el.set(qn("w:val"), str(span))
+            tcPr.append(el)
+        if vmerge is not None:
+            el = OxmlElement("w:vMerge")
+            if vmerge == "restart":
+                el.set(qn("w:val"), "restart")
+            tcPr.append(el)
+        valign = OxmlElement("w:vAlign")
+        valign.set(qn("w:val"), "center")
+        tcPr.append(valign)
+        tc.append(tcPr)
+        p = OxmlElement("w:p")
+        pPr = p.get_or_add_pPr()
+        pPr.style = self._style_id("Table Header" if header else "Table Text")
+        tc.append(p)
+        if cell is None:
+            return tc
         look = TABLE_HEAD if header else TABLE_BODY
-        p._p.style = self._style_id("Table Header" if header else "Table Text")
-        if cell.figure is not None:
-            text = _figure_text(cell.figure, self.styles.table)
-        else:
-            text = cell.text
+        text = (
+            _figure_text(cell.figure, self.styles.table) if cell.figure is not None else cell.text
+        )
         if header:
             align = WD_ALIGN_PARAGRAPH.CENTER
         elif cell.align == "center":
@@ -759,15 +804,25 @@ class _Writer:
             align = WD_ALIGN_PARAGRAPH.RIGHT
         else:
             align = WD_ALIGN_PARAGRAPH.LEFT
-        if not header:
-            p.paragraph_format.alignment = align
         if cell.indent > 0 and align == WD_ALIGN_PARAGRAPH.LEFT:
-            _set_indent(p._p.get_or_add_pPr(), left_chars=cell.indent, size=look.size)
+            _set_indent(pPr, left_chars=cell.indent, size=look.size)
+        if not header:
+            pPr.jc_val = align
+        if cell.bold or header:
+            look = replace(look, bold=True)
         lines = text.split("\n")
         for i, line in enumerate(lines):
-            run = _run(p, line, look, bold=cell.bold or header)
+            r = OxmlElement("w:r")
+            r.append(copy.deepcopy(_rpr_template(look, True)))
+            t = OxmlElement("w:t")
+            t.text = line
+            if line != line.strip():
+                t.set(qn("xml:space"), "preserve")
+            r.append(t)
             if i < len(lines) - 1:
-                run.add_break()
+                r.append(OxmlElement("w:br"))
+            p.append(r)
+        return tc
 
     # -- output --
 
@@ -826,22 +881,6 @@ def _cell_margins(tblPr) -> None:
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     _insert_before(tblPr, mar, ("w:tblLook", "w:tblCaption", "w:tblDescription"))
-
-
-def _apply_widths(table, cols: list[int]) -> None:
-    """Column widths in the grid (LibreOffice), on every cell (Word) and the table."""
-    for gridCol, w in zip(table._tbl.tblGrid.gridCol_lst, cols, strict=True):
-        gridCol.w = Twips(w)
-    tblW = table._tbl.tblPr.find(qn("w:tblW"))
-    if tblW is not None:
-        tblW.set(qn("w:type"), "dxa")
-        tblW.set(qn("w:w"), str(sum(cols)))
-    for tr in table._tbl.tr_lst:
-        col = 0
-        for tc in tr.tc_lst:
-            span = tc.grid_span
-            tc.width = Twips(sum(cols[col : col + span]))
-            col += span
 
 
 # -- packaging ----------------------------------------------------------------------------
