@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from juesuan.cli_catalog import catalog_app
+from juesuan.cli_excel import convert, template
 from juesuan.cli_score import INPUT_HELP, parse_inputs, score
 
 app = typer.Typer(
@@ -21,6 +22,8 @@ app = typer.Typer(
 )
 app.add_typer(catalog_app, name="catalog")
 app.command()(score)
+app.command()(template)
+app.command()(convert)
 
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 
@@ -61,7 +64,7 @@ def _print_findings(findings: list, as_json: bool) -> None:
 
 @app.command()
 def validate(
-    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML）")] = None,
+    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML 或 Excel 工作簿）")] = None,
     sample: Annotated[str | None, typer.Option(help=SAMPLE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="以JSON输出检查结果")] = False,
     inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
@@ -78,7 +81,7 @@ def validate(
 
 @app.command()
 def build(
-    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML）")] = None,
+    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML 或 Excel 工作簿）")] = None,
     out: Annotated[Path, typer.Option("-o", "--out", help="输出目录")] = Path("out"),
     sample: Annotated[str | None, typer.Option(help=SAMPLE_HELP)] = None,
     formats: Annotated[
@@ -112,7 +115,7 @@ def build(
 
 @app.command()
 def figures(
-    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML）")] = None,
+    file: Annotated[Path | None, typer.Argument(help="数据文件（YAML 或 Excel 工作簿）")] = None,
     sample: Annotated[str | None, typer.Option(help=SAMPLE_HELP)] = None,
     prefix: Annotated[str, typer.Option(help="只列出编号以此开头的数字")] = "",
 ) -> None:

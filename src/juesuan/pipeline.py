@@ -52,16 +52,21 @@ def sample_path(name: str) -> Path:
 
 
 def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
-    """Load a dataset file (YAML). Problems come back as findings, never as exceptions."""
+    """Load a dataset file (YAML, or the fill-in Excel workbook). Problems come back as
+    findings, never as exceptions."""
     from juesuan.io.yaml_loader import load_yaml
 
     p = Path(path)
-    if p.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods"):
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from juesuan.excel.loader import load_workbook
+
+        return load_workbook(p)
+    if p.suffix.lower() == ".ods":
         return None, [
             Finding(
                 "LOAD-020",
                 Severity.ERROR,
-                "暂不支持直接读取Excel工作簿，请使用YAML数据文件",
+                "暂不支持 .ods 工作簿，请另存为 .xlsx",
                 Location(file=str(p)),
             )
         ]

@@ -1,0 +1,226 @@
+"""The fill-in workbook: template, fill → import round trip, located errors, refusals."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from juesuan.excel.fill import fill_template
+from juesuan.excel.loader import load_workbook, load_workbook_bytes
+from juesuan.excel.workbook import template_bytes
+from juesuan.pipeline import load, sample_path
+
+
+@pytest.fixture(scope="module", params=["seed", "putuo"])
+def sample(request):
+    ds, findings = load(sample_path(request.param))
+    assert ds is not None, findings
+    return ds
+
+
+def _dump(ds):
+    return ds.model_dump(exclude={"evaluation"})  # evaluation: not held by the workbook
+
+
+def test_round_trip(sample, tmp_path: Path) -> None:
+    path = tmp_path / "in.xlsx"
+    path.write_bytes(fill_template(sample))
+    ds, findings = load_workbook(path)
+    assert ds is not None, [f.render() for f in findings]
+    assert _dump(ds) == _dump(sample)
+    loc = ds.locate("functional.0.code")
+    assert loc.sheet and loc.cell
+
+
+def test_fill_is_deterministic(sample) -> None:
+    assert fill_template(sample) == fill_template(sample)
+
+
+@pytest.mark.parametrize("profile", ["sichuan-2024", "shanghai-2024"])
+def test_template_layout(profile: str) -> None:
+    wb = openpyxl.load_workbook(BytesIO(template_bytes(profile)))
+    assert wb.sheetnames[0] == "填表说明"
+    assert wb["科目目录"].sheet_state == "hidden"
+    ws = wb["收入决算表"]
+    assert ws.protection.sheet
+    assert ws["C5"].value.startswith("=SUM(")
+    assert ws["D6"].protection.locked is False
+    assert ws["B6"].value.startswith("=IF(")
+    assert ws.data_validations.dataValidation
+    for name in (
+        "部门信息",
+        "上年数",
+        "变动原因",
+        "三公明细",
+        "政府采购",
+        "国有资产",
+        "预算绩效管理",
+    ):
+        assert name in wb.sheetnames
+
+
+def _edit(data: bytes, sheet: str, cell: str, value) -> bytes:
+    wb = openpyxl.load_workbook(BytesIO(data))
+    wb[sheet][cell].value = value
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _putuo_bytes() -> bytes:
+    ds, _ = load(sample_path("putuo"))
+    return fill_template(ds)
+
+
+def test_thousands_separator_accepted_and_chinese_rejected() -> None:
+    data = _edit(_putuo_bytes(), "收入决算表", "D6", "1,511.89")
+    ds, findings = load_workbook_bytes(data, "x.xlsx")
+    assert ds is not None, findings
+    assert ds.functional[0].income.appropriation == Decimal("1511.89")
+    data = _edit(_putuo_bytes(), "收入决算表", "D6", "一百")
+    ds, findings = load_workbook_bytes(data, "x.xlsx")
+    assert ds is None
+    f = next(f for f in findings if f.code == "XLS-030")
+    assert (f.location.sheet, f.location.cell) == ("收入决算表", "D6")
+
+
+def test_blank_and_zero_differ() -> None:
+    data = _edit(_putuo_bytes(), "收入决算表", "E6", 0)
+    ds, _ = load_workbook_bytes(data, "x.xlsx")
+    assert ds.functional[0].income.superior_subsidy == 0
+    ds0, _ = load_workbook_bytes(_putuo_bytes(), "x.xlsx")
+    assert ds0.functional[0].income.superior_subsidy is None
+
+
+def test_bad_code_located() -> None:
+    data = _edit(_putuo_bytes(), "支出决算表", "A7", "20106AB")
+    ds, findings = load_workbook_bytes(data, "x.xlsx")
+    assert ds is None
+    f = next(f for f in findings if f.code == "XLS-022")
+    assert f.location.describe().endswith("支出决算表!A7")
+
+
+def test_unknown_code_and_name_mismatch_reported() -> None:
+    data = _edit(_putuo_bytes(), "支出决算表", "B6", "别的名称")
+    _, findings = load_workbook_bytes(data, "x.xlsx")
+    f = next(f for f in findings if f.code == "XLS-021")
+    assert f.location.cell == "B6"
+    data = _edit(_putuo_bytes(), "支出决算表", "A20", "2999999")
+    data = _edit(data, "支出决算表", "D20", 5)
+    _, findings = load_workbook_bytes(data, "x.xlsx")
+    assert any(f.code == "XLS-020" and f.location.cell == "A20" for f in findings)
+
+
+def test_unit_from_sheet_and_missing_sheet() -> None:
+    wb = openpyxl.load_workbook(BytesIO(_putuo_bytes()))
+    del wb["支出决算表"]
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is None
+    assert any(f.code == "XLS-010" and "支出决算表" in f.message for f in findings)
+
+
+def test_model_errors_are_located_by_cell() -> None:
+    wb = openpyxl.load_workbook(BytesIO(_putuo_bytes()))
+    ws = wb["部门信息"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "department.name")
+    row[2].value = None
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is None
+    assert findings and all(f.location.file == "x.xlsx" for f in findings)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"hello, not excel",
+        b"PK\x03\x04garbage",
+        b"\xd0\xcf\x11\xe0" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 100,
+    ],
+)
+def test_one_clear_message(data: bytes) -> None:
+    ds, findings = load_workbook_bytes(data, "bad.xlsx")
+    assert ds is None and len(findings) == 1
+    assert findings[0].code == "XLS-001"
+
+
+def test_non_excel_zip() -> None:
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", "<x/>")
+    ds, findings = load_workbook_bytes(buf.getvalue(), "a.xlsx")
+    assert ds is None and findings[0].code == "XLS-001"
+
+
+def test_huge_dimension_refused() -> None:
+    raw = BytesIO(_putuo_bytes())
+    src = zipfile.ZipFile(raw)
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet2.xml":
+                body = body.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>',
+                )
+            dst.writestr(info.filename, body)
+    ds, findings = load_workbook_bytes(buf.getvalue(), "big.xlsx")
+    assert ds is None and findings[0].code == "XLS-002"
+
+
+def test_zip_bomb_refused() -> None:
+    buf = BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (450 * 1024 * 1024))
+    ds, findings = load_workbook_bytes(buf.getvalue(), "bomb.xlsx")
+    assert ds is None and findings[0].code == "XLS-002"
+
+
+def test_formula_text_stays_text(tmp_path: Path) -> None:
+    ds, _ = load(sample_path("putuo"))
+    lines = list(ds.functional)
+    lines[0] = lines[0].model_copy(update={"explanation": "=HYPERLINK(1)"})
+    ds2 = ds.model_copy(update={"functional": lines})
+    wb = openpyxl.load_workbook(BytesIO(fill_template(ds2)))
+    cell = wb["一般公共预算财政拨款支出决算表"]["K6"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(1)"
+
+
+def test_cli_template_and_convert(tmp_path: Path) -> None:
+    import typer
+
+    from juesuan.cli_excel import convert, template
+
+    app = typer.Typer()
+    app.command()(template)
+    app.command()(convert)
+    runner = CliRunner()
+    out = tmp_path / "t.xlsx"
+    res = runner.invoke(app, ["template", "--profile", "shanghai-2024", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.stat().st_size > 0
+    xlsx = tmp_path / "p.xlsx"
+    res = runner.invoke(app, ["convert", str(sample_path("putuo")), str(xlsx)])
+    assert res.exit_code == 0, res.output
+    back = tmp_path / "p.yaml"
+    res = runner.invoke(app, ["convert", str(xlsx), str(back)])
+    assert res.exit_code == 0, res.output
+    ds, _ = load(back)
+    orig, _ = load(sample_path("putuo"))
+    assert ds is not None and _dump(ds) == _dump(orig)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"junk")
+    res = runner.invoke(app, ["convert", str(bad), str(tmp_path / "x.yaml")])
+    assert res.exit_code == 1 and "Traceback" not in res.output
