@@ -47,7 +47,7 @@ UNIT_LABEL = WAN
 FIG_SIZE_IN = (15 / 2.54, 8.5 / 2.54)
 FONT_SIZE = 9.0
 MIN_FONT_SIZE = 6.0
-PNG_COMPRESS_LEVEL = 6
+PNG_COMPRESS_LEVEL = 1  # fast zlib: ~3x quicker encoding for ~20% larger files
 _PIE_LABEL_MIN_SHARE = Decimal(12)  # % printed inside a wedge wide enough for it
 
 _VALUE_STYLE = NumberStyle(zero_money="0.00", blank=BLANK_TEXT)
