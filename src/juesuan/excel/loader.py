@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -130,6 +131,8 @@ def load_workbook_bytes(data: bytes, origin: str) -> Result:
         sheets = _read(data, origin)
     except _Refused as exc:
         return None, [exc.finding]
+    except Exception as exc:  # a damaged file must never end in a traceback
+        return None, [_fatal(origin, f"Excel 工作簿已损坏，无法读取（{type(exc).__name__}）")]
     try:
         return _parse(sheets, origin)
     except Exception as exc:
@@ -221,7 +224,7 @@ def _check_zip(data: bytes, refuse: Any) -> None:
                     _scan_dimensions(zf, i, refuse)
     except zipfile.BadZipFile:
         raise refuse("Excel 工作簿已损坏（压缩包无法打开）") from None
-    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+    except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         raise refuse("Excel 工作簿已损坏或使用了不支持的压缩方式") from None
 
 

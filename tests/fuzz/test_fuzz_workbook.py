@@ -1,0 +1,11 @@
+"""A fast subset of the workbook fuzzer (the full run: python tests/fuzz/fuzz_workbook.py)."""
+
+from __future__ import annotations
+
+from fuzz_workbook import run
+
+
+def test_fuzz_subset_never_tracebacks() -> None:
+    counts = run(150, seed=1)
+    assert sum(counts.values()) == 150
+    assert counts["rejected"] > 0 and counts["ok"] > 0
