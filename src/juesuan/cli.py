@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from juesuan.cli_catalog import catalog_app
+from juesuan.cli_check import check
 from juesuan.cli_excel import convert, template
 from juesuan.cli_score import INPUT_HELP, parse_inputs, score
 
@@ -24,6 +25,7 @@ app.add_typer(catalog_app, name="catalog")
 app.command()(score)
 app.command()(template)
 app.command()(convert)
+app.command()(check)
 
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 

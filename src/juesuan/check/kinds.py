@@ -1,0 +1,157 @@
+"""Which standard table is which (from its title), and what its columns and rows mean."""
+
+from __future__ import annotations
+
+import re
+
+# (kind, title pattern) — most specific first. Numbering (公开01表, 表一, 附表3) is ignored.
+KINDS: list[tuple[str, str]] = [
+    ("sangong", "三公"),
+    ("gb_basic", "一般公共预算财政拨款基本支出决算"),
+    ("skip", "一般公共预算财政拨款项目支出决算"),
+    ("skip", "一般公共预算财政拨款支出决算明细"),
+    ("gb", "一般公共预算财政拨款支出决算表"),
+    ("approp_summary", "财政拨款收入支出决算总表"),
+    ("skip", "政府性基金预算财政拨款"),
+    ("skip", "国有资本经营预算财政拨款"),
+    ("skip", "财政拨款支出决算明细"),
+    ("summary", "收入支出决算总表"),
+    ("income", "收入决算表"),
+    ("expenditure", "支出决算表"),
+]
+TITLES = {
+    "sangong": "财政拨款“三公”经费支出决算表",
+    "gb_basic": "一般公共预算财政拨款基本支出决算表",
+    "gb": "一般公共预算财政拨款支出决算表",
+    "approp_summary": "财政拨款收入支出决算总表",
+    "summary": "收入支出决算总表",
+    "income": "收入决算表",
+    "expenditure": "支出决算表",
+}
+RECOVERED = ("summary", "income", "expenditure", "approp_summary", "gb", "gb_basic", "sangong")
+
+
+def kind_of(title: str) -> str | None:
+    t = re.sub(
+        r"^\s*(公开\d+表|表\d+|表[一二三四五六七八九十]+(?=[\s、.．:：])|附表\d*|[一二三四五六七八九十\d]+[、.．])",
+        "",
+        title,
+    )
+    t = re.sub(r"\s+", "", t)
+    if len(t) > 40 or "说明" in t:
+        return None
+    if not t.endswith("表"):
+        return None
+    for kind, pat in KINDS:
+        if pat in t:
+            return kind
+    return None
+
+
+# column keywords (prefix match on header text, whitespace removed) → column key
+COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "income": [
+        ("total", ("本年收入合",)),
+        ("appropriation", ("财政拨款收",)),
+        ("superior_subsidy", ("上级补助",)),
+        ("business", ("事业收",)),
+        ("operating", ("经营收",)),
+        ("subsidiary_remit", ("附属单",)),
+        ("other", ("其他收",)),
+    ],
+    "expenditure": [
+        ("total", ("本年支出合",)),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支",)),
+        ("remit_to_superior", ("上缴上级",)),
+        ("operating", ("经营支",)),
+        ("subsidiary_subsidy", ("对附属单位",)),
+    ],
+    "gb": [
+        ("initial_budget", ("年初预算",)),
+        ("adjusted_budget", ("调整预算", "全年预算")),
+        ("total", ("合计", "小计")),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+    ],
+    "gb_basic": [("amount", ("决算数", "金额"))],
+    "summary": [("amount", ("决算数", "金额"))],
+    "approp_summary": [
+        ("total", ("合计",)),
+        ("general_budget", ("一般公共预算",)),
+        ("government_fund", ("政府性基金",)),
+        ("state_capital", ("国有资本",)),
+        ("amount", ("决算数",)),
+    ],
+}
+
+# 收入支出决算总表 / 财政拨款收入支出决算总表: row labels → figure ids (income side, expenditure side)
+SUMMARY_INCOME = [
+    ("一般公共预算财政拨款", "income.general_budget"),
+    ("政府性基金预算财政拨款", "income.government_fund"),
+    ("国有资本经营预算财政拨款", "income.state_capital"),
+    ("上级补助收入", "income.superior_subsidy"),
+    ("事业收入", "income.business"),
+    ("经营收入", "income.operating"),
+    ("附属单位上缴收入", "income.subsidiary_remit"),
+    ("其他收入", "income.other"),
+    ("本年收入合计", "income.total"),
+    ("使用非财政拨款结余", "balance.use_of_non_appropriation"),
+    ("年初结转和结余", "balance.opening.total"),
+    ("总计", "income.grand_total"),
+]
+SUMMARY_SPENDING = [
+    ("本年支出合计", "expenditure.total"),
+    ("结余分配", "balance.distribution"),
+    ("年末结转和结余", "balance.closing.total"),
+    ("总计", "expenditure.grand_total"),
+]
+APPROP_INCOME = [
+    ("本年收入合计", "appropriation.income.total"),
+    ("年初财政拨款结转和结余", "balance.opening.appropriation"),
+    ("总计", "appropriation.grand_total"),
+]
+APPROP_SPENDING = [
+    ("本年支出合计", "appropriation.expenditure.total"),
+    ("年末财政拨款结转和结余", "balance.closing.appropriation"),
+    ("总计", "appropriation.grand_total"),
+]
+
+
+def strip_ordinal(label: str) -> str:
+    return re.sub(r"^[一二三四五六七八九十]+[、.．]|^\d+[、.．]|[（(]?[类款项][)）]?$", "", label)
+
+
+LABELS = {
+    "income": {
+        "total": "本年收入合计",
+        "appropriation": "财政拨款收入",
+        "superior_subsidy": "上级补助收入",
+        "business": "事业收入",
+        "operating": "经营收入",
+        "subsidiary_remit": "附属单位上缴收入",
+        "other": "其他收入",
+    },
+    "expenditure": {
+        "total": "本年支出合计",
+        "basic": "基本支出",
+        "project": "项目支出",
+        "remit_to_superior": "上缴上级支出",
+        "operating": "经营支出",
+        "subsidiary_subsidy": "对附属单位补助支出",
+    },
+    "gb": {
+        "initial_budget": "年初预算",
+        "adjusted_budget": "调整预算",
+        "total": "合计",
+        "basic": "基本支出",
+        "project": "项目支出",
+    },
+    "approp_summary": {
+        "total": "合计",
+        "general_budget": "一般公共预算财政拨款",
+        "government_fund": "政府性基金预算财政拨款",
+        "state_capital": "国有资本经营预算财政拨款",
+        "amount": "决算数",
+    },
+}

@@ -1,0 +1,61 @@
+"""Collects the checker's findings and how much each rule could check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from juesuan.check.model import CHECK_RULES, Coverage, Item
+from juesuan.findings import Finding, Location, Severity
+
+
+class Sink:
+    def __init__(self, file: str):
+        self.file = file
+        self.items: list[Item] = []
+        self.rounding: list[Item] = []  # rounding-only differences, reported as one note
+        self.coverage: dict[str, Coverage] = {
+            code: Coverage(code, title) for code, (_, title) in CHECK_RULES.items()
+        }
+
+    def checked(self, code: str, n: int = 1) -> None:
+        self.coverage[code].checked += n
+
+    def cannot(self, code: str, why: str) -> None:
+        cov = self.coverage[code]
+        if why not in cov.cannot:
+            cov.cannot.append(why)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        *,
+        line: int | None = None,
+        page: int | None = None,
+        paragraph: int | None = None,
+        table: str | None = None,
+        row: str | None = None,
+        column: str | None = None,
+        stated: Decimal | None = None,
+        expected: Decimal | None = None,
+        quote: str = "",
+        severity: Severity | None = None,
+        rounding: bool = False,
+    ) -> None:
+        sev = severity or CHECK_RULES[code][0]
+        if rounding:
+            sev = Severity.INFO
+        loc = Location(
+            file=self.file,
+            line=line,
+            sheet=f"第{page}页" if page is not None else None,
+            table=table,
+            row=row,
+            column=column,
+        )
+        item = Item(Finding(code, sev, message, loc, stated, expected), quote, page, paragraph)
+        if rounding:
+            self.rounding.append(item)
+            return
+        self.coverage[code].findings += 1
+        self.items.append(item)

@@ -1,0 +1,56 @@
+"""Totals stated in the narrative, as figure ids, so that the shared rule catalog compares
+them with the same figures printed in the tables (TOT-002) and with the detail (TOT-001)."""
+
+from __future__ import annotations
+
+import re
+
+from juesuan.check.kinds import strip_ordinal
+from juesuan.check.model import dec
+from juesuan.check.narrative import Para
+from juesuan.check.recover import Origin
+
+NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
+# (pattern, figure id) — from the two profiles' sentence templates; first match per sentence
+PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(rf"财政拨款收入[、]?支出总计(?:均为|各为|为)?{NUM}万元"),
+        "appropriation.grand_total",
+    ),
+    (
+        re.compile(rf"(?<!财政拨款)收入[、]?支出总计(?:均为|各为|为)?{NUM}万元"),
+        "income.grand_total",
+    ),
+    (re.compile(rf"本年收入合计{NUM}万元"), "income.total"),
+    (re.compile(rf"本年支出合计{NUM}万元"), "expenditure.total"),
+    (re.compile(rf"一般公共预算财政拨款基本支出{NUM}万元"), "econ.basic.total"),
+    (re.compile(rf"人员经费{NUM}万元"), "econ.basic.personnel"),
+    (re.compile(rf"(?:日常)?公用经费{NUM}万元"), "econ.basic.public"),
+    (re.compile(rf"一般公共预算财政拨款支出{NUM}万元"), "general_budget.expenditure.total"),
+    (re.compile(rf"“三公”经费财政拨款支出决算为{NUM}万元"), "sangong.final.total"),
+]
+CLASS_AMOUNT = re.compile(rf"([\u4e00-\u9fff]{{2,16}}?支出)(?:（类）)?{NUM}万元，占")
+
+
+def narrative_stated(
+    paras: list[Para], class_names: dict[str, str]
+) -> list[tuple[str, object, Origin]]:
+    out = []
+    for para in paras:
+        for pattern, fig in PATTERNS:
+            for m in pattern.finditer(para.text):
+                out.append((fig, dec(m.group(1)), _origin(para, m, fig)))
+        if "主要用于以下方面" in para.text:
+            for m in CLASS_AMOUNT.finditer(para.text):
+                name = strip_ordinal(m.group(1))
+                code = class_names.get(name)
+                if code:
+                    fig = f"func.{code}.general_budget.total"
+                    out.append((fig, dec(m.group(2)), _origin(para, m, fig)))
+    return out
+
+
+def _origin(para: Para, m: re.Match, fig: str) -> Origin:
+    line = para.at(m.start())
+    quote = para.text[max(0, m.start() - 20) : m.end() + 20]
+    return Origin("情况说明", m.group(0), "文中数字", line.line, line.page, None, quote)
