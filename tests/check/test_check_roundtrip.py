@@ -1,9 +1,9 @@
 """Round trip: the documents juesuan builds for both samples check clean (DOCX and PDF).
 
 "Clean" means no finding that is not in the data itself: the seed's 附表1 states group
-points (预算管理 21 …) that its own indicator weights do not add up to, and the Putuo
-sample's totals printed in 收入支出决算总表 (2946.25, 2940.05, as the original states them)
-differ by 0.01 from the sums printed in the detail tables — both are real and must be found.
+points (预算管理 21 …) that its own indicator weights do not add up to, which is real and
+must be found. The Putuo document juesuan builds prints one value per figure (the published
+table totals 2,946.25 / 2,940.05 in every table), so it checks clean.
 """
 
 from __future__ import annotations
@@ -59,13 +59,8 @@ def test_putuo_checks_clean_but_for_its_data(built, fmt, engine):
     report = check_file(built[("putuo", fmt)], engine=engine)
     assert not report.fatal
     assert len(report.tables_found) >= 7, report.tables_found
-    for item in report.items:
-        f = item.finding
-        if f.severity is Severity.INFO:
-            continue
-        # only the 0.01 differences between the stated totals and the printed detail sums
-        assert f.code in ("TOT-001", "TOT-002"), f.render()
-        assert str(abs(f.difference)) == "0.01", f.render()
+    serious = [i.finding.render() for i in report.items if i.finding.severity is not Severity.INFO]
+    assert serious == []
     # our output recomputes the shares; a stated 326.71 beside its detail sum 326.72 is at most
     # the pipeline's own rounding note (information), never an error
     serious = [i for i in report.items if i.finding.severity is not Severity.INFO]

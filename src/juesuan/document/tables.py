@@ -225,7 +225,7 @@ def _functional(spec: dict[str, Any], ctx: TableContext) -> Table:
     total_label = spec.get("total_label", "合计")
     total: Row = (
         Cell(text=total_label, colspan=code_cols + 1, align="center", bold=True),
-        *(ctx.ref(f"functional.{c['figure']}") for c in leaves),
+        *(ctx.ref(c.get("total", f"functional.{c['figure']}")) for c in leaves),
     )
     body: list[Row] = []
     for code in _functional_codes(ctx, include):
