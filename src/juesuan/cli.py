@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 from juesuan.cli_catalog import catalog_app
 from juesuan.cli_check import check
 from juesuan.cli_excel import convert, template
+from juesuan.cli_output import fail, print_findings
 from juesuan.cli_score import INPUT_HELP, parse_inputs, score
 
 app = typer.Typer(
@@ -35,33 +35,11 @@ def _resolve(file: Path | None, sample: str | None) -> Path:
 
     if sample:
         if sample not in SAMPLES:
-            _fail(f"未知的样例「{sample}」，可用：{'、'.join(SAMPLES)}")
+            fail(f"未知的样例「{sample}」，可用：{'、'.join(SAMPLES)}")
         return sample_path(sample)
     if file is None:
-        _fail("请指定数据文件，或用 --sample 选择内置样例")
+        fail("请指定数据文件，或用 --sample 选择内置样例")
     return file
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"错误：{message}", err=True)
-    raise typer.Exit(code)
-
-
-def _print_findings(findings: list, as_json: bool) -> None:
-    from juesuan.findings import Severity
-
-    if as_json:
-        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
-        return
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    for f in sorted(findings, key=lambda f: order[f.severity]):
-        typer.echo(f.render())
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    typer.echo(
-        f"共{len(findings)}项：错误{counts[Severity.ERROR]}项，警告{counts[Severity.WARNING]}项，"
-        f"提示{counts[Severity.INFO]}项。",
-        err=True,
-    )
 
 
 @app.command()
@@ -76,7 +54,7 @@ def validate(
     from juesuan.pipeline import validate as run
 
     _, findings = run(_resolve(file, sample), parse_inputs(inputs))
-    _print_findings(findings, as_json)
+    print_findings(findings, as_json)
     if has_errors(findings):
         raise typer.Exit(1)
 
@@ -100,17 +78,17 @@ def build(
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        _fail(f"不支持的输出格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）")
+        fail(f"不支持的输出格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）")
     analysis, findings = run(_resolve(file, sample), parse_inputs(inputs))
     if findings:
-        _print_findings(findings, False)
+        print_findings(findings, False)
     if analysis is None or (has_errors(findings) and not force):
         typer.echo("数据有错误，未生成文件（修正后重试，或用 --force 强制生成）。", err=True)
         raise typer.Exit(1)
     try:
         written = write_outputs(analysis, out, chosen)
     except OSError as exc:
-        _fail(f"无法写入输出目录「{out}」：{exc.strerror or exc}", 1)
+        fail(f"无法写入输出目录「{out}」：{exc.strerror or exc}", 1)
     for path in written:
         typer.echo(f"已生成：{path}")
 
@@ -126,7 +104,7 @@ def figures(
 
     analysis, findings = run(_resolve(file, sample))
     if analysis is None:
-        _print_findings(findings, False)
+        print_findings(findings, False)
         raise typer.Exit(1)
     for fig in analysis.figures:
         if not fig.id.startswith(prefix) or fig.value is None:
@@ -174,7 +152,7 @@ def sample(
     """把内置样例数据复制出来，作为填报的起点。"""
     path = _resolve(None, name)
     if out.exists():
-        _fail(f"文件「{out}」已存在，不覆盖")
+        fail(f"文件「{out}」已存在，不覆盖")
     out.write_bytes(path.read_bytes())
     typer.echo(f"已复制样例到：{out}")
 

@@ -11,21 +11,18 @@ from typing import Annotated
 
 import typer
 
+from juesuan.cli_output import fail
+
 __all__ = ["convert", "template"]
 
 _EXCEL = (".xlsx", ".xlsm", ".xls")
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"错误：{message}", err=True)
-    raise typer.Exit(code)
 
 
 def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        _fail(f"无法写入文件 {path}（{exc.strerror or type(exc).__name__}）")
+        fail(f"无法写入文件 {path}（{exc.strerror or type(exc).__name__}）")
 
 
 def template(
@@ -39,7 +36,7 @@ def template(
     from juesuan.profiles import available_profiles
 
     if profile not in available_profiles():
-        _fail(f"未知的地区模板「{profile}」，可用：{'、'.join(available_profiles())}")
+        fail(f"未知的地区模板「{profile}」，可用：{'、'.join(available_profiles())}")
     _write(output, template_bytes(profile))
     typer.echo(f"已生成填报工作簿：{output}")
 
@@ -62,7 +59,7 @@ def convert(
     for f in findings:
         typer.echo(f.render(), err=True)
     if ds is None or has_errors(findings):
-        _fail("输入文件有错误，未转换", 1)
+        fail("输入文件有错误，未转换", 1)
     if target.suffix.lower() in _EXCEL:
         from juesuan.excel.fill import fill_template
 
@@ -72,5 +69,5 @@ def convert(
 
         _write(target, dump_yaml(ds).encode("utf-8"))
     else:
-        _fail("输出文件应为 .xlsx 或 .yaml")
+        fail("输出文件应为 .xlsx 或 .yaml")
     typer.echo(f"已转换：{source} → {target}")

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from juesuan.cli_output import fail, print_findings
+
 if TYPE_CHECKING:
-    from juesuan.findings import Finding
+    pass
 
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 SYSTEM_HELP = (
@@ -23,11 +25,6 @@ SYSTEM_HELP = (
 INPUT_HELP = "运行参数「名称=数值」，可重复，如 --input N=-4.63（区直平均人均资产变化率，%）"
 
 
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"错误：{message}", err=True)
-    raise typer.Exit(code)
-
-
 def parse_inputs(items: list[str] | None) -> dict[str, Decimal]:
     """``NAME=VALUE`` pairs as Decimals (a trailing % is allowed); exits with a message."""
     out: dict[str, Decimal] = {}
@@ -35,15 +32,15 @@ def parse_inputs(items: list[str] | None) -> dict[str, Decimal]:
         name, sep, raw = item.partition("=")
         name, raw = name.strip(), raw.strip().removesuffix("%").strip()
         if not sep or not name.isidentifier():
-            _fail(f"运行参数「{item}」应写成 名称=数值，如 N=-4.63")
+            fail(f"运行参数「{item}」应写成 名称=数值，如 N=-4.63")
         try:
             value = Decimal(raw)
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite() or (value and abs(value.adjusted()) > 30):
-            _fail(f"运行参数「{item}」的值「{raw}」不是有效的数字")
+            fail(f"运行参数「{item}」的值「{raw}」不是有效的数字")
         if name in out:
-            _fail(f"运行参数「{name}」重复")
+            fail(f"运行参数「{name}」重复")
         out[name] = value
     return out
 
@@ -67,10 +64,10 @@ def score(
     run_inputs = parse_inputs(inputs)
     if sample:
         if sample not in SAMPLES:
-            _fail(f"未知的样例「{sample}」，可用：{'、'.join(SAMPLES)}")
+            fail(f"未知的样例「{sample}」，可用：{'、'.join(SAMPLES)}")
         path = sample_path(sample)
     elif file is None:
-        _fail("请指定数据文件，或用 --sample 选择内置样例")
+        fail("请指定数据文件，或用 --sample 选择内置样例")
         return
     else:
         path = file
@@ -80,12 +77,12 @@ def score(
         analysis, more = analyse(ds)
         findings += [f for f in more if not f.code.startswith("PERF-")]
     if ds is None or analysis is None:
-        _report(findings, as_json)
+        print_findings(findings, as_json, heading="检查结果：")
         raise typer.Exit(1)
     if ds.evaluation is None:
         if system is None:
-            _report(findings, as_json)
-            _fail("数据中没有绩效自评（evaluation），请用 --system 指定指标体系以按决算数据评分", 1)
+            print_findings(findings, as_json, heading="检查结果：")
+            fail("数据中没有绩效自评（evaluation），请用 --system 指定指标体系以按决算数据评分", 1)
         ds = ds.model_copy(
             update={"evaluation": Evaluation(department=DepartmentEvaluation(system=str(system)))}
         )
@@ -95,25 +92,6 @@ def score(
         typer.echo(json.dumps(result_dict(result, findings), ensure_ascii=False, indent=1))
     else:
         typer.echo(result_text(result), nl=False)
-        _report(findings, False)
+        print_findings(findings, False, heading="检查结果：")
     if has_errors(findings):
         raise typer.Exit(1)
-
-
-def _report(findings: list[Finding], as_json: bool) -> None:
-    from juesuan.findings import Severity
-
-    if as_json:
-        typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))
-        return
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    if findings:
-        typer.echo("检查结果：")
-    for f in sorted(findings, key=lambda f: order[f.severity]):
-        typer.echo(f.render())
-    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    typer.echo(
-        f"共{len(findings)}项：错误{counts[Severity.ERROR]}项，警告{counts[Severity.WARNING]}项，"
-        f"提示{counts[Severity.INFO]}项。",
-        err=True,
-    )

@@ -32,6 +32,7 @@ from juesuan.document.model import (
     Text,
 )
 from juesuan.document.numbers import format_figure
+from juesuan.document.ziprepack import ZIP_DATE_TIME
 from juesuan.pipeline import narrative, sample_path, validate
 
 
@@ -490,7 +491,7 @@ def test_zip_entries_are_stable(data, out):
     infos = z.infolist()
     assert infos[0].filename == "[Content_Types].xml"
     assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
-    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.date_time for i in infos} == {ZIP_DATE_TIME}
     assert {i.compress_type for i in infos} == {zipfile.ZIP_DEFLATED}
     assert not any("thumbnail" in i.filename or "stylesWithEffects" in i.filename for i in infos)
     props = out.core_properties

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -43,6 +42,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.ziprepack import repack
 
 __all__ = ["write_docx"]
 
@@ -885,8 +885,6 @@ def _cell_margins(tblPr) -> None:
 
 # -- packaging ----------------------------------------------------------------------------
 
-_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
 
 def _font_entries() -> bytes:
     parts = []
@@ -899,22 +897,14 @@ def _font_entries() -> bytes:
 
 
 def _repack(data: bytes) -> bytes:
-    """Re-zip with fixed timestamps and attributes in a stable order; add our fonts to the
-    font table."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in names:
-            payload = src.read(name)
-            if name == "word/fontTable.xml":
-                payload = payload.replace(b"</w:fonts>", _font_entries() + b"</w:fonts>")
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, payload, compresslevel=6)
-    return out.getvalue()
+    """Deterministic zip (see :mod:`ziprepack`), with our fonts added to the font table."""
+
+    def fonts(name: str, payload: bytes) -> bytes:
+        if name == "word/fontTable.xml":
+            return payload.replace(b"</w:fonts>", _font_entries() + b"</w:fonts>")
+        return payload
+
+    return repack(data, fonts)
 
 
 def write_docx(doc: Document, styles: Styles, charts: Mapping[str, bytes]) -> bytes:

@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from juesuan.document.model import Cell, Table
+from juesuan.document.ziprepack import repack
 from juesuan.figures import PCT
 from juesuan.money import round2
 
@@ -37,7 +38,6 @@ __all__ = ["write_xlsx"]
 
 # Fixed stamps: document properties and zip entries never carry the time of writing.
 FIXED_DATETIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
-_ZIP_DATE_TIME = (2000, 1, 1, 0, 0, 0)
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = '0.00"%"'
@@ -383,20 +383,9 @@ def _exact_numbers(xml: bytes) -> bytes:
 
 
 def _repack(data: bytes) -> bytes:
-    """The same zip with fixed timestamps and attributes, entries in a stable order."""
-    with zipfile.ZipFile(BytesIO(data)) as src:
-        entries = {name: src.read(name) for name in src.namelist()}
-    for name in entries:
-        if _WORKSHEET_PART.fullmatch(name):
-            entries[name] = _exact_numbers(entries[name])
-    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
-    order = first + sorted(n for n in entries if n not in first)
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            dst.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
+    """Deterministic zip (see :mod:`ziprepack`) with exact decimal numbers in the sheets."""
+
+    def numbers(name: str, payload: bytes) -> bytes:
+        return _exact_numbers(payload) if _WORKSHEET_PART.fullmatch(name) else payload
+
+    return repack(data, numbers)

@@ -30,12 +30,12 @@ from juesuan.catalog import load_catalogs
 from juesuan.document.xlsx import (
     _BORDER,
     _HEADER_FILL,
-    _ZIP_DATE_TIME,
     FIXED_DATETIME,
     MONEY_FORMAT,
     _as_text,
     _clean,
 )
+from juesuan.document.ziprepack import repack
 from juesuan.excel.fields import KV_SHEETS, entries
 from juesuan.excel.layout import (
     ECONOMIC_INPUT,
@@ -597,21 +597,10 @@ def _repack(data: bytes) -> bytes:
         text = format(Decimal(format(value, ".15g")).normalize(), "f")
         return b"<v>" + text.encode("ascii") + b"</v>"
 
-    with zipfile.ZipFile(BytesIO(data)) as src:
-        entries_ = {name: src.read(name) for name in src.namelist()}
-    for name in entries_:
-        if name.startswith("xl/worksheets/sheet"):
-            entries_[name] = _V.sub(exact, entries_[name])
-    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries_]
-    order = first + sorted(n for n in entries_ if n not in first)
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0
-            dst.writestr(info, entries_[name], compresslevel=6)
-    return out.getvalue()
+    def numbers(name: str, payload: bytes) -> bytes:
+        return _V.sub(exact, payload) if name.startswith("xl/worksheets/sheet") else payload
+
+    return repack(data, numbers)
 
 
 def template_bytes(profile: str) -> bytes:
