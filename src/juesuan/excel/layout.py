@@ -162,7 +162,8 @@ def profile_specs(profile: str) -> list[dict[str, Any]]:
             t["key"]: t
             for t in (yaml.safe_load(COMMON.read_text(encoding="utf-8")) or {})["tables"]
         }
-        specs += [common[k] for k in missing]
+        # marked ``added``: the loader treats them as optional (exports of the profile lack them)
+        specs += [{**common[k], "added": True} for k in missing]
     return specs
 
 

@@ -353,10 +353,14 @@ def _parse(sheets: list[_Sheet], origin: str) -> Result:
         needed = key in FUNCTIONAL_INPUT or key in ECONOMIC_INPUT or spec["kind"] == "two_sided"
         if found is None:
             if needed and info is not None:
+                # a table the profile does not print is optional: real exports lack it
+                optional = spec.get("added")
                 st.error(
                     "XLS-010",
-                    f"缺少表格「{spec['title'].format(dept='', year='')}」（按表标题查找）",
+                    f"缺少表格「{spec['title'].format(dept='', year='')}」（按表标题查找）"
+                    + ("，相应数据按空白处理" if optional else ""),
                     Location(file=origin),
+                    Severity.WARNING if optional else Severity.ERROR,
                 )
             continue
         sheet, r0, r1 = found
@@ -696,13 +700,61 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
             st.loc(sheet.name, r0, 0),
         )
         return
-    code_col = next((c for c, t in cols.items() if "编码" in t), 0)
-    name_col = next((c for c, t in cols.items() if "名称" in t), None)
-    amount_col = next((c for c, t in cols.items() if t in ("决算数", "金额", "合计")), None)
+    groups = _economic_groups(cols)
     out: list[dict[str, Any]] = []
+    for group in groups:
+        _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out)
+    if len(groups) > 1:  # side-by-side lists (301/303 | 302/310): the dataset is in code order
+        order = sorted(range(len(out)), key=lambda i: out[i]["code"])
+        moved = {}
+        for new, old in enumerate(order):
+            for k in [
+                k for k in st.sources if k == f"{target}.{old}" or k.startswith(f"{target}.{old}.")
+            ]:
+                moved[f"{target}.{new}" + k[len(f"{target}.{old}") :]] = st.sources.pop(k)
+        st.sources.update(moved)
+        out = [out[i] for i in order]
+    st.data[target] = out
+
+
+def _economic_groups(cols: dict[int, str]) -> list[dict[str, int | None]]:
+    """The code/款/name/amount columns of each economic list (exports print two side by side)."""
+    groups: list[dict[str, int | None]] = []
+    for c in sorted(cols):
+        t = cols[c]
+        if "编码" in t or t == "类":
+            groups.append({"code": c, "kuan": None, "name": None, "amount": None})
+        elif not groups:
+            continue
+        elif t == "款":
+            groups[-1]["kuan"] = c
+        elif "名称" in t and groups[-1]["name"] is None:
+            groups[-1]["name"] = c
+        elif t in ("决算数", "金额", "合计") and groups[-1]["amount"] is None:
+            groups[-1]["amount"] = c
+    if not groups:
+        groups.append({"code": 0, "kuan": None, "name": None, "amount": None})
+        for c in sorted(cols):
+            if "名称" in cols[c] and groups[0]["name"] is None:
+                groups[0]["name"] = c
+            if cols[c] in ("决算数", "金额", "合计") and groups[0]["amount"] is None:
+                groups[0]["amount"] = c
+    return groups
+
+
+def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) -> None:
+    code_col, kuan_col = group["code"], group["kuan"]
+    name_col, amount_col = group["name"], group["amount"]
+    last_cls = ""
     for r in range(first, r1):
         row = sheet.rows[r]
         code = _code(row[code_col]) if code_col < len(row) else None
+        if kuan_col is not None:
+            kuan = _code(row[kuan_col]) if kuan_col < len(row) else None
+            if code and code.isdigit() and len(code) == 3:
+                last_cls = code
+            if kuan:
+                code = (code or last_cls) + (kuan.zfill(2) if kuan.isdigit() else kuan)
         raw = row[amount_col] if amount_col is not None and amount_col < len(row) else None
         if code is None or not code.isdigit() or len(code) != 5:
             if code and not code.isdigit() and "合计" not in code and not _blank(raw):
@@ -712,6 +764,8 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
                     st.loc(sheet.name, r, code_col),
                 )
             continue
+        if _blank(raw):
+            continue  # exports print every 款; a blank amount is no data
         where = st.loc(sheet.name, r, code_col)
         if catalogs.economic.get(code) is None:
             sev = Severity.ERROR if catalogs.economic.complete else Severity.WARNING
@@ -744,7 +798,6 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
             item["amount"] = value * scale if scale != 1 else value
             st.sources[f"{target}.{idx}.amount"] = st.loc(sheet.name, r, amount_col)
         out.append(item)
-    st.data[target] = out
 
 
 def _put_amount(st: _State, sheet: _Sheet, r: int, c: int, path: str, scale: Decimal) -> None:
@@ -767,7 +820,19 @@ def _label_key(text: Any) -> str:
 def _two_sided(st, sheet, r0, r1, spec, scale) -> None:
     left, right = spec["left"], spec["right"]
     lw = len(left["columns"])
-    for side, col in ((left, 0), (right, lw)):
+    starts, skip = [0, lw], set()
+    # exports add a 行次 column to each side: locate 项目 and skip 行次 (template layout otherwise)
+    for r in range(r0 + 1, min(r0 + 7, r1)):
+        row = sheet.rows[r] if r < len(sheet.rows) else []
+        heads = [c for c, v in enumerate(row) if _norm(v) == "项目"]
+        numbers = {c for c, v in enumerate(row) if _norm(v) in ("行次", "栏次")}
+        if len(heads) >= 2 and numbers:
+            starts, skip = heads[:2], numbers
+            break
+    for side, col in ((left, starts[0]), (right, starts[1])):
+        value_cols = [
+            c for c in range(col + 1, col + 1 + 2 * len(side["columns"])) if c not in skip
+        ]
         pointer = r0 + 1
         items = [
             i
@@ -782,7 +847,7 @@ def _two_sided(st, sheet, r0, r1, spec, scale) -> None:
                     for j, fid in enumerate(figures):
                         path = SCALAR_FIGURES.get(fid)
                         if path and path not in st.sources:
-                            _put_amount(st, sheet, r, col + 1 + j, path, scale)
+                            _put_amount(st, sheet, r, value_cols[j], path, scale)
                     break
 
 
