@@ -65,6 +65,7 @@ h1.title, h2, h3, h4, section.table h5 { font-family: "JS CJK", sans-serif; }
 h1.title { margin-top: 6cm; page-break-after: avoid; }
 h2 { page-break-before: always; }
 section.table { page-break-before: always; }
+h2 + section.table { page-break-before: avoid; }
 nav.toc { page-break-before: always; }
 nav.toc h2.toc { page-break-before: avoid; }
 nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
