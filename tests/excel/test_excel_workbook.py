@@ -25,7 +25,7 @@ def sample(request):
 
 
 def _dump(ds):
-    return ds.model_dump(exclude={"evaluation"})  # evaluation: not held by the workbook
+    return ds.model_dump()  # the whole dataset, self-evaluation included
 
 
 def test_round_trip(sample, tmp_path: Path) -> None:
@@ -61,6 +61,8 @@ def test_template_layout(profile: str) -> None:
         "政府采购",
         "国有资产",
         "预算绩效管理",
+        "绩效自评（部门）",
+        "绩效自评（项目）",
     ):
         assert name in wb.sheetnames
 
@@ -224,3 +226,136 @@ def test_cli_template_and_convert(tmp_path: Path) -> None:
     bad.write_bytes(b"junk")
     res = runner.invoke(app, ["convert", str(bad), str(tmp_path / "x.yaml")])
     assert res.exit_code == 1 and "Traceback" not in res.output
+
+
+# --- the self-evaluation (绩效自评) sheets ------------------------------------------------
+
+
+def _seed():
+    ds, _ = load(sample_path("seed"))
+    return ds
+
+
+def _find(ws, path: str):
+    """The first row of ``ws`` whose hidden column A holds ``path``."""
+    return next(r for r in ws.iter_rows() if r[0].value == path)
+
+
+def test_evaluation_round_trip_keeps_kinds() -> None:
+    seed = _seed()
+    ds, findings = load_workbook_bytes(fill_template(seed), "x.xlsx")
+    assert ds is not None, [f.render() for f in findings]
+    assert ds.evaluation == seed.evaluation
+    for p, q in zip(ds.evaluation.projects, seed.evaluation.projects, strict=True):
+        for a, b in zip(p.indicators, q.indicators, strict=True):
+            assert type(a.target) is type(b.target) and a.target == b.target
+            assert type(a.actual) is type(b.actual) and a.actual == b.actual
+        assert p.execution.other is not None  # `other: {}`: listed though blank
+    inputs = ds.evaluation.department.inputs
+    assert inputs == seed.evaluation.department.inputs
+    loc = ds.locate("evaluation.projects.1.indicators.0.target")
+    assert loc.sheet == "绩效自评（项目）" and loc.cell
+
+
+def test_evaluation_bare_inputs_findings_and_absent_rows() -> None:
+    from juesuan.performance.model import EnteredInput, IndicatorEntry
+
+    seed = _seed()
+    dept = seed.evaluation.department
+    inputs = dict(dept.inputs)
+    inputs["bare"] = Decimal("3.50")
+    inputs["plain_record"] = EnteredInput(value=Decimal(2))
+    indicators = dict(dept.indicators)
+    indicators["effect"] = IndicatorEntry(
+        stated=Decimal(4), findings=["问题一", "问题二", "=问题三"], level="部分达成"
+    )
+    project = seed.evaluation.projects[0]
+    execution = project.execution.model_copy(update={"other": None, "fiscal": None})
+    projects = [project.model_copy(update={"execution": execution})]
+    ev = seed.evaluation.model_copy(
+        update={
+            "department": dept.model_copy(update={"inputs": inputs, "indicators": indicators}),
+            "projects": projects,
+        }
+    )
+    ds0 = seed.model_copy(update={"evaluation": ev})
+    ds, findings = load_workbook_bytes(fill_template(ds0), "x.xlsx")
+    assert ds is not None, [f.render() for f in findings]
+    assert ds.model_dump() == ds0.model_dump()
+    assert ds.evaluation.department.inputs["bare"] == Decimal("3.5")
+    assert isinstance(ds.evaluation.department.inputs["plain_record"], EnteredInput)
+    assert ds.evaluation.department.indicators["effect"].findings == ["问题一", "问题二", "=问题三"]
+
+
+def test_evaluation_bad_cells_located() -> None:
+    wb = openpyxl.load_workbook(BytesIO(fill_template(_seed())))
+    ws = wb["绩效自评（项目）"]
+    row = _find(ws, "evaluation.projects.1.indicators")
+    row[9].value = "三十"  # 权重 (column J)
+    cell = f"J{row[0].row}"
+    row = _find(ws, "evaluation.projects.0.execution.total")
+    row[3].value = "很多"  # 年初预算 (column D)
+    cell2 = f"D{row[0].row}"
+    ws = wb["绩效自评（部门）"]
+    row = _find(ws, "evaluation.department.total")
+    row[2].value = "九十八"
+    cell3 = f"C{row[0].row}"
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is None
+    where = {(f.location.sheet, f.location.cell) for f in findings if f.code == "XLS-030"}
+    assert ("绩效自评（项目）", cell) in where
+    assert ("绩效自评（项目）", cell2) in where
+    assert ("绩效自评（部门）", cell3) in where
+
+
+def test_evaluation_model_error_located() -> None:
+    wb = openpyxl.load_workbook(BytesIO(fill_template(_seed())))
+    ws = wb["绩效自评（项目）"]
+    row = _find(ws, "evaluation.projects.0.indicators")
+    row[5].value = "大约"  # 指标性质 (column F): not ≥ ≤ = 定性
+    cell = f"F{row[0].row}"
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is None
+    assert any(
+        (f.location.sheet, f.location.cell) == ("绩效自评（项目）", cell) for f in findings
+    ), [f.render() for f in findings]
+
+
+def test_evaluation_filled_in_blank_template() -> None:
+    """A project typed into the blank template's spare block reads back."""
+    wb = openpyxl.load_workbook(BytesIO(_putuo_bytes()))
+    ws = wb["绩效自评（项目）"]
+    _find(ws, "evaluation.projects.0.name")[2].value = "新项目"
+    row = _find(ws, "evaluation.projects.0.execution.total")
+    row[2].value = "是"
+    row[5].value = 12.5
+    row = _find(ws, "evaluation.projects.0.indicators")
+    for j, v in enumerate(["产出指标", "数量指标", "次数", "≥", 4, "次", "5次", 30, 30], 2):
+        row[j].value = v
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is not None, [f.render() for f in findings]
+    (project,) = ds.evaluation.projects
+    assert project.name == "新项目" and project.execution.total.final == Decimal("12.5")
+    assert project.execution.fiscal is None
+    ind = project.indicators[0]
+    assert ind.target == Decimal(4) and ind.actual == "5次"
+
+
+def test_evaluation_incomplete_spare_block_located() -> None:
+    """A value typed into the spare project block alone: the missing fields are located."""
+    wb = openpyxl.load_workbook(BytesIO(fill_template(_seed())))
+    ws = wb["绩效自评（项目）"]
+    row = _find(ws, "evaluation.projects.2.leader")
+    row[2].value = "张三"
+    out = BytesIO()
+    wb.save(out)
+    ds, findings = load_workbook_bytes(out.getvalue(), "x.xlsx")
+    assert ds is None
+    missing = [f for f in findings if "evaluation.projects.2" in (f.location.path or "")]
+    assert missing and all(f.location.sheet == "绩效自评（项目）" for f in missing)

@@ -65,7 +65,7 @@ VALUES = [
 
 def seed_workbook() -> bytes:
     ds, _ = load_yaml(sample_path("seed"))
-    return fill_template(ds.model_copy(update={"evaluation": None}))
+    return fill_template(ds)
 
 
 def located(f: Finding) -> bool:

@@ -11,7 +11,8 @@ __all__ = ["fill_template"]
 def fill_template(ds: Dataset) -> bytes:
     """XLSX bytes: the template of ``ds.profile`` holding every value the workbook can hold.
 
-    Not held: ``evaluation`` (预算绩效自评评分), and a line part that is present but
-    entirely blank (``income: {}``) reads back as absent.
+    Held too: ``evaluation`` (预算绩效自评) on the 绩效自评（部门）/（项目） sheets. Not
+    held: a line part that is present but entirely blank (``income: {}``) reads back as
+    absent (the evaluation's flat rows keep it through their 列示 mark).
     """
     return workbook_bytes(ds)

@@ -406,15 +406,45 @@ def _nearest(path: str, sources: dict[str, Location]) -> Location | None:
     return None
 
 
+_INDEX = re.compile(r"\.\d+(?=\.|$)")
+
+
+def _known(sheet: str) -> dict[str, tuple[Any, str]]:
+    """(entry, its block's path or "") of each path of a key-value sheet (without index)."""
+    out: dict[str, tuple[Any, str]] = {}
+    for e in entries(sheet):
+        out[e.path] = (e, "")
+        for child in e.children:
+            out[child.path] = (child, e.path)
+    return out
+
+
+def _well_formed(path: str, block: str) -> bool:
+    """``path`` has exactly one canonical index, right after its block's path (if any)."""
+    if not block:
+        return not any(p.isdigit() for p in path.split("."))
+    index, _, rest = path[len(block) + 1 :].partition(".")
+    return (
+        path.startswith(block + ".")
+        and index.isdigit()
+        and len(index) <= 4
+        and (index == "0" or not index.startswith("0"))
+        and not any(p.isdigit() for p in rest.split("."))
+    )
+
+
 def _key_values(st: _State, sheet: _Sheet) -> None:
-    known = {e.path: e for e in entries(sheet.name)}
+    known = _known(sheet.name)
     lists: dict[str, list[Any]] = {}
+    keyed: dict[str, dict[str, dict[str, Any]]] = {}  # dict_records: path → key → record
     for r, row in enumerate(sheet.rows):
         path = _text(row[0]) if row else None
-        if not path or path not in known:
+        if not path:
             continue
-        e = known[path]
-        cells = list(row[2:]) + [None] * 6
+        e, block = known.get(_INDEX.sub("", path), (None, ""))
+        if e is None or e.kind == "blocks" or not _well_formed(path, block):
+            continue
+        cells = list(row[2:]) + [None] * (len(e.fields) + 6)
         if e.kind == "scalar":
             value = _kv_value(st, sheet, r, 2, path, cells[0])
             if value is not None:
@@ -426,16 +456,34 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
                 st.sources[f"{path}.{len(items)}"] = st.loc(sheet.name, r, 2)
                 items.append(value)
         elif e.kind == "dict":
-            k, v = _text(cells[0]), _text(cells[1])
+            k = _text(cells[0])
+            if e.fields == ("decimal",):
+                v = _kv_value(st, sheet, r, 3, f"{path}.{k}", cells[1], "decimal")
+            else:
+                v = _text(cells[1])
             if k is not None or v is not None:
                 items = lists.setdefault(path, [])
-                items.append((k or "", v or ""))
+                items.append((k or "", v if v is not None else ""))
                 st.sources[f"{path}.{k}"] = st.loc(sheet.name, r, 2)
+        elif e.kind == "dict_records":
+            _dict_record(st, sheet, r, path, e, cells, keyed)
+        elif e.kind == "row":
+            values = cells[1 : 1 + len(e.fields)]
+            if _blank(cells[0]) and all(_blank(c) for c in values):
+                continue
+            rec: dict[str, Any] = {}
+            for j, name in enumerate(e.fields):
+                sub = f"{path}.{name}"
+                value = _kv_value(st, sheet, r, 3 + j, sub, values[j])
+                if value is not None:
+                    rec[name] = value
+                st.sources[sub] = st.loc(sheet.name, r, 3 + j)
+            st.put(path, rec, st.loc(sheet.name, r, 2, path))
         else:
             if all(_blank(c) for c in cells[: len(e.fields)]):
                 continue
             items = lists.setdefault(path, [])
-            rec: dict[str, Any] = {}
+            rec = {}
             for j, name in enumerate(e.fields):
                 sub = f"{path}.{len(items)}.{name}"
                 value = _kv_value(st, sheet, r, 2 + j, sub, cells[j])
@@ -445,30 +493,142 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
             st.sources[f"{path}.{len(items)}"] = st.loc(sheet.name, r, 2)
             items.append(rec)
     for path, items in lists.items():
-        e = known[path]
+        e = known[_INDEX.sub("", path)][0]
         first = st.sources.get(f"{path}.0") or Location(file=st.origin, sheet=sheet.name)
         value = dict(items) if e.kind == "dict" else items
-        node = st.data
-        parts = path.split(".")
-        for p in parts[:-1]:
-            node = node.setdefault(p, {})
-        node[parts[-1]] = value
+        _set(st.data, path, value)
         st.sources.setdefault(path, first)
+    for path, records in keyed.items():
+        _set(st.data, path, {k: v.get("", v) for k, v in records.items()})
+    for e, _ in known.values():
+        if e.kind == "blocks":
+            _listify(st, st.data, e.path.split("."), "")
 
 
-def _kv_value(st: _State, sheet: _Sheet, r: int, c: int, path: str, raw: Any) -> Any:
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    node = data
+    parts = path.split(".")
+    for p in parts[:-1]:
+        node = node.setdefault(p, {})
+    node[parts[-1]] = value
+
+
+def _listify(st: _State, node: Any, parts: list[str], done: str) -> None:
+    """Turn the ``{"0": …, "1": …}`` of a block list at ``parts`` into a list (in index order)."""
+    if not isinstance(node, dict) or parts[0] not in node:
+        return
+    here = f"{done}.{parts[0]}" if done else parts[0]
+    if len(parts) > 1:
+        _listify(st, node[parts[0]], parts[1:], here)
+        return
+    value = node[parts[0]]
+    if not isinstance(value, dict):
+        return
+    keys = sorted((k for k in value if k.isdigit()), key=int)
+    node[parts[0]] = [value[k] for k in keys]
+    moved: dict[str, Location] = {}
+    for new, old in enumerate(keys):
+        if str(new) == old:
+            continue
+        prefix = f"{here}.{old}"
+        for k in [k for k in st.sources if k == prefix or k.startswith(prefix + ".")]:
+            moved[f"{here}.{new}" + k[len(prefix) :]] = st.sources.pop(k)
+    st.sources.update(moved)
+    for new in range(len(keys)):  # locate a record by its first filled cell
+        item = f"{here}.{new}"
+        if item not in st.sources:
+            first = next((v for k, v in st.sources.items() if k.startswith(item + ".")), None)
+            if first is not None:
+                st.sources[item] = first
+    if keys:
+        st.sources.setdefault(here, st.sources.get(f"{here}.0") or Location(file=st.origin))
+
+
+def _dict_record(st, sheet, r, path, e, cells, keyed) -> None:
+    """One row of a mapping to records: the key in C, the fields in D…."""
+    key = _text(cells[0])
+    values = cells[1 : 1 + len(e.fields)]
+    if key is None:
+        if not all(_blank(c) for c in values):
+            st.error("XLS-022", "缺少键（名称或编号）", st.loc(sheet.name, r, 2, path))
+        return
+    where = f"{path}.{key}"
+    records = keyed.setdefault(path, {})
+    seen = key in records
+    rec = records.setdefault(key, {})
+    generic = _INDEX.sub("", path)
+    if not seen:
+        st.sources[where] = st.loc(sheet.name, r, 2, where)
+    filled = [j for j, c in enumerate(values) if not _blank(c)]
+    if e.bare and not seen and filled == [0]:
+        # only the first field: the bare number (``inputs: {name: 5}``)
+        value = _kv_value(
+            st, sheet, r, 3, f"{where}.{e.fields[0]}", values[0], lookup=f"{generic}.{e.fields[0]}"
+        )
+        if value is not None:
+            rec[""] = value
+        return
+    rec.pop("", None)
+    for j, name in enumerate(e.fields):
+        if _blank(values[j]):
+            continue
+        sub = f"{where}.{name}"
+        value = _kv_value(st, sheet, r, 3 + j, sub, values[j], lookup=f"{generic}.{name}")
+        if value is None:
+            continue
+        model, field_name = model_at(f"{generic}.{name}")
+        if field_kind(model.model_fields[field_name].annotation) == "list":
+            items = rec.setdefault(name, [])
+            st.sources[f"{sub}.{len(items)}"] = st.loc(sheet.name, r, 3 + j, sub)
+            st.sources.setdefault(sub, st.loc(sheet.name, r, 3 + j, sub))
+            items.append(value)
+        elif name in rec:
+            st.error(
+                "XLS-023",
+                f"“{key}”的{model.model_fields[field_name].description or name}重复填写",
+                st.loc(sheet.name, r, 3 + j, sub),
+            )
+        else:
+            rec[name] = value
+            st.sources[sub] = st.loc(sheet.name, r, 3 + j, sub)
+
+
+def _kv_value(
+    st: _State,
+    sheet: _Sheet,
+    r: int,
+    c: int,
+    path: str,
+    raw: Any,
+    kind: str | None = None,
+    lookup: str | None = None,
+) -> Any:
+    """The cell's value for field ``path`` (its model field at ``lookup``, default ``path``)."""
     if _blank(raw):
         return None
-    parts = [p for p in path.split(".") if not p.isdigit()]
-    model, name = model_at(".".join(parts))
-    kind = field_kind(model.model_fields[name].annotation)
+    if kind is None:
+        model, name = model_at(lookup or _INDEX.sub("", path))
+        kind = field_kind(model.model_fields[name].annotation)
+        what = model.model_fields[name].description or name
+    else:
+        what = path.rpartition(".")[2]
+    if kind == "mixed":  # text or number: a number cell is a number
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            kind = "decimal"
+        else:
+            return _text(raw)
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = _text(raw)
+        return {"是": True, "否": False}.get(text or "", text)
     if kind in ("decimal", "int"):
         try:
             value = _number(raw)
         except ValueError:
             st.error(
                 "XLS-030",
-                f"应为数字，实际为{_show(raw)}（{model.model_fields[name].description or name}）",
+                f"应为数字，实际为{_show(raw)}（{what}）",
                 st.loc(sheet.name, r, c, path),
             )
             return None

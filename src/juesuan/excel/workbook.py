@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from pydantic import BaseModel
 
 from juesuan.catalog import load_catalogs
 from juesuan.document.xlsx import (
@@ -78,6 +79,7 @@ class _Book:
         year = ds.catalog_year or ds.year if ds else 2024
         self.catalogs = load_catalogs(year)
         self.unit = ds.unit if ds else "万元"
+        self.last_row_fields: tuple[str, ...] = ()  # the columns of the last "row" entry
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -196,7 +198,11 @@ class _Book:
             "名词解释与报表数各表：在“值”列填写；列表类项目（如部门职责）每行一条，可填多行。",
             "9. 金额可写成数字或带千分位的文本（如 1,234.50），不能写汉字（如“一百”）。",
             "10. 隐藏的“科目目录”表是本年度分类科目目录，供编码下拉选择和名称查找，请勿修改。",
-            "本工作簿不含预算绩效自评评分（evaluation）部分，如需填写请使用 YAML 数据文件。",
+            "11. 绩效自评（部门）、绩效自评（项目）两表为预算绩效自评：部门整体支出绩效自评表的"
+            "评分输入、各指标自评得分、分值小计与评价报告文字；每个项目一块项目支出绩效自评表"
+            "（预算执行情况五行、绩效指标每行一项）。“列示”栏填“是”表示表中列示该行（金额可空）；"
+            "评分输入只填数值时即为数值本身；指标的多条“发现的问题”可重复指标编号逐行填写；"
+            "指标值、完成值填数字即为数值，填文字即为文字。",
         ]
         for i, line in enumerate(lines, 1):
             self.text(ws, i, 1, line, _TITLE if i == 1 else _FONT)
@@ -453,44 +459,9 @@ class _Book:
         self.head(ws, 2, 2, "项目")
         self.head(ws, 2, 3, "值")
         r = 3
+        self.last_row_fields = ()
         for e in entries(sheet):
-            value = _get(self.ds, e.path) if self.ds else None
-            if e.kind == "scalar":
-                if e.path == "profile" and value is None:
-                    value = self.profile
-                self.text(ws, r, 1, e.path, _GREY)
-                self.text(ws, r, 2, e.label + ("（必填）" if e.required else ""))
-                self.entry(ws, r, 3, value)
-                r += 1
-            elif e.kind == "list":
-                items = list(value or ())
-                for item in [*items, *([None] * KV_SPARE)]:
-                    self.text(ws, r, 1, e.path, _GREY)
-                    self.text(ws, r, 2, e.label + "（每行一条）")
-                    self.entry(ws, r, 3, item)
-                    r += 1
-            elif e.kind == "dict":
-                self.text(ws, r, 2, e.label, _BOLD)
-                self.head(ws, r, 3, "键")
-                self.head(ws, r, 4, "内容")
-                r += 1
-                pairs = list((value or {}).items())
-                for pair in [*pairs, *([None] * KV_SPARE)]:
-                    self.text(ws, r, 1, e.path, _GREY)
-                    self.entry(ws, r, 3, pair[0] if pair else None)
-                    self.entry(ws, r, 4, pair[1] if pair else None)
-                    r += 1
-            else:  # records
-                self.text(ws, r, 2, e.label, _BOLD)
-                for j, h in enumerate(e.headers):
-                    self.head(ws, r, 3 + j, h)
-                r += 1
-                records = list(value or ())
-                for rec in [*records, *([None] * KV_SPARE)]:
-                    self.text(ws, r, 1, e.path, _GREY)
-                    for j, f in enumerate(e.fields):
-                        self.entry(ws, r, 3 + j, getattr(rec, f) if rec is not None else None)
-                    r += 1
+            r = self.kv_entry(ws, r, e, e.path, _get(self.ds, e.path) if self.ds else None)
         if sheet == "部门信息":
             dv = DataValidation(type="list", formula1='"元,万元"', allow_blank=False)
             for row in ws.iter_rows(min_row=3, max_row=r, min_col=1, max_col=1):
@@ -499,6 +470,101 @@ class _Book:
             ws.add_data_validation(dv)
         ws.freeze_panes = "C3"
         self.protect(ws)
+
+    def kv_entry(self, ws: Worksheet, r: int, e: Any, path: str, value: Any) -> int:
+        """Write entry ``e`` (at ``path``, holding ``value``) from row ``r``; the next free row."""
+        prev, self.last_row_fields = self.last_row_fields, ()
+        if e.kind == "scalar":
+            if e.path == "profile" and value is None:
+                value = self.profile
+            self.text(ws, r, 1, path, _GREY)
+            self.text(ws, r, 2, e.label + ("（必填）" if e.required else ""))
+            self.entry(ws, r, 3, value)
+            return r + 1
+        if e.kind == "list":
+            items = list(value or ())
+            for item in [*items, *([None] * KV_SPARE)]:
+                self.text(ws, r, 1, path, _GREY)
+                self.text(ws, r, 2, e.label + "（每行一条）")
+                self.entry(ws, r, 3, item)
+                r += 1
+            return r
+        if e.kind == "dict":
+            self.text(ws, r, 2, e.label, _BOLD)
+            self.head(ws, r, 3, "键")
+            self.head(ws, r, 4, "内容")
+            r += 1
+            pairs = list((value or {}).items())
+            for pair in [*pairs, *([None] * KV_SPARE)]:
+                self.text(ws, r, 1, path, _GREY)
+                self.entry(ws, r, 3, pair[0] if pair else None)
+                self.entry(ws, r, 4, pair[1] if pair else None)
+                r += 1
+            return r
+        if e.kind == "dict_records":
+            self.text(ws, r, 2, e.label, _BOLD)
+            self.head(ws, r, 3, "键")
+            for j, h in enumerate(e.headers):
+                self.head(ws, r, 4 + j, h)
+            r += 1
+            pairs = list((value or {}).items())
+            for pair in [*pairs, *([None] * KV_SPARE)]:
+                key, rec = pair if pair else (None, None)
+                if rec is not None and not isinstance(rec, BaseModel):  # a bare number
+                    cells: list[list[Any]] = [[rec]]
+                else:
+                    cells = [[getattr(rec, f) if rec is not None else None for f in e.fields]]
+                    for j, v in enumerate(cells[0]):
+                        if isinstance(v, list):  # one item per row, the key repeated
+                            cells[0][j] = v[0] if v else None
+                            for k, item in enumerate(v[1:], 1):
+                                if len(cells) <= k:
+                                    cells.append([None] * len(e.fields))
+                                cells[k][j] = item
+                for row in cells:
+                    self.text(ws, r, 1, path, _GREY)
+                    self.entry(ws, r, 3, key)
+                    for j in range(len(e.fields)):
+                        self.entry(ws, r, 4 + j, row[j] if j < len(row) else None)
+                    r += 1
+            return r
+        if e.kind == "row":
+            if prev != e.fields:
+                self.head(ws, r, 3, "列示")
+                for j, h in enumerate(e.headers):
+                    self.head(ws, r, 4 + j, h)
+                r += 1
+            self.text(ws, r, 1, path, _GREY)
+            self.text(ws, r, 2, e.label)
+            self.entry(ws, r, 3, "是" if value is not None else None)
+            for j, f in enumerate(e.fields):
+                self.entry(ws, r, 4 + j, getattr(value, f) if value is not None else None)
+            self.last_row_fields = e.fields
+            return r + 1
+        if e.kind == "blocks":
+            items = list(value or ())
+            spare = 1 if self.ds else 2
+            for i, item in enumerate([*items, *([None] * spare)]):
+                r += 1 if i else 0
+                self.text(ws, r, 2, f"{e.item}（{i + 1}）", _TITLE)
+                r += 1
+                for child in e.children:
+                    sub = child.path[len(e.path) + 1 :]
+                    where = f"{path}.{i}.{sub}"
+                    r = self.kv_entry(ws, r, child, where, _get(item, sub))
+            return r
+        # records
+        self.text(ws, r, 2, e.label, _BOLD)
+        for j, h in enumerate(e.headers):
+            self.head(ws, r, 3 + j, h)
+        r += 1
+        records = list(value or ())
+        for rec in [*records, *([None] * KV_SPARE)]:
+            self.text(ws, r, 1, path, _GREY)
+            for j, f in enumerate(e.fields):
+                self.entry(ws, r, 3 + j, getattr(rec, f) if rec is not None else None)
+            r += 1
+        return r
 
     def catalog_sheet(self) -> None:
         ws = self.wb.create_sheet(CATALOG_SHEET)
