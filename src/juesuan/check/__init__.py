@@ -66,6 +66,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.narrative import NarrativeChecker, paragraphs
     from juesuan.check.reader import read
     from juesuan.check.sink import Sink
+    from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
 
     doc, problems = read(path, engine=engine)
@@ -81,6 +82,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     tables = TableChecker(doc, sink, year, paragraphs(doc, pages))
     tables.run()
     NarrativeChecker(doc, sink, year).run(skip_pages=tables.table_pages | pages)
+    StructureChecker(doc, sink).run()
     report.items = sink.items
     report.rounding = sink.rounding
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage

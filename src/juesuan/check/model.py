@@ -21,13 +21,17 @@ CHECK_RULES: dict[str, tuple[Severity, str]] = {
     "CHK-109": (Severity.ERROR, "无遗留占位符或空白内容（XX、××、“主要原因是。”）"),
     "CHK-110": (Severity.WARNING, "无重复标点（。。）"),
     "CHK-111": (Severity.WARNING, "年份为本年度或上年度"),
+    "CHK-112": (Severity.WARNING, "文中类级科目名称与表中（或科目表）名称一致"),
     "CHK-120": (Severity.ERROR, "明细表中类、款、项逐级合计一致（空白不作0）"),
+    "CHK-121": (Severity.ERROR, "文中列明的非零数字在表中不是空白（空白不作0）"),
     "CHK-201": (Severity.ERROR, "绩效指标分值之和等于所属指标的分值"),
     "CHK-202": (Severity.ERROR, "自评得分之和等于合计得分"),
     "CHK-203": (Severity.WARNING, "自评得分不超过指标分值"),
     "CHK-204": (Severity.WARNING, "项目支出绩效自评表：预算执行率与执行数、预算数一致"),
     "CHK-205": (Severity.ERROR, "说明中的项目预算金额与项目支出绩效自评表一致"),
     "CHK-301": (Severity.INFO, "识别出的标准表"),
+    "CHK-302": (Severity.ERROR, "公开文件包含规定的各部分和各张表"),
+    "CHK-303": (Severity.WARNING, "无数据的政府性基金、国有资本经营预算表注明“本表无数据”"),
 }
 
 

@@ -57,10 +57,14 @@ class Recovered:
     stated: list[tuple[str, Decimal, Origin]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     sangong: dict[str, dict[str, Decimal]] = field(default_factory=dict)
+    # figures whose cell is printed blank (or not as a number): blank is not 0
+    blanks: dict[str, Origin] = field(default_factory=dict)
 
     def state(self, figure: str, value: Decimal | None, origin: Origin) -> None:
         if value is not None:
             self.stated.append((figure, value, origin))
+        else:
+            self.blanks.setdefault(figure, origin)
 
     def line(self, code: str) -> dict:
         return self.lines.setdefault(code, {"code": code})

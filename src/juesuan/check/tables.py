@@ -16,6 +16,8 @@ from juesuan.findings import Finding, Location, Severity
 # rule families of the shared catalog that run on recovered tables; the others are covered
 # by the checker's own narrative rules or need data a published document does not contain
 TABLE_FAMILIES = ("totals", "between", "catalog")
+CLASS_LABEL = re.compile(r"[（(]类[)）]")
+AMOUNT_AFTER = re.compile(r"[：:为]?(-?\d[\d,]*(?:\.\d+)?)万元")
 POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 
 
@@ -59,6 +61,9 @@ class TableChecker:
                 self.found.append(f"{TITLES[kind]}（{where}）")
         if rec.kinds:
             self._narrative_figures(rec, class_names)
+        else:
+            self.sink.cannot("CHK-121", "未识别出可恢复的标准表，无法核对文中数字对应的表格单元格")
+        self._class_labels(rec, class_names)
         self.sink.checked("CHK-301", len(rec.kinds))
         missing = [TITLES[k] for k in RECOVERED if k not in rec.kinds]
         if missing:
@@ -72,7 +77,77 @@ class TableChecker:
         in_tables = {fig for fig, _, _ in rec.stated}
         for fig, value, origin in narrative_stated(self.paras, class_names):
             if fig in in_tables:
+                self.sink.checked("CHK-121")
                 rec.stated.append((fig, value, origin))
+            if fig in rec.blanks:
+                self.sink.checked("CHK-121")
+                if value != 0:
+                    self._blank_cell(fig, value, origin, rec.blanks[fig])
+        if not self.sink.coverage["CHK-121"].checked:
+            self.sink.cannot("CHK-121", "文中列明的数字在识别出的表中没有对应的单元格")
+
+    def _blank_cell(self, fig: str, value: Decimal, said: Origin, cell: Origin) -> None:
+        """The text states a non-zero figure whose table cell is blank (blank is not 0)."""
+        self.sink.add(
+            "CHK-121",
+            f"文中称「{said.row}」，而{cell.table}「{cell.row}」行「{cell.column}」列为空白"
+            "（空白不等于0，应填列数字）",
+            line=cell.line,
+            page=cell.page,
+            table=cell.table,
+            row=cell.row,
+            column=cell.column,
+            stated=None,
+            expected=value,
+            quote=f"文中：{said.quote}；表中：{cell.quote}",
+        )
+
+    def _class_labels(self, rec: Recovered, class_names: dict[str, str]) -> None:
+        """A 类 name in the text (“…（类）”) that differs from the name the table prints for the
+        same class (or, without tables, from the functional classification's name)."""
+        ref = {c: strip_ordinal(n) for c, n in rec.names.items() if len(c) == 3}
+        source = "表中"
+        if not ref:
+            ref = {code: name for name, code in class_names.items()}
+            source = "支出功能分类科目表中"
+        names = sorted(set(ref.values()), key=len, reverse=True)
+        amounts: dict[Decimal, set[str]] = {}
+        for fig, value, _ in rec.stated:
+            m = re.fullmatch(r"func\.(\d{3})\..*\.total", fig)
+            if m and m.group(1) in ref:
+                amounts.setdefault(value, set()).add(m.group(1))
+        for para in self.paras:
+            for m in CLASS_LABEL.finditer(para.text):
+                before = para.text[max(0, m.start() - 24) : m.start()]
+                cand = re.split(r"[，。；：:、,;.．%\d\s）)“”]", before)[-1]
+                if len(cand) < 2:
+                    continue
+                self.sink.checked("CHK-112")
+                if any(cand.endswith(n) for n in names):
+                    continue
+                printed, said = None, None
+                for n in names:
+                    stem = n.removesuffix("支出")
+                    if len(stem) >= 2 and cand.endswith(stem):
+                        printed, said = n, stem
+                        break
+                if printed is None:
+                    after = AMOUNT_AFTER.match(para.text, m.end())
+                    codes = amounts.get(dec(after.group(1)), set()) if after else set()
+                    if len(codes) != 1:
+                        continue
+                    printed, said = ref[next(iter(codes))], cand
+                line = para.at(m.start())
+                self.sink.add(
+                    "CHK-112",
+                    f"文中类级科目写作“{said}（类）”，{source}为“{printed}”",
+                    line=line.line,
+                    page=line.page,
+                    paragraph=line.paragraph if self.doc.kind == "docx" else None,
+                    quote=para.text[max(0, m.start() - 30) : m.end() + 30],
+                )
+        if not self.sink.coverage["CHK-112"].checked:
+            self.sink.cannot("CHK-112", "文中没有标明“（类）”的科目名称")
 
     def _run_catalog(self, rec: Recovered) -> None:
         from juesuan.rules.registry import load_rules
