@@ -65,6 +65,8 @@ class PdfPage:
     number: int
     words: list[Word]
     lines: list[list[Word]]  # words grouped into visual lines, top to bottom
+    # drawn rules and boxes as (x0, top, x1, bottom): the table borders
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
 @dataclass
@@ -292,7 +294,8 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
                 Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
                 for w in page.extract_words(x_tolerance=1.5, y_tolerance=2)
             ]
-            pages.append(PdfPage(n, words, group_lines(words)))
+            rules = [(g["x0"], g["top"], g["x1"], g["bottom"]) for g in (*page.rects, *page.lines)]
+            pages.append(PdfPage(n, words, group_lines(words), rules))
     return pages
 
 
@@ -336,7 +339,11 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
                 cur.append((ch, left, right, base, size))
             if cur:
                 words.append(_mk_word(cur))
-            pages.append(PdfPage(n + 1, words, group_lines(words)))
+            rules = []
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
+                left, bottom, right, top = obj.get_bounds()
+                rules.append((left, height - top, right, height - bottom))
+            pages.append(PdfPage(n + 1, words, group_lines(words), rules))
             tp.close()
             page.close()
     finally:

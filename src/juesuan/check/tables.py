@@ -34,11 +34,12 @@ class TableChecker:
     def run(self) -> None:
         grids = list(self.doc.tables)
         if self.doc.kind == "pdf":
-            from juesuan.check.pdf_tables import pdf_tables
+            from juesuan.check.pdf_tables import pdf_tables, perf_tables
 
             pdf_grids, pages = pdf_tables(self.doc)
-            grids += pdf_grids
-            self.table_pages |= pages
+            perf_grids, perf_pages = perf_tables(self.doc)
+            grids += pdf_grids + perf_grids
+            self.table_pages |= pages | perf_pages
         self._performance(grids)
         self._projects(grids)
         self._standard(grids)
