@@ -272,12 +272,7 @@ class _Book:
         for n in range(count):
             r = first + n
             line = lines[n] if n < len(lines) else None
-            self.entry(ws, r, 1, line.code if line else None, code=True)
-            if line is not None and line.name is not None:
-                self.entry(ws, r, 2, line.name)
-            else:
-                cell = self.entry(ws, r, 2, None)
-                cell.value = f'=IF(A{r}="","",IFERROR(VLOOKUP(A{r},{lookup},2,FALSE),"未知科目"))'
+            self.code_and_name(ws, r, line, lookup)
             for i, (role, fid) in enumerate(roles):
                 c = 3 + i
                 if role == "sum":
@@ -294,6 +289,15 @@ class _Book:
         ws.freeze_panes = f"C{first}"
         self.protect(ws)
         del func_cat
+
+    def code_and_name(self, ws: Worksheet, r: int, line: Any, lookup: str) -> None:
+        """科目编码 in column A and 科目名称 in B: the line's own name, else looked up by code."""
+        self.entry(ws, r, 1, line.code if line else None, code=True)
+        if line is not None and line.name is not None:
+            self.entry(ws, r, 2, line.name)
+        else:
+            cell = self.entry(ws, r, 2, None)
+            cell.value = f'=IF(A{r}="","",IFERROR(VLOOKUP(A{r},{lookup},2,FALSE),"未知科目"))'
 
     def validate(self, ws: Worksheet, ref: str, scheme: str, n: int) -> None:
         col = "A" if scheme == "functional" else "D"
@@ -329,12 +333,7 @@ class _Book:
         for n in range(count):
             r = first + n
             line = lines[n] if n < len(lines) else None
-            self.entry(ws, r, 1, line.code if line else None, code=True)
-            if line is not None and line.name is not None:
-                self.entry(ws, r, 2, line.name)
-            else:
-                cell = self.entry(ws, r, 2, None)
-                cell.value = f'=IF(A{r}="","",IFERROR(VLOOKUP(A{r},{lookup},2,FALSE),"未知科目"))'
+            self.code_and_name(ws, r, line, lookup)
             self.amount(ws, r, 3, line.amount if line else None)
         n_codes = sum(1 for e in self.catalogs.economic if len(e.code) == 5)
         self.validate(ws, f"A{first}:A{last}", "economic", n_codes)
