@@ -9,17 +9,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
-
-def timed(fn, runs: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
+from timing import timed
 
 
 def main() -> None:

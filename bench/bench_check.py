@@ -12,21 +12,12 @@ import argparse
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PUTUO = ROOT / "tests" / "golden" / "putuo-2024.pdf"
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
 
 
 def ms(values: list[float]) -> str:

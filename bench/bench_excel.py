@@ -9,18 +9,13 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import time
 from decimal import Decimal
 
+from timing import timed
 
-def timed(fn, runs: int) -> float:
-    fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out) * 1e3
+
+def median_ms(fn, runs: int) -> float:
+    return statistics.median(timed(fn, runs)) * 1e3
 
 
 def big_workbook(rows: int) -> bytes:
@@ -75,9 +70,9 @@ def main() -> None:
     )
     print("|---|---|---|---|")
     for name, data in (("seed sample", seed), ("5,000 项 rows", big)):
-        imp = timed(lambda d=data: load_workbook_bytes(d, "bench.xlsx"), args.runs)
-        cal = timed(lambda d=data: read_calamine(d), args.runs)
-        opx = timed(lambda d=data: read_openpyxl(d), args.runs)
+        imp = median_ms(lambda d=data: load_workbook_bytes(d, "bench.xlsx"), args.runs)
+        cal = median_ms(lambda d=data: read_calamine(d), args.runs)
+        opx = median_ms(lambda d=data: read_openpyxl(d), args.runs)
         print(f"| {name} ({len(data) // 1024} KB) | {imp:.0f} | {cal:.0f} | {opx:.0f} |")
 
 

@@ -15,15 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _time(fn, runs: int) -> list[float]:
-    fn()  # warm-up: imports, catalog and profile caches
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return out
+from timing import timed
 
 
 def stages(sample: str, runs: int) -> dict[str, list[float]]:
@@ -41,15 +33,15 @@ def stages(sample: str, runs: int) -> dict[str, list[float]]:
         write_markdown(narrative(a, with_tables=False), a.profile.numbers)
 
     return {
-        "load (YAML → model)": _time(lambda: load_yaml(path), runs),
-        "derive + validate": _time(lambda: analyse(ds), runs),
-        "narrative (→ Markdown)": _time(
+        "load (YAML → model)": timed(lambda: load_yaml(path), runs),
+        "derive + validate": timed(lambda: analyse(ds), runs),
+        "narrative (→ Markdown)": timed(
             lambda: write_markdown(
                 narrative(analysis, with_tables=False), analysis.profile.numbers
             ),
             runs,
         ),
-        "total": _time(full, runs),
+        "total": timed(full, runs),
     }
 
 
