@@ -15,9 +15,12 @@ class Placed:
     col: int
 
 
-def place(rows: Sequence[Sequence[Cell]], columns: int) -> list[Placed]:
+def place(rows: Sequence[Sequence[Cell]], columns: int, name: str = "table") -> list[Placed]:
     """Grid positions of every cell: each cell takes the first column of its row not
-    covered by a cell above that spans rows down into it."""
+    covered by a cell above that spans rows down into it. Raises ``ValueError`` (naming
+    ``name``) for a row wider than ``columns``, a span past the last row, or overlapping cells."""
+    if columns < 1:
+        raise ValueError(f"{name}: columns must be at least 1")
     covered: set[tuple[int, int]] = set()
     placed: list[Placed] = []
     for r, row in enumerate(rows):
@@ -25,13 +28,20 @@ def place(rows: Sequence[Sequence[Cell]], columns: int) -> list[Placed]:
         for cell in row:
             while (r, col) in covered:
                 col += 1
-            placed.append(Placed(cell, r, col))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
+            colspan, rowspan = max(cell.colspan, 1), max(cell.rowspan, 1)
+            if col + colspan > columns:
+                raise ValueError(f"{name}: row {r + 1} has more cells than its {columns} columns")
+            if r + rowspan > len(rows):
+                raise ValueError(f"{name}: a cell in row {r + 1} spans past the end")
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if (r + dr, col + dc) in covered:
+                        raise ValueError(
+                            f"{name}: overlapping cells at row {r + dr + 1}, column {col + dc + 1}"
+                        )
                     covered.add((r + dr, col + dc))
-            col += cell.colspan
-        if col > columns:
-            raise ValueError(f"row {r} has {col} columns, table has {columns}")
+            placed.append(Placed(cell, r, col))
+            col += colspan
     return placed
 
 

@@ -29,6 +29,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from juesuan.document.grid import place
 from juesuan.document.model import Cell, Table
 from juesuan.document.ziprepack import repack
 from juesuan.figures import PCT
@@ -131,37 +132,11 @@ def _sheet_name(table: Table, index: int, taken: set[str]) -> str:
 
 def _place(table: Table) -> list[_Placed]:
     """Grid positions of all header and body cells, honouring colspan/rowspan as in HTML."""
-    columns = table.columns
-    if columns < 1:
-        raise ValueError(f"table {table.key!r}: columns must be at least 1")
-    all_rows = [(r, True) for r in table.header] + [(r, False) for r in table.rows]
-    total = len(all_rows)
-    occupied: set[tuple[int, int]] = set()
-    placed: list[_Placed] = []
-    for r, (cells, is_header) in enumerate(all_rows):
-        col = 0
-        for cell in cells:
-            while (r, col) in occupied:
-                col += 1
-            colspan = max(cell.colspan, 1)
-            rowspan = max(cell.rowspan, 1)
-            if col + colspan > columns:
-                raise ValueError(
-                    f"table {table.key!r}: row {r + 1} has more cells than its {columns} columns"
-                )
-            if r + rowspan > total:
-                raise ValueError(f"table {table.key!r}: a cell in row {r + 1} spans past the end")
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    if (r + dr, col + dc) in occupied:
-                        raise ValueError(
-                            f"table {table.key!r}: overlapping cells at row {r + dr + 1}, "
-                            f"column {col + dc + 1}"
-                        )
-                    occupied.add((r + dr, col + dc))
-            placed.append(_Placed(cell, r, col, is_header))
-            col += colspan
-    return placed
+    rows = [*table.header, *table.rows]
+    return [
+        _Placed(p.cell, p.row, p.col, p.row < len(table.header))
+        for p in place(rows, table.columns, f"table {table.key!r}")
+    ]
 
 
 def _text_width(text: str) -> float:
