@@ -46,7 +46,7 @@ def test_json(app):
     assert codes.count("CHK-201") == 4 and "CHK-108" in codes
     f = next(f for f in payload["findings"] if f["code"] == "CHK-205")
     assert f["stated"] == "41.47" and f["expected"] == "40.73" and f["difference"] == "0.74"
-    assert f["location"]["line"] == 185 and "41.47万元" in f["quote"]
+    assert f["location"]["line"] == 186 and "41.47万元" in f["quote"]
     assert any(c["status"] == "无法检查" and c["cannot_check"] for c in payload["coverage"])
 
 

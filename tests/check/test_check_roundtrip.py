@@ -88,3 +88,37 @@ def test_seed_pdf_perf_table_subtotals_as_docx(built, engine):
     assert "8+9+8+6 = 31" in budget.finding.message
     cannot = [m for c in pdf.coverage if c.code in ("CHK-201", "CHK-203") for m in c.cannot]
     assert not [m for m in cannot if "没有可读取" in m], cannot
+
+
+def _grid(table) -> list[list[str]]:
+    return [["".join(c.split()) for c in r.cells] for r in table.rows]
+
+
+@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+def test_seed_pdf_ruled_tables_read_as_the_docx(built, engine):
+    """The 明细表, 项目支出表, fund tables and both self-evaluation tables are read from the
+    PDF's drawn borders into the very grid the DOCX reader gives (merged cells, wrapped names,
+    tables continued over pages without their repeated header)."""
+    from juesuan.check.pdf_grid import is_ruled_title, ruled_tables
+    from juesuan.check.reader import read
+
+    pdf, _ = read(built[("seed", "pdf")], engine=engine)
+    docx, _ = read(built[("seed", "docx")])
+    from_pdf, pages = ruled_tables(pdf)
+    from_docx = [t for t in docx.tables if is_ruled_title(t.title)]
+    assert len(from_pdf) == len(from_docx) == 9
+    for a, b in zip(from_pdf, from_docx, strict=True):
+        assert "".join(a.title.split()) == "".join(b.title.split())
+        assert _grid(a) == _grid(b), a.title
+    assert all(r.page for t in from_pdf for r in t.rows)
+    assert len(pages) >= 12
+
+
+def test_seed_pdf_checks_what_the_docx_checks(built):
+    docx = check_file(built[("seed", "docx")])
+    pdf = check_file(built[("seed", "pdf")])
+    for report in (docx, pdf):
+        status = {c.code: c for c in report.coverage}
+        for code in ("CHK-120", "CHK-202", "CHK-204", "CHK-205", "CHK-206", "CHK-207"):
+            assert status[code].checked and not status[code].cannot, (code, status[code])
+    assert {i.finding.code for i in pdf.items} == {i.finding.code for i in docx.items}

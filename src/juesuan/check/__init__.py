@@ -64,6 +64,7 @@ def document_year(lines: list[str]) -> int | None:
 
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.narrative import NarrativeChecker, paragraphs
+    from juesuan.check.narrative_tables import check_against_tables
     from juesuan.check.reader import read
     from juesuan.check.sink import Sink
     from juesuan.check.structure import StructureChecker
@@ -78,11 +79,17 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     year = document_year([ln.text for ln in doc.lines[:400]])
     report.year = year
     sink = Sink(str(path))
-    pages = _table_pages(doc)
-    tables = TableChecker(doc, sink, year, paragraphs(doc, pages))
+    grids, pages = _pdf_grids(doc)
+    structure = StructureChecker(doc, sink)
+    structure.run()
+    profile = structure.layout.name if structure.layout else "sichuan-2024"
+    tables = TableChecker(doc, sink, year, paragraphs(doc, pages), grids, profile)
     tables.run()
-    NarrativeChecker(doc, sink, year).run(skip_pages=tables.table_pages | pages)
-    StructureChecker(doc, sink).run()
+    NarrativeChecker(doc, sink, year).run(skip_pages=pages)
+    if tables.analysis is not None:  # last: a place another rule reported is not repeated
+        check_against_tables(tables.analysis, tables.paras, sink, doc.kind)
+    else:
+        sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
     report.items = sink.items
     report.rounding = sink.rounding
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage
@@ -90,9 +97,13 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     return report
 
 
-def _table_pages(doc) -> set[int]:
+def _pdf_grids(doc) -> tuple[list, set[int]]:
+    """A PDF's tables as grids (the other readers give them directly), and their pages."""
     if doc.kind != "pdf":
-        return set()
+        return [], set()
+    from juesuan.check.pdf_grid import ruled_tables
     from juesuan.check.pdf_tables import pdf_tables
 
-    return pdf_tables(doc)[1]
+    standard, pages = pdf_tables(doc)
+    ruled, ruled_pages = ruled_tables(doc)
+    return standard + ruled, pages | ruled_pages

@@ -22,16 +22,34 @@ CHECK_RULES: dict[str, tuple[Severity, str]] = {
     "CHK-110": (Severity.WARNING, "无重复标点（。。）"),
     "CHK-111": (Severity.WARNING, "年份为本年度或上年度"),
     "CHK-112": (Severity.WARNING, "文中类级科目名称与表中（或科目表）名称一致"),
+    "CHK-113": (Severity.WARNING, "列举的名目个数、其中各项人数（个数、车辆数）之和与文中所述一致"),
     "CHK-120": (Severity.ERROR, "明细表中类、款、项逐级合计一致（空白不作0）"),
     "CHK-121": (Severity.ERROR, "文中列明的非零数字在表中不是空白（空白不作0）"),
+    "CHK-122": (Severity.ERROR, "文中数字与按本文件报表数据计算的数字一致"),
     "CHK-201": (Severity.ERROR, "绩效指标分值之和等于所属指标的分值"),
     "CHK-202": (Severity.ERROR, "自评得分之和等于合计得分"),
-    "CHK-203": (Severity.WARNING, "自评得分不超过指标分值"),
+    "CHK-203": (Severity.WARNING, "自评得分在0与指标分值之间"),
     "CHK-204": (Severity.WARNING, "项目支出绩效自评表：预算执行率与执行数、预算数一致"),
     "CHK-205": (Severity.ERROR, "说明中的项目预算金额与项目支出绩效自评表一致"),
+    "CHK-206": (Severity.ERROR, "说明与评价结论中的自评得分与自评表合计得分一致"),
+    "CHK-207": (
+        Severity.ERROR,
+        "说明中的项目个数、执行进度、结余率超10%的项目数与项目支出绩效自评表一致",
+    ),
+    "CHK-208": (Severity.ERROR, "项目支出绩效自评表：各资金来源之和等于总额"),
     "CHK-301": (Severity.INFO, "识别出的标准表"),
     "CHK-302": (Severity.ERROR, "公开文件包含规定的各部分和各张表"),
     "CHK-303": (Severity.WARNING, "无数据的政府性基金、国有资本经营预算表注明“本表无数据”"),
+}
+
+# Codes of the checker's reading problems and of its rounding note (not rules: no coverage)
+READ_CODES: dict[str, str] = {
+    "CHK-001": "文件不存在或不是文件",
+    "CHK-002": "不支持的文件类型（可检查 .txt、.docx、.pdf）",
+    "CHK-003": "文件为空或没有可检查的文字",
+    "CHK-004": "文件损坏、格式不符或文本编码无法识别",
+    "CHK-005": "PDF没有文字层（扫描件）",
+    "CHK-900": "仅差舍入误差的数字，汇总为一条提示",
 }
 
 

@@ -37,6 +37,23 @@ PLACEHOLDER = re.compile(
 DOUBLE_PUNCT = re.compile(r"([。，；、：！？])\1+")
 YEAR = re.compile(r"(?<![\d〔\[（(])(20\d\d)(?=年)")
 HALF = Decimal("0.005")
+CN_COUNT = {
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+LISTED = re.compile(
+    r"([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
+)
+HEADCOUNT = re.compile(r"(\d+)(人|名|个|辆)[，,]?其中[：:]?")
+SAME_UNIT = {"人": "人|名", "名": "人|名", "个": "个", "辆": "辆"}
 
 
 @dataclass
@@ -99,9 +116,11 @@ class NarrativeChecker:
         self.doc = doc
         self.sink = sink
         self.year = year
+        self.paras: list[Para] = []
 
     def run(self, skip_pages: set[int] | None = None) -> None:
         paras = paragraphs(self.doc, skip_pages)
+        self.paras = paras
         for para in paras:
             prev_amounts: list[Decimal] = []
             for off, sent in sentences(para.text):
@@ -110,6 +129,7 @@ class NarrativeChecker:
                 self._completion(para, off, sent)
                 self._sums(para, off, sent, prev_amounts)
                 self._wording(para, off, sent)
+                self._counts(para, off, sent)
                 prev_amounts = [dec(m.group(1)) for m in AMOUNT.finditer(sent)]
         if not any(self.sink.coverage[c].checked for c in ("CHK-101", "CHK-102")):
             self.sink.cannot("CHK-101", "文中没有“X万元，占Y%”形式的占比")
@@ -121,6 +141,7 @@ class NarrativeChecker:
             ("CHK-106", "文中没有“合计…其中：各项…”形式的列举"),
             ("CHK-107", "文中没有同时列明预算数、决算数和完成率的句子"),
             ("CHK-108", "文中没有“完成预算X%”与“决算数小于/大于/等于预算数”并列的句子"),
+            ("CHK-113", "文中没有“甲、乙、丙3个…”形式的列举或“N人（个、辆），其中：…”形式的数目"),
         ):
             if not self.sink.coverage[code].checked:
                 self.sink.cannot(code, why)
@@ -134,13 +155,10 @@ class NarrativeChecker:
 
     # -- shares
     def _shares(self, para: Para, off: int, sent: str) -> None:
+        for m in SHARE_OF.finditer(sent):
+            self._share_of_named(para, off, sent, m)
         parts = list(SHARE.finditer(sent))
         if not parts:
-            return
-        if len(parts) == 1 and SHARE_OF.search(sent[parts[0].start() :]):
-            # "占本年支出合计的100%": the whole is named, not stated here
-            m = SHARE_OF.search(sent[parts[0].start() :])
-            self._share_of_named(para, off, sent, parts[0], m)
             return
         first = parts[0].start()
         wholes = [m for m in AMOUNT.finditer(sent[:first])]
@@ -208,24 +226,64 @@ class NarrativeChecker:
                     **w,
                 )
 
-    def _share_of_named(self, para, off, sent, part, m) -> None:
-        # named wholes are checked only when the whole equals the part (100%) or the part is 0
-        amount = dec(part.group(1))
-        stated = dec(part.group(2))
-        if amount == 0:
-            self.sink.checked("CHK-101")
-            if stated != 0:
-                w = self._where(para, off + part.start())
-                self.sink.add(
-                    "CHK-101",
-                    f"金额为0，占比应为0%，文中为{part.group(2)}%",
-                    stated=stated,
-                    expected=Decimal(0),
-                    quote=sent,
-                    **w,
-                )
-        else:
-            self.sink.cannot("CHK-101", f"“占{m.group(1)}”的整体数不在同一句中，未核对")
+    def _share_of_named(self, para: Para, off: int, sent: str, m: re.Match) -> None:
+        """“X万元，占本年支出合计的Y%”: the whole is named, its amount stated elsewhere in the
+        document (“本年支出合计Z万元”); checked when the document states it once."""
+        name, stated_txt = m.group(1), m.group(2)
+        amounts = list(AMOUNT.finditer(sent[: m.start()]))
+        if not amounts:
+            return
+        part = dec(amounts[-1].group(1))
+        stated = dec(stated_txt)
+        wholes = {
+            dec(w.group(1))
+            for p in self.paras
+            for w in re.finditer(rf"{re.escape(name)}(?:为|是|共计)?({NUM})万元", p.text)
+        }
+        w = self._where(para, off + m.start())
+        if part == 0 or len(wholes) != 1:
+            if part == 0:
+                self.sink.checked("CHK-101")
+                if stated != 0:
+                    self.sink.add(
+                        "CHK-101",
+                        f"金额为0，占比应为0%，文中为{stated_txt}%",
+                        stated=stated,
+                        expected=Decimal(0),
+                        quote=sent,
+                        **w,
+                    )
+            else:
+                self.sink.cannot("CHK-101", f"文中没有唯一列明“{name}”的金额，未核对其占比")
+            return
+        (whole,) = wholes
+        self.sink.checked("CHK-101")
+        if whole == 0:
+            self.sink.checked("CHK-104")
+            self.sink.add(
+                "CHK-104",
+                f"{name}为0万元，{part}万元不能占其{stated_txt}%",
+                stated=stated,
+                expected=None,
+                quote=sent,
+                **w,
+            )
+            return
+        places = places_of(stated_txt)
+        expected = quantize(part / whole * 100, places)
+        if stated == expected:
+            return
+        lo, hi = _ratio_range(part, whole)
+        unit = Decimal(1).scaleb(-places) / 2
+        self.sink.add(
+            "CHK-101",
+            f"{part}万元占{name}{whole}万元的比例应为{expected}%，文中为{stated_txt}%",
+            stated=stated,
+            expected=expected,
+            quote=sent,
+            rounding=lo - unit <= stated <= hi + unit,
+            **w,
+        )
 
     # -- rates
     def _rates(self, para: Para, off: int, sent: str, prev: list[Decimal]) -> None:
@@ -370,9 +428,21 @@ class NarrativeChecker:
             if len(found) > 1:
                 return
             parts += found
+        total = dec(total_txt)
+        if len(parts) == 1 and dec(parts[0]) > total:
+            self.sink.checked("CHK-106")
+            w = self._where(para, off + idx)
+            self.sink.add(
+                "CHK-106",
+                f"合计{total_txt}万元，而其中一项为{parts[0]}万元，大于合计",
+                stated=total,
+                expected=dec(parts[0]),
+                quote=sent,
+                **w,
+            )
+            return
         if len(parts) < 2:
             return
-        total = dec(total_txt)
         values = [dec(p) for p in parts]
         computed = sum(values, Decimal(0))
         self.sink.checked("CHK-106")
@@ -410,6 +480,46 @@ class NarrativeChecker:
                         quote=sent,
                         **w,
                     )
+
+    # -- counts: listed names against their stated number, head counts against their parts
+    def _counts(self, para: Para, off: int, sent: str) -> None:
+        for m in LISTED.finditer(sent):
+            if "等" in m.group(1) or m.group(2) in ("一", "1"):
+                continue
+            items = [i for i in m.group(1).split("、") if i]
+            if len(items) < 2:
+                continue
+            said = _count(m.group(2))
+            self.sink.checked("CHK-113")
+            if said != len(items):
+                w = self._where(para, off + m.start())
+                self.sink.add(
+                    "CHK-113",
+                    f"列举了{len(items)}个{m.group(3)}（{'、'.join(items)}），文中称{m.group(2)}个",
+                    stated=Decimal(said),
+                    expected=Decimal(len(items)),
+                    quote=sent,
+                    **w,
+                )
+        for m in HEADCOUNT.finditer(sent):
+            rest = re.split(r"[。；]", sent[m.end() :], maxsplit=1)[0]
+            unit = SAME_UNIT[m.group(2)]
+            parts = [int(n) for n in re.findall(rf"(?<![\d.])(\d+)(?:{unit})(?!次)", rest)]
+            if len(parts) < 2:
+                continue
+            total = int(m.group(1))
+            self.sink.checked("CHK-113")
+            if sum(parts) != total:
+                w = self._where(para, off + m.start())
+                listed = " + ".join(str(n) for n in parts)
+                self.sink.add(
+                    "CHK-113",
+                    f"共{total}{m.group(2)}，而其中所列 {listed} = {sum(parts)}{m.group(2)}",
+                    stated=Decimal(total),
+                    expected=Decimal(sum(parts)),
+                    quote=sent,
+                    **w,
+                )
 
     # -- text rules over whole paragraphs
     def _text_rules(self, paras: list[Para]) -> None:
@@ -449,6 +559,10 @@ class NarrativeChecker:
                     )
         if not self.year:
             self.sink.cannot("CHK-111", "无法确定文件的决算年度")
+
+
+def _count(text: str) -> int:
+    return int(text) if text.isdigit() else CN_COUNT[text]
 
 
 def _around(text: str, start: int, end: int, pad: int = 30) -> str:

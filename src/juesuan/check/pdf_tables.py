@@ -6,15 +6,14 @@ two-sided 总表); codes split over 类/款/项 columns are joined; names wrappe
 numbers printed a little above or below their row go to the nearest anchor. Columns come
 from the header words (matched by prefix, tolerant of headers broken over lines). The result
 is a grid (:class:`RawTable`) with a synthesized header, read by :mod:`juesuan.check.recover`.
-附表1 (部门整体支出绩效自评表) is read from its drawn cell borders instead (:func:`perf_tables`),
-into the same grid as the DOCX reader gives, for the CHK-201..203 checks.
+The other tables (明细表, 项目支出表, fund tables, 附表1/附表2) are read from their drawn cell
+borders instead (:mod:`juesuan.check.pdf_grid`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from juesuan.check.kinds import COLUMNS, LABELS, RECOVERED, kind_of
 from juesuan.check.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
@@ -286,8 +285,6 @@ def _two_sided(region: Region) -> list[RawRow]:
 def _labels(words: list[Word], known: tuple[str, ...]) -> list[tuple[str, float]]:
     """Row labels: a line starting with an ordinal or a known label opens a row; other lines
     continue the label above (names wrapped over lines)."""
-    from juesuan.check.reader import group_lines
-
     rows: list[list] = []
     for line in group_lines(words):
         text = "".join(w.text for w in line).replace("—", "").replace("－", "")
@@ -419,102 +416,3 @@ def _sangong(region: Region) -> list[RawRow]:
         RawRow(phase_row, 3),
         RawRow(data, 4, page=region.page),
     ]
-
-
-# ---------------------------------------------------------------- 附表1 (drawn grid)
-
-PERF_TITLE = "部门整体支出绩效自评表"
-PERF_HEADS = (
-    ("一级指标", "一级指标"),
-    ("二级指标", "二级指标"),
-    ("三级指标", "三级指标"),
-    ("指标分", "指标分值"),
-    ("指标解释", "指标解释"),
-    ("评分说明", "评分说明"),
-    ("自评得", "自评得分"),
-    ("备注", "备注"),
-)
-
-
-def perf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
-    """附表1 from the drawn cell borders: merged 一级/二级 cells and wrapped texts are cut by
-    the rules of their own column; rows are the cells of the 三级指标 column. A merged cell's
-    text goes to its first row (as the DOCX reader gives it)."""
-    tables: list[RawTable] = []
-    pages: set[int] = set()
-    table: RawTable | None = None
-    for page in doc.pages:
-        texts = [re.sub(r"\s+", "", _text(ln)) for ln in page.lines]
-        title = next((t for t in texts if PERF_TITLE in t and len(t) <= 40), None)
-        other = any(t.startswith("附表") and PERF_TITLE not in t for t in texts)
-        if title is None and (table is None or other):
-            table = None
-            continue
-        rows = _perf_rows(page)
-        if not rows:
-            table = None
-            continue
-        pages.add(page.number)
-        if title is not None or table is None:
-            head = [
-                RawRow(["绩效指标"] * 4 + [h[1] for h in PERF_HEADS[4:]], 1),
-                RawRow([h[1] for h in PERF_HEADS[:4]] + [""] * 4, 2),
-            ]
-            table = RawTable(title or PERF_TITLE, head, page=page.number)
-            tables.append(table)
-        for r in rows:
-            r.index = len(table.rows) + 1
-            table.rows.append(r)
-    return tables, pages
-
-
-def _perf_rows(page: PdfPage) -> list[RawRow]:
-    heads = []
-    for prefix, _ in PERF_HEADS:
-        w = next((w for w in page.words if w.text.startswith(prefix)), None)
-        if w is None:
-            return []
-        heads.append(w)
-    # the header ends below its wrapped words (指标分/值, 自评得/分)
-    body_top = max(h.bottom for h in heads)
-    body_top = max(
-        [body_top]
-        + [w.bottom for w in page.words if abs(w.xc - heads[3].xc) < 15 and w.text == "值"]
-    )
-    flat = [r for r in page.rules if r[3] - r[1] <= 3 and r[2] - r[0] > 5]
-    cols: list[tuple[float, float]] = []
-    for h in heads:
-        spans = [(r[0], r[2]) for r in flat if r[0] <= h.xc <= r[2] and r[2] - r[0] < 400]
-        if not spans:
-            return []
-        cols.append(min(spans, key=lambda s: s[1] - s[0]))
-    cuts: list[list[float]] = []
-    for x0, x1 in cols:
-        xc = (x0 + x1) / 2
-        ys: list[float] = []
-        for r in sorted(flat, key=lambda r: r[1]):
-            y = (r[1] + r[3]) / 2
-            if r[0] <= xc <= r[2] and y > body_top - 1 and not (ys and y - ys[-1] < 3):
-                ys.append(y)
-        cuts.append(ys)
-    row_ys = cuts[2]
-    if len(row_ys) < 2:
-        return []
-    # a merged cell split over pages has no border at the page break: close it at the table's edge
-    for ys in cuts:
-        for y in (row_ys[0], row_ys[-1]):
-            if not any(abs(y - v) < 3 for v in ys):
-                ys.append(y)
-        ys.sort()
-    out = [RawRow([""] * len(cols), 0, page=page.number) for _ in row_ys[:-1]]
-    for c, ((x0, x1), ys) in enumerate(zip(cols, cuts, strict=True)):
-        for a, b in pairwise(ys):
-            words = [w for w in page.words if x0 <= w.xc <= x1 and a < w.yc < b]
-            if not words:
-                continue
-            r = next((i for i, y in enumerate(row_ys[:-1]) if y >= a - 3), None)
-            if r is None:
-                continue
-            text = "".join(w.text for ln in group_lines(words) for w in ln)
-            out[r].cells[c] = text
-    return [r for r in out if any(r.cells)]

@@ -344,6 +344,8 @@ def _right(kind, label, key, value, origin, rec: Recovered, class_names, state) 
             _balance(rec, "closing", fund, value)
     elif fig == "appropriation.grand_total" and key in ("total", "amount"):
         rec.state(fig, value, origin)
+    elif fig == "appropriation.grand_total" and fund:
+        rec.state(f"{fund}.grand_total.expenditure", value, origin)
 
 
 ECON_TOTALS = (

@@ -31,6 +31,7 @@ class Layout:
     # (number, name without template variables, whether the heading had variables)
     parts: tuple[tuple[int, str, bool], ...]
     tables: tuple[tuple[str, str, bool], ...]  # (number label, title, has an empty note)
+    name: str = ""  # the profile's name, e.g. sichuan-2024
 
 
 def layouts() -> list[Layout]:
@@ -54,7 +55,7 @@ def layouts() -> list[Layout]:
             (str(s.get("number", "")), s["title"], bool(s.get("empty_note")))
             for s in load_specs(path)
         )
-        out.append(Layout(profile.label, tuple(parts), tables))
+        out.append(Layout(profile.label, tuple(parts), tables, name))
     return out
 
 
@@ -97,6 +98,7 @@ class StructureChecker:
     def __init__(self, doc: SourceDoc, sink: Sink):
         self.doc = doc
         self.sink = sink
+        self.layout: Layout | None = None  # the profile the document follows, once run
 
     def run(self) -> None:
         options = layouts()
@@ -129,6 +131,7 @@ class StructureChecker:
             self.sink.cannot("CHK-303", "文件中没有可识别的政府性基金、国有资本经营预算表")
             return
         lay = best[2]
+        self.layout = lay
         self._required(lay, seen, parts)
         self._empty_notes(lay, title_lines, grid_titles, parts)
 

@@ -7,41 +7,43 @@ import re
 from decimal import Decimal
 
 from juesuan.check.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
-from juesuan.check.model import Coverage, Item, dec, quantize
+from juesuan.check.model import Coverage, Item, dec
+from juesuan.check.performance_tables import PerformanceChecker
 from juesuan.check.reader import RawTable, SourceDoc
 from juesuan.check.recover import Origin, Recovered, number, recover_table
 from juesuan.check.sink import Sink
-from juesuan.findings import Finding, Location, Severity
+from juesuan.findings import Finding, Location
 
 # rule families of the shared catalog that run on recovered tables; the others are covered
 # by the checker's own narrative rules or need data a published document does not contain
 TABLE_FAMILIES = ("totals", "between", "catalog")
 CLASS_LABEL = re.compile(r"[（(]类[)）]")
 AMOUNT_AFTER = re.compile(r"[：:为]?(-?\d[\d,]*(?:\.\d+)?)万元")
-POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 
 
 class TableChecker:
-    def __init__(self, doc: SourceDoc, sink: Sink, year: int | None, paras=None):
+    def __init__(
+        self,
+        doc: SourceDoc,
+        sink: Sink,
+        year: int | None,
+        paras=None,
+        pdf_grids: list[RawTable] | None = None,
+        profile: str = "sichuan-2024",
+    ):
+        self.profile = profile
+        self.analysis = None  # the recovered tables' dataset, analysed (after run)
         self.paras = paras or []
+        self.pdf_grids = pdf_grids or []
         self.doc = doc
         self.sink = sink
         self.year = year
-        self.table_pages: set[int] = set()
         self.found: list[str] = []
         self.rule_coverage: list[Coverage] = []
 
     def run(self) -> None:
-        grids = list(self.doc.tables)
-        if self.doc.kind == "pdf":
-            from juesuan.check.pdf_tables import pdf_tables, perf_tables
-
-            pdf_grids, pages = pdf_tables(self.doc)
-            perf_grids, perf_pages = perf_tables(self.doc)
-            grids += pdf_grids + perf_grids
-            self.table_pages |= pages | perf_pages
-        self._performance(grids)
-        self._projects(grids)
+        grids = list(self.doc.tables) + self.pdf_grids
+        PerformanceChecker(self.doc, self.sink, self.paras).run(grids)
         self._standard(grids)
         self._hierarchies(grids)
 
@@ -169,7 +171,7 @@ class TableChecker:
                         Coverage(code, r.title, cannot=["未识别出可恢复的标准表"])
                     )
             return
-        ds, origins = build_dataset(rec, self.year or 2024, self._department())
+        ds, origins = build_dataset(rec, self.year or 2024, self._department(), self.profile)
         if ds is None:
             for code, r in sorted(rules.items()):
                 if r.family in TABLE_FAMILIES:
@@ -177,7 +179,8 @@ class TableChecker:
             return
         from juesuan.pipeline import analyse
 
-        _, findings = analyse(ds)
+        analysis, findings = analyse(ds)
+        self.analysis = analysis
         per_rule: dict[str, int] = {}
         for f in findings:
             rule = rules.get(f.code)
@@ -255,7 +258,11 @@ class TableChecker:
                 rows.append((code, row, values, cells))
             self._hierarchy_rows(table, rows)
         if not done:
-            self.sink.cannot("CHK-120", "没有可读取的明细表（PDF中只恢复标准表）")
+            self.sink.cannot("CHK-120", "文件中没有可读取的支出决算明细表、项目支出表或基金预算表")
+        elif not self.sink.coverage["CHK-120"].checked:
+            self.sink.cannot(
+                "CHK-120", "读取到的明细表、项目支出表或基金预算表中没有逐级列示的数字"
+            )
 
     def _hierarchy_rows(self, table: RawTable, rows) -> None:
         codes = {r[0] for r in rows}
@@ -296,266 +303,8 @@ class TableChecker:
                     rounding=rounding,
                 )
 
-    # ------------------------------------------------------------ performance tables
-    def _performance(self, grids: list[RawTable]) -> None:
-        done = False
-        for table in grids:
-            header_i = next(
-                (
-                    i
-                    for i, r in enumerate(table.rows)
-                    if "三级指标" in r.cells and "指标分值" in r.cells
-                ),
-                None,
-            )
-            if header_i is None:
-                continue
-            done = True
-            self._indicator_table(table, header_i)
-        if not done:
-            for code in ("CHK-201", "CHK-202", "CHK-203"):
-                self.sink.cannot(code, "文件中没有可读取的部门整体支出绩效自评表（附表1）")
 
-    def _indicator_table(self, table: RawTable, header_i: int) -> None:
-        header = table.rows[header_i].cells
-        ncols = len(header)
-        w_col = header.index("指标分值")
-        score_col = ncols - 2
-        for r in table.rows[:header_i]:
-            if "自评得分" in r.cells and len(r.cells) == ncols:
-                score_col = r.cells.index("自评得分")
-        groups: list[dict] = []  # level-2 groups
-        tops: list[dict] = []
-        cur: dict | None = None
-        top: dict | None = None
-        scores: list[Decimal] = []
-        total_score = None
-        for row in table.rows[header_i + 1 :]:
-            cells = [re.sub(r"\s+", "", c) for c in row.cells]
-            if any(c in ("合计", "总分") for c in cells) and len(cells) < ncols:
-                nums = [number(c) for c in cells if number(c) is not None]
-                if nums:
-                    total_score = (nums[-1], row)
-                    break
-                continue
-            if len(cells) != ncols:
-                continue
-            t_m = POINTS.search(cells[0])
-            if t_m:
-                name = POINTS.sub("", cells[0])
-                if top is None or top["name"] != name:
-                    top = {"name": name, "points": dec(t_m.group(1)), "row": row, "groups": []}
-                    tops.append(top)
-            g_m = POINTS.search(cells[1])
-            if g_m:
-                name = POINTS.sub("", cells[1])
-                if cur is None or cur["name"] != name:
-                    cur = {
-                        "name": name,
-                        "points": dec(g_m.group(1)),
-                        "row": row,
-                        "weights": [],
-                        "blank": 0,
-                    }
-                    groups.append(cur)
-                    if top is not None:
-                        top["groups"].append(cur)
-            elif cells[1] and not cells[1].startswith("-"):
-                cur = None  # a group without stated points (e.g. 扣分项)
-            if cur is None or not cells[2]:
-                continue
-            weight = number(cells[w_col])
-            if weight is None:
-                cur["blank"] += 1
-            else:
-                cur["weights"].append((cells[2], weight))
-            score = number(cells[score_col]) if score_col < len(cells) else None
-            if score is not None:
-                scores.append(score)
-                if weight is not None:
-                    self.sink.checked("CHK-203")
-                    if score > weight:
-                        self.sink.add(
-                            "CHK-203",
-                            f"指标「{cells[2]}」自评得分{score}超过指标分值{weight}",
-                            line=row.line,
-                            page=row.page,
-                            table=table.title or "部门整体支出绩效自评表",
-                            row=cells[2],
-                            column="自评得分",
-                            stated=score,
-                            expected=weight,
-                            quote=" ".join(c for c in row.cells[:4] if c) + f" … {score}",
-                        )
-        title = table.title or "部门整体支出绩效自评表"
-        for g in groups:
-            if g["blank"] or not g["weights"]:
-                self.sink.cannot("CHK-201", f"「{g['name']}」下有指标分值空白，无法核对其小计")
-                continue
-            self.sink.checked("CHK-201")
-            total = sum((w for _, w in g["weights"]), Decimal(0))
-            if total != g["points"]:
-                listed = "+".join(_fmt(w) for _, w in g["weights"])
-                self.sink.add(
-                    "CHK-201",
-                    f"「{g['name']}」标明{_fmt(g['points'])}分，其下各指标分值 {listed} = {_fmt(total)}分",
-                    line=g["row"].line,
-                    page=g["row"].page,
-                    table=title,
-                    row=g["name"],
-                    column="指标分值",
-                    stated=g["points"],
-                    expected=total,
-                    quote=f"{g['name']}（{_fmt(g['points'])}分）："
-                    + "、".join(f"{n} {_fmt(w)}" for n, w in g["weights"]),
-                )
-        for t in tops:
-            if not t["groups"]:
-                continue
-            self.sink.checked("CHK-201")
-            total = sum((g["points"] for g in t["groups"]), Decimal(0))
-            if total != t["points"]:
-                listed = "+".join(_fmt(g["points"]) for g in t["groups"])
-                self.sink.add(
-                    "CHK-201",
-                    f"「{t['name']}」标明{_fmt(t['points'])}分，其下各二级指标分值 {listed} = {_fmt(total)}分",
-                    line=t["row"].line,
-                    page=t["row"].page,
-                    table=title,
-                    row=t["name"],
-                    column="指标分值",
-                    stated=t["points"],
-                    expected=total,
-                    severity=Severity.WARNING,
-                    quote="、".join(f"{g['name']}（{_fmt(g['points'])}分）" for g in t["groups"]),
-                )
-        if total_score is not None and scores:
-            self.sink.checked("CHK-202")
-            s = sum(scores, Decimal(0))
-            if s != total_score[0]:
-                row = total_score[1]
-                self.sink.add(
-                    "CHK-202",
-                    f"合计得分{_fmt(total_score[0])}，各指标自评得分之和为{_fmt(s)}",
-                    line=row.line,
-                    page=row.page,
-                    table=title,
-                    row="合计",
-                    column="自评得分",
-                    stated=total_score[0],
-                    expected=s,
-                    quote=" ".join(c for c in row.cells if c),
-                )
-
-    # ------------------------------------------------------------ project tables
-    def _projects(self, grids: list[RawTable]) -> None:
-        projects = []
-        for table in grids:
-            name = None
-            budget = None
-            for row in table.rows:
-                cells = [re.sub(r"\s+", "", c) for c in row.cells]
-                if cells and cells[0] == "项目名称" and len(cells) > 1:
-                    name = cells[1]
-                if "总额" in cells:
-                    i = cells.index("总额")
-                    vals = cells[i + 1 : i + 5]
-                    if len(vals) >= 4:
-                        budget = (number(vals[0]), number(vals[1]), number(vals[2]), vals[3], row)
-            if name and budget:
-                projects.append((name, budget, table))
-                self._execution_rate(name, budget, table)
-        if not projects:
-            self.sink.cannot("CHK-204", "文件中没有可读取的项目支出绩效自评表")
-            self.sink.cannot("CHK-205", "文件中没有可读取的项目支出绩效自评表")
-            return
-        self._project_totals(projects)
-
-    def _execution_rate(self, name, budget, table) -> None:
-        initial, adjusted, executed, rate_txt, row = budget
-        rate = re.sub(r"[%\s]", "", rate_txt)
-        base = adjusted if adjusted else initial
-        if executed is None or not base or number(rate) is None:
-            return
-        self.sink.checked("CHK-204")
-        places = len(rate.split(".")[1]) if "." in rate else 0
-        expected = quantize(executed / base * 100, places)
-        if expected != number(rate):
-            self.sink.add(
-                "CHK-204",
-                f"项目「{name}」执行数{executed}万元、预算数{base}万元，执行率应为{expected}%，表中为{rate_txt}",
-                line=row.line,
-                page=row.page,
-                table=table.title or "项目支出绩效自评表",
-                row="总额",
-                column="预算执行率",
-                stated=number(rate),
-                expected=expected,
-                quote=" ".join(c for c in row.cells if c),
-            )
-
-    def _project_totals(self, projects) -> None:
-        pat = re.compile(
-            r"(常年项目|阶段（一次性）项目|一次性项目|阶段项目|[^。，]{0,12}项目)绩效分析[。.]?该类项目总数(\d+)个，涉及预算总金额(-?\d[\d,]*(?:\.\d+)?)万元"
-        )
-        text_lines = self.doc.lines
-        claims = []
-        for i, line in enumerate(text_lines):
-            t = re.sub(
-                r"\s+", "", line.text + (text_lines[i + 1].text if i + 1 < len(text_lines) else "")
-            )
-            m = pat.search(t)
-            if m and not any(c[0] == m.group(1) for c in claims):
-                claims.append((m.group(1), int(m.group(2)), dec(m.group(3)), line, m.group(0)))
-        if not claims:
-            self.sink.cannot("CHK-205", "说明中没有“该类项目总数N个，涉及预算总金额X万元”")
-            return
-        amounts = []
-        for name, b, _ in projects:
-            initial, adjusted, executed = b[0], b[1], b[2]
-            amounts.append((name, [v for v in (adjusted, initial, executed) if v is not None]))
-        used: set[int] = set()
-        unmatched = []
-        for claim in claims:
-            hit = None
-            if claim[1] == 1:
-                for k, (_, vals) in enumerate(amounts):
-                    if k not in used and claim[2] in vals:
-                        hit = k
-                        break
-            if hit is None:
-                unmatched.append(claim)
-            else:
-                used.add(hit)
-            self.sink.checked("CHK-205")
-        rest = [k for k in range(len(amounts)) if k not in used]
-        for claim in unmatched:
-            label, count, amount, line, quote = claim
-            if count == len(rest) and rest:
-                expected = sum((amounts[k][1][0] for k in rest), Decimal(0))
-                names = "、".join(amounts[k][0] for k in rest)
-                msg = f"说明称{label}{count}个、涉及预算总金额{amount}万元，而项目支出绩效自评表（{names}）的调整后预算数为{expected}万元"
-            else:
-                expected = None
-                msg = f"说明称{label}{count}个、涉及预算总金额{amount}万元，在项目支出绩效自评表中找不到对应的项目"
-            self.sink.add(
-                "CHK-205",
-                msg,
-                line=line.line,
-                page=line.page,
-                paragraph=line.paragraph,
-                stated=amount,
-                expected=expected,
-                quote=quote,
-            )
-
-
-def _fmt(v: Decimal) -> str:
-    s = format(v, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
-def build_dataset(rec: Recovered, year: int, department: str):
+def build_dataset(rec: Recovered, year: int, department: str, profile: str = "sichuan-2024"):
     """The recovered tables as a Dataset, and the origin of each ``stated`` entry."""
     from pydantic import ValidationError
 
@@ -569,7 +318,7 @@ def build_dataset(rec: Recovered, year: int, department: str):
         lines.append(entry)
     data = {
         "juesuan": 1,
-        "profile": "sichuan-2024",
+        "profile": profile,
         "unit": "万元",
         "department": {"name": department, "region": "（未识别）", "year": year},
         "income": {k: v for k, v in rec.income.items()},

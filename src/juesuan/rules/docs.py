@@ -33,6 +33,21 @@ def rules_markdown() -> str:
 
     out += ["", "## 绩效指标体系文件", "", "| 编码 | 说明 |", "|---|---|"]
     out += [f"| {code} | {text} |" for code, text in SYSTEM_CODES.items()]
+    from juesuan.check.model import CHECK_RULES, READ_CODES
+
+    out += [
+        "",
+        "## 已公开文件的检查（juesuan check）",
+        "",
+        "检查器在恢复出的报表上运行以上 TOT、BTW、CAT 规则，另有以下针对公开文件的规则；",
+        "用法与各规则的依据见 [check.md](check.md)。",
+        "",
+        "| 编码 | 严重程度 | 规则 |",
+        "|---|---|---|",
+    ]
+    out += [f"| {code} | {sev.label} | {title} |" for code, (sev, title) in CHECK_RULES.items()]
+    out += ["", "| 编码 | 说明 |", "|---|---|"]
+    out += [f"| {code} | {text} |" for code, text in READ_CODES.items()]
     out += ["", "## 分类科目目录导入（juesuan catalog import）", "", "| 编码 | 说明 |", "|---|---|"]
     out += [f"| {code} | {text} |" for code, text in IMPORT_CODES.items()]
     return "\n".join(out) + "\n"
