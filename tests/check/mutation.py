@@ -150,40 +150,49 @@ def _rewrite(para, text: str) -> None:
 
 
 def pdf_targets(path: Path) -> list[Target]:
-    """Numbers as the checker reads them from each page (lines of positioned words)."""
+    """Numbers as the checker reads them from each page: on table pages every amount (a
+    number with decimals), on text pages the numbers with a unit as in :func:`docx_targets`.
+    In text the target carries up to three characters before the number and its unit, so that
+    the PDF edit finds this number and not the same digits inside another one."""
+    from juesuan.check.pdf_grid import ruled_tables
+    from juesuan.check.pdf_tables import pdf_tables
     from juesuan.check.reader import read_pdf
 
     doc = read_pdf(path)
+    table_pages = pdf_tables(doc)[1] | ruled_tables(doc)[1]
     targets: list[Target] = []
     for page in doc.pages:
-        counts: dict[str, int] = {}
+        page_text = "".join("".join(w.text for w in ln) for ln in page.lines)
+        seen: dict[str, int] = {}
         for line in page.lines:
             text = "".join(w.text for w in line)
-            for w in line:
-                for m in NUMBER.finditer(w.text):
-                    token = m.group(0)
-                    n = counts.get(token, 0)
-                    counts[token] = n + 1
-                    tail = w.text[m.end() : m.end() + 2]
-                    whole = m.start() == 0 and m.end() == len(w.text)
-                    in_table = whole and ("." in token or (len(token) <= 3 and not tail))
-                    said = bool(re.match(r"万元|%|分(?!之)|个|人|名", tail))
-                    if not (said or (in_table and "." in token) or w.text.endswith("%")):
+            for m in NUMBER.finditer(text):
+                token = m.group(0)
+                if page.number in table_pages:
+                    if not any(w.text == token for w in line) or "." not in token:
                         continue
-                    if _is_year_or_date(w.text, m.start(), m.end()):
+                    if Decimal(token.replace(",", "")) == 0:
                         continue
-                    if not said and Decimal(token.replace(",", "")) == 0:
+                    old = token
+                else:
+                    said = SAID.match(text, m.start())
+                    if said is None or said.end() != m.end():
                         continue
-                    targets.append(
-                        Target(
-                            "pdf",
-                            f"第{page.number}页",
-                            text[:60],
-                            token,
-                            bump(token),
-                            (page.number, n),
-                        )
-                    )
+                    if _is_year_or_date(text, m.start(), m.end()):
+                        continue
+                    if _is_threshold(text, m.start()):
+                        continue
+                    unit = re.match(r"万元|%|分|个|人|名", text[m.end() :]).group(0)
+                    lead = re.search(r"[^\d.,]{0,3}$", text[: m.start()]).group(0)
+                    old = lead + token + unit
+                n = seen.get(old, 0)
+                seen[old] = n + 1
+                if n >= page_text.count(old):
+                    continue
+                new = old.replace(token, bump(token), 1) if old != token else bump(token)
+                targets.append(
+                    Target("pdf", f"第{page.number}页", text[:60], old, new, (page.number, n))
+                )
     return targets
 
 
@@ -267,7 +276,7 @@ def _is_threshold(text: str, start: int) -> bool:
     before = text[max(0, start - 2) : start]
     after = text[start : start + 12]
     return bool(re.search(r"(大于|小于|超过|低于|不足|≥|≤|>|<)$", before)) or bool(
-        re.match(r"[\d.]+(?:万元|%)?(?:以上|以下)", after)
+        re.match(r"[\d.]+(?:万元|%)?(?:（含）|\(含\))?(?:以上|以下)", after)
     )
 
 

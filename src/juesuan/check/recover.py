@@ -134,7 +134,7 @@ def recover_table(kind: str, table: RawTable, rec: Recovered, class_names: dict[
     keys = _column_keys(kind, header, ncols)
     code_cols, name_col = [], None
     for j in range(ncols):
-        texts = [_clean(r[j]) for r in header if j < len(r)]
+        texts = [t for t in (_clean(r[j]) for r in header if j < len(r)) if t]
         if (
             any(t in ("类", "款", "项") or "编码" in t for t in texts)
             and "科目名称" not in texts[-1:]

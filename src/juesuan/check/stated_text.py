@@ -30,13 +30,24 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"“三公”经费财政拨款支出决算为{NUM}万元"), "sangong.final.total"),
 ]
 CLASS_AMOUNT = re.compile(rf"([\u4e00-\u9fff]{{2,16}}?支出)(?:（类）)?{NUM}万元，占")
+# “…（款）行政运行（项）。……支出决算为X万元”: the 项 named before its final amount
+ITEM_FINAL = re.compile(
+    rf"（款）([^（）。；]{{2,40}}?)（项）[^。]*?(?:。[^。]*?){{0,3}}(?:支出决算|决算数)(?:为|是)?{NUM}万元"
+)
 
 
 def narrative_stated(
-    paras: list[Para], class_names: dict[str, str]
+    paras: list[Para], class_names: dict[str, str], item_names: dict[str, str] | None = None
 ) -> list[tuple[str, object, Origin]]:
+    """``item_names``: 项 name → code, from the tables (names printed once only)."""
     out = []
     for para in paras:
+        for m in ITEM_FINAL.finditer(para.text):
+            code = (item_names or {}).get(m.group(1))
+            if code:
+                fig = f"func.{code}.general_budget.total"
+                label = f"{m.group(1)}（项）支出决算{m.group(2)}万元"
+                out.append((fig, dec(m.group(2)), _origin(para, m, fig, label)))
         for pattern, fig in PATTERNS:
             for m in pattern.finditer(para.text):
                 out.append((fig, dec(m.group(1)), _origin(para, m, fig)))
@@ -50,7 +61,7 @@ def narrative_stated(
     return out
 
 
-def _origin(para: Para, m: re.Match, fig: str) -> Origin:
+def _origin(para: Para, m: re.Match, fig: str, label: str = "") -> Origin:
     line = para.at(m.start())
     quote = para.text[max(0, m.start() - 20) : m.end() + 20]
-    return Origin("情况说明", m.group(0), "文中数字", line.line, line.page, None, quote)
+    return Origin("情况说明", label or m.group(0), "文中数字", line.line, line.page, None, quote)

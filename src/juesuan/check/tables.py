@@ -78,7 +78,12 @@ class TableChecker:
         from juesuan.check.stated_text import narrative_stated
 
         in_tables = {fig for fig, _, _ in rec.stated}
-        for fig, value, origin in narrative_stated(self.paras, class_names):
+        by_name: dict[str, list[str]] = {}
+        for code, name in rec.names.items():
+            if len(code) == 7:
+                by_name.setdefault(strip_ordinal(name), []).append(code)
+        items = {name: codes[0] for name, codes in by_name.items() if len(codes) == 1}
+        for fig, value, origin in narrative_stated(self.paras, class_names, items):
             if fig in in_tables:
                 self.sink.checked("CHK-121")
                 rec.stated.append((fig, value, origin))
