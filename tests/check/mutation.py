@@ -212,6 +212,7 @@ class Outcome:
     at_place: bool  # a new finding at the mutated table, paragraph or page
     elsewhere: bool  # a new finding, but located elsewhere
     applied: bool = True
+    noted: bool = False  # only a rounding note: the stated inputs' rounding can explain it
 
 
 def keys(report) -> set[tuple]:
@@ -245,24 +246,48 @@ def run_mutations(
 ) -> Iterator[Outcome]:
     from juesuan.check import check_file
 
-    baseline = keys(check_file(path))
+    first = check_file(path)
+    baseline, notes = keys(first), len(first.rounding)
+    tables_on = _tables_on_pages(path) if path.suffix == ".pdf" else {}
     out = scratch / f"mutated{path.suffix}"
     for target in targets:
         if not mutate(path, target, out):
             yield Outcome(target, False, False, applied=False)
             continue
-        new = keys(check_file(out)) - baseline
-        here = {k for k in new if _at(k, target)}
-        yield Outcome(target, bool(here), bool(new - here))
+        report = check_file(out)
+        new = keys(report) - baseline
+        here = {k for k in new if _at(k, target, tables_on)}
+        yield Outcome(target, bool(here), bool(new - here), noted=len(report.rounding) > notes)
 
 
-def _at(key: tuple, target: Target) -> bool:
+def _at(key: tuple, target: Target, tables_on: dict[int, set[str]]) -> bool:
+    """A finding at the mutated place: the same table (DOCX), the same or the neighbouring
+    paragraph (a sentence may state its whole in the one before), the same page or a table
+    that is printed on that page (PDF: a total row may sit on the next page)."""
     _, table, _row, _col, paragraph, page, _, _ = key
     if target.kind == "table":
         return bool(table) and (table in target.where or target.where in table)
     if target.kind == "text":
         return paragraph is not None and abs(paragraph - int(target.where)) <= 1
-    return page is not None and f"第{page}页" == target.where
+    number = int(target.where.strip("第页"))
+    return page == number or (bool(table) and table in tables_on.get(number, set()))
+
+
+def _tables_on_pages(path: Path) -> dict[int, set[str]]:
+    """The titles the checker gives the tables printed on each page of a PDF."""
+    from juesuan.check.kinds import TITLES, kind_of
+    from juesuan.check.pdf_grid import ruled_tables
+    from juesuan.check.pdf_tables import pdf_tables
+    from juesuan.check.reader import read_pdf
+
+    doc = read_pdf(path)
+    out: dict[int, set[str]] = {}
+    for table in pdf_tables(doc)[0] + ruled_tables(doc)[0]:
+        title = TITLES.get(kind_of(table.title) or "", "".join(table.title.split()))
+        for row in table.rows:
+            if row.page is not None:
+                out.setdefault(row.page, set()).add(title)
+    return out
 
 
 def _is_year_or_date(text: str, start: int, end: int) -> bool:

@@ -1,4 +1,4 @@
-"""Mutation test: change one printed number in a built DOCX and find it at its location."""
+"""Mutation test: change one printed number in a built DOCX or PDF and find it at its place."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 
 import docx
 import pytest
+from mutation import bump, docx_targets, mutate_docx, mutate_pdf, pdf_targets, run_mutations
 
 from juesuan.check import check_file
 from juesuan.findings import Severity
@@ -84,3 +85,68 @@ def test_text_share_mutation(seed_docx, tmp_path):
     assert str(item.finding.stated) == "81.57" and str(item.finding.expected) == "80.56"
     assert "按最大余额法为80.57%" in item.finding.message
     assert re.search(r"81\.57", item.quote) and item.paragraph is not None
+
+
+# ---------------------------------------------------------------- sampled mutation runs
+# (bench/bench_check.py --mutations runs every target; docs/benchmarks.md has its figures)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = {}
+    for name in ("seed", "putuo"):
+        analysis, _ = validate(sample_path(name))
+        for p in write_outputs(analysis, tmp_path_factory.mktemp(name), ("docx", "pdf")):
+            out[(name, p.suffix[1:])] = p
+    return out
+
+
+def _spread(items: list, n: int) -> list:
+    return items[:: max(1, len(items) // n)][:n]
+
+
+def test_bump_keeps_length_and_format():
+    assert bump("40.73") == "41.73" and bump("98.5") == "99.5" and bump("1,239.58") == "1,238.58"
+    assert bump("100%") == "101%" and bump("成预算100%") == "成预算101%" and bump("0") == "1"
+
+
+@pytest.mark.parametrize("name", ["seed", "putuo"])
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_amount_in_a_table_found_at_its_table(built, tmp_path, name, fmt):
+    """Every amount printed in a table takes part in a total, a subtotal or a cross-table
+    figure: changing any one is found in that table (DOCX) or on that page (PDF)."""
+    path = built[(name, fmt)]
+    if fmt == "docx":
+        targets = [t for t in docx_targets(path) if t.kind == "table" and "." in t.old]
+        mutate = mutate_docx
+    else:
+        targets = [t for t in pdf_targets(path) if t.old[0].isdigit() and "." in t.old]
+        mutate = mutate_pdf
+    sample = _spread(targets, 12)
+    outcomes = list(run_mutations(path, sample, mutate, tmp_path))
+    assert all(o.applied for o in outcomes)
+    missed = [(o.target.where, o.target.label, o.target.old) for o in outcomes if not o.at_place]
+    assert missed == []
+
+
+STATED = re.compile(r"万元，占|占[^，。；]{0,12}的$|增长$|下降$|自评得分为$|合计$|总计$")
+
+
+@pytest.mark.parametrize("name", ["seed", "putuo"])
+def test_stated_total_share_or_change_found_in_its_paragraph(built, tmp_path, name):
+    """Totals, shares, changes and scores stated in sentences are found in their paragraph."""
+    path = built[(name, "docx")]
+    chosen = []
+    for t in docx_targets(path):
+        if t.kind != "text":
+            continue
+        at = t.label.find(t.old)
+        after = t.label[at + len(t.old) : at + len(t.old) + 3]
+        before = t.label[max(0, at - 12) : at]
+        if after.startswith("万元，占") or STATED.search(before):
+            chosen.append(t)
+    sample = _spread(chosen, 10)
+    assert len(sample) >= 6
+    outcomes = list(run_mutations(path, sample, mutate_docx, tmp_path))
+    missed = [(o.target.label, o.target.old) for o in outcomes if not o.at_place]
+    assert missed == []

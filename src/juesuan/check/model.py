@@ -23,6 +23,7 @@ CHECK_RULES: dict[str, tuple[Severity, str]] = {
     "CHK-111": (Severity.WARNING, "年份为本年度或上年度"),
     "CHK-112": (Severity.WARNING, "文中类级科目名称与表中（或科目表）名称一致"),
     "CHK-113": (Severity.WARNING, "列举的名目个数、其中各项人数（个数、车辆数）之和与文中所述一致"),
+    "CHK-114": (Severity.ERROR, "同一项目在文中前后列示的金额一致"),
     "CHK-120": (Severity.ERROR, "明细表中类、款、项逐级合计一致（空白不作0）"),
     "CHK-121": (Severity.ERROR, "文中列明的非零数字在表中不是空白（空白不作0）"),
     "CHK-122": (Severity.ERROR, "文中数字与按本文件报表数据计算的数字一致"),

@@ -52,6 +52,10 @@ CN_COUNT = {
 LISTED = re.compile(
     r"([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
 )
+STATED_ITEM = re.compile(
+    rf"([\u4e00-\u9fff“”]{{2,14}}?(?:支出|收入|经费|合计|总计|总额))(?:决算数?)?(?:为|是|共计|达)?({NUM})万元"
+)
+GENERIC = ("共计", "其中", "合计", "总计", "支出", "收入")
 HEADCOUNT = re.compile(r"(\d+)(人|名|个|辆)[，,]?其中[：:]?")
 SAME_UNIT = {"人": "人|名", "名": "人|名", "个": "个", "辆": "辆"}
 
@@ -146,6 +150,7 @@ class NarrativeChecker:
             if not self.sink.coverage[code].checked:
                 self.sink.cannot(code, why)
         self._text_rules(paras)
+        self._repeated(paras)
 
     # -- helpers
     def _where(self, para: Para, offset: int) -> dict:
@@ -520,6 +525,42 @@ class NarrativeChecker:
                     quote=sent,
                     **w,
                 )
+
+    # -- the same item stated twice with different values
+    def _repeated(self, paras: list[Para]) -> None:
+        """“公务接待费支出0.46万元” here and “公务接待费支出0.56万元” there. The year is part of
+        the item: a sentence about the prior year (“2023年…”, “上年…”) states another figure."""
+        first: dict[tuple[str, str], tuple[Decimal, str, Para, int]] = {}
+        prior = str(self.year - 1) if self.year else "上年"
+        for para in paras:
+            for off, sent in sentences(para.text):
+                for m in STATED_ITEM.finditer(sent):
+                    label = re.sub(r"^(年度|年|月|日)", "", m.group(1))
+                    if len(label) < 5 or label.startswith(GENERIC):
+                        continue
+                    before = sent[: m.start()]
+                    period = "prior" if re.search(rf"{prior}|上年|上一年", before) else "current"
+                    if self.year and f"{self.year}年" in before[-14:]:
+                        period = "current"
+                    value = dec(m.group(2))
+                    key = (period, label)
+                    self.sink.checked("CHK-114")
+                    if key not in first:
+                        first[key] = (value, sent, para, off + m.start())
+                        continue
+                    was, was_sent, _, _ = first[key]
+                    if was != value:
+                        w = self._where(para, off + m.start())
+                        self.sink.add(
+                            "CHK-114",
+                            f"「{label}」前文为{was}万元，此处为{value}万元",
+                            stated=value,
+                            expected=was,
+                            quote=f"前文：{was_sent}；此处：{sent}",
+                            **w,
+                        )
+        if not self.sink.coverage["CHK-114"].checked:
+            self.sink.cannot("CHK-114", "文中没有重复列示金额的项目")
 
     # -- text rules over whole paragraphs
     def _text_rules(self, paras: list[Para]) -> None:
