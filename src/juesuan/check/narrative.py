@@ -56,7 +56,10 @@ STATED_ITEM = re.compile(
     rf"([\u4e00-\u9fff“”]{{2,14}}?(?:支出|收入|经费|合计|总计|总额))(?:决算数?)?(?:为|是|共计|达)?({NUM})万元"
 )
 GENERIC = ("共计", "其中", "合计", "总计", "支出", "收入")
-HEADCOUNT = re.compile(r"(\d+)(人|名|个|辆)[，,]?其中[：:]?")
+ITEM = re.compile(r"^(\d+[、.．](?!\d)|（\d+）)")
+ITEM_SPLIT = re.compile(r"(?<=[。；])(?=\d+[、.．](?!\d)|（\d+）)")
+WHEREOF = re.compile(r"其中[：:，,]?")
+COUNTED = re.compile(r"(?<![\d.])(\d+)(人|名|个|辆)(?!次)")
 SAME_UNIT = {"人": "人|名", "名": "人|名", "个": "个", "辆": "辆"}
 
 
@@ -151,6 +154,7 @@ class NarrativeChecker:
                 self.sink.cannot(code, why)
         self._text_rules(paras)
         self._repeated(paras)
+        self._item_lists(paras)
 
     # -- helpers
     def _where(self, para: Para, offset: int) -> dict:
@@ -506,23 +510,79 @@ class NarrativeChecker:
                     quote=sent,
                     **w,
                 )
-        for m in HEADCOUNT.finditer(sent):
-            rest = re.split(r"[。；]", sent[m.end() :], maxsplit=1)[0]
-            unit = SAME_UNIT[m.group(2)]
+        for m in WHEREOF.finditer(sent):
+            # the total: the nearest count before 其中 (“共有编制14人，其中：…”, “自评的项目4个，
+            # 涉及…（其中，…”); the parts: the counts of the same unit up to “）” or the end
+            totals = list(COUNTED.finditer(sent[max(0, m.start() - 40) : m.start()]))
+            if not totals:
+                continue
+            total_m = totals[-1]
+            word = total_m.group(2)
+            rest = re.split(r"[。）)]", sent[m.end() :], maxsplit=1)[0]
+            unit = SAME_UNIT[word]
             parts = [int(n) for n in re.findall(rf"(?<![\d.])(\d+)(?:{unit})(?!次)", rest)]
             if len(parts) < 2:
                 continue
-            total = int(m.group(1))
+            total = int(total_m.group(1))
             self.sink.checked("CHK-113")
             if sum(parts) != total:
                 w = self._where(para, off + m.start())
                 listed = " + ".join(str(n) for n in parts)
                 self.sink.add(
                     "CHK-113",
-                    f"共{total}{m.group(2)}，而其中所列 {listed} = {sum(parts)}{m.group(2)}",
+                    f"共{total}{word}，而其中所列 {listed} = {sum(parts)}{word}",
                     stated=Decimal(total),
                     expected=Decimal(sum(parts)),
                     quote=sent,
+                    **w,
+                )
+
+    # -- a total and the numbered items listed under it, over several paragraphs
+    def _item_lists(self, paras: list[Para]) -> None:
+        """“…年初预算为2993.93万元，支出决算为2940.05万元…。其中：” followed by “1、…年初预算为
+        X万元，支出决算为Y万元。”, “2、…”: the items' budgets and finals add up to the total's."""
+        for i, para in enumerate(paras):
+            at = para.text.rfind("其中：")
+            if at < 0:
+                continue
+            tail = para.text[at + 3 :]
+            if tail and not ITEM.match(tail):
+                continue
+            for nxt in paras[i + 1 :]:
+                if not ITEM.match(nxt.text):
+                    break
+                tail += nxt.text
+            items = [t for t in ITEM_SPLIT.split(tail) if ITEM.match(t)]
+            if len(items) < 2:
+                continue
+            head = para.text[:at]
+            for kind, pattern in (("年初预算", BUDGET), ("决算", FINAL)):
+                totals = list(pattern.finditer(head))
+                found = [pattern.search(item) for item in items]
+                if not totals or any(f is None for f in found):
+                    continue
+                total = dec(totals[-1].group(1))
+                values = [dec(f.group(1)) for f in found if f is not None]
+                computed = sum(values, Decimal(0))
+                self.sink.checked("CHK-106")
+                if computed == total:
+                    continue
+                w = self._where(para, totals[-1].start())
+                said = [
+                    i
+                    for i in self.sink.items + self.sink.rounding
+                    if i.finding.code == "CHK-106" and i.finding.stated == total
+                ]
+                if any(i.finding.location.line == w["line"] for i in said):
+                    continue  # the same list, read within one paragraph by _sums
+                rounding = abs(computed - total) <= HALF * len(values)
+                self.sink.add(
+                    "CHK-106",
+                    f"{kind}合计{total}万元，而其下所列{len(values)}项之和为{computed}万元",
+                    stated=total,
+                    expected=computed,
+                    quote=head[-60:] + "其中：" + "；".join(it[:24] + "…" for it in items[:3]),
+                    rounding=rounding,
                     **w,
                 )
 

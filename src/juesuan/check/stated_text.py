@@ -28,6 +28,14 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:日常)?公用经费{NUM}万元"), "econ.basic.public"),
     (re.compile(rf"一般公共预算财政拨款支出{NUM}万元"), "general_budget.expenditure.total"),
     (re.compile(rf"“三公”经费财政拨款支出决算为{NUM}万元"), "sangong.final.total"),
+    (
+        re.compile(rf"政府性基金预算(?:财政)?拨款支出(?:决算)?(?:为)?{NUM}万元"),
+        "government_fund.expenditure.total",
+    ),
+    (
+        re.compile(rf"国有资本经营预算(?:财政)?拨款支出(?:决算)?(?:为)?{NUM}万元"),
+        "state_capital.expenditure.total",
+    ),
 ]
 CLASS_AMOUNT = re.compile(rf"([\u4e00-\u9fff]{{2,16}}?支出)(?:（类）)?{NUM}万元，占")
 # “…（款）行政运行（项）。……支出决算为X万元”: the 项 named before its final amount
