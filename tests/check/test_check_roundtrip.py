@@ -1,8 +1,8 @@
 """Round trip: the documents juesuan builds for both samples check clean (DOCX and PDF).
 
 "Clean" means no finding that is not in the data itself: the seed's 附表1 states group
-points (预算管理 21 …) that its own indicator weights do not add up to, which is real and
-must be found. The Putuo document juesuan builds prints one value per figure (the published
+points (预算管理 21 …) that its own indicator weights do not add up to, and a project's 预算执行
+score 8.5 where its 100% execution of a weight of 10 gives 10; both are real and must be found. The Putuo document juesuan builds prints one value per figure (the published
 table totals 2,946.25 / 2,940.05 in every table), so it checks clean.
 """
 
@@ -42,11 +42,13 @@ def test_seed_checks_clean(built, fmt, engine):
     # the data's own inconsistency, found in 附表1 of the DOCX and of the PDF alike
     allowed = {("CHK-201", "预算管理"), ("CHK-201", "项目执行"), ("CHK-201", "目标实现")}
     assert errors == allowed, errors
-    assert not [
-        i
+    # and the data's own: the project's 预算执行 score 8.5 where 执行率100% × 权重10 gives 10
+    warnings = {
+        (i.finding.code, str(i.finding.stated), str(i.finding.expected))
         for i in report.items
         if i.finding.severity is Severity.WARNING and i.finding.code != "CHK-201"
-    ]
+    }
+    assert warnings == {("CHK-209", "8.5", "10.0")}, warnings
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])

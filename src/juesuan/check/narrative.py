@@ -52,6 +52,7 @@ CN_COUNT = {
 LISTED = re.compile(
     r"([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
 )
+PAGE_NUMBER = re.compile(r"^([—\-–－]*\d{1,4}[—\-–－]*|第\d{1,4}页(共\d{1,4}页)?)$")
 STATED_ITEM = re.compile(
     rf"([\u4e00-\u9fff“”]{{2,14}}?(?:支出|收入|经费|合计|总计|总额))(?:决算数?)?(?:为|是|共计|达)?({NUM})万元"
 )
@@ -93,6 +94,8 @@ def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]
         if skip_pages and line.page in skip_pages:
             continue
         text = re.sub(r"\s+", "", line.text)
+        if doc.kind == "pdf" and PAGE_NUMBER.match(text):
+            continue  # a page's running number (“—22—”, “- 22 -”, “第22页”) is not text
         if not text:
             if doc.kind != "pdf":
                 flush()
@@ -383,6 +386,20 @@ class NarrativeChecker:
                         quote=sent,
                         **w,
                     )
+            spent = list(AMOUNT.finditer(clause[: cm.start()]))
+            if not budget and spent and dec(spent[-1].group(1)) == 0 and pct != 0:
+                # “支出0万元，完成预算100%”: 0 is 0% of any budget, and no rate of a 0 budget
+                self.sink.checked("CHK-107")
+                self.sink.add(
+                    "CHK-107",
+                    f"支出为0万元，完成预算不应为{cm.group(1)}%（预算数为0时不计算完成率，"
+                    "否则应为0%）",
+                    stated=pct,
+                    expected=Decimal(0),
+                    quote=sent,
+                    **w,
+                )
+                continue
             if budget and final and budget.start() < cm.start():
                 b, f = dec(budget.group(1)), dec(final.group(1))
                 self.sink.checked("CHK-107")

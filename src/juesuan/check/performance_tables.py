@@ -401,6 +401,7 @@ class PerformanceChecker:
         self._execution_rate(project, get("rate"), row, title)
         weight, score = number(get("weight")), number(get("score"))
         line = _Line("预算执行", weight, score, row)
+        self._execution_score(project, weight, score, row, title)
         if m and weight is not None:
             self._compare(
                 "CHK-201",
@@ -413,6 +414,33 @@ class PerformanceChecker:
                 row_label="预算执行情况",
             )
         return line
+
+    def _execution_score(
+        self, project: Project, weight: Decimal | None, score: Decimal | None, row, title: str
+    ) -> None:
+        """The 预算执行 score by the common rule of the 项目支出绩效自评表: 执行率 × 权重 (an
+        execution above 100% scores the full weight). Regions that score by bands or deduct for
+        adjusted budgets differ, so a difference is a warning."""
+        base, executed = project.budget, project.executed
+        if weight is None or score is None or executed is None or not base:
+            return
+        self.sink.checked("CHK-209")
+        places = max(1, -score.as_tuple().exponent) if score != score.to_integral() else 1
+        expected = quantize(min(executed / base, Decimal(1)) * weight, places)
+        if score != expected:
+            self.sink.add(
+                "CHK-209",
+                f"项目「{project.name}」预算执行率{quantize(executed / base * 100, 2)}%、权重"
+                f"{_fmt(weight)}，按“执行率×权重”得分应为{_fmt(expected)}，表中为{_fmt(score)}",
+                line=row.line,
+                page=row.page,
+                table=title,
+                row="总额",
+                column="得分",
+                stated=score,
+                expected=expected,
+                quote=_quote(row),
+            )
 
     def _sources(self, project: Project, rows, at: int, cols: dict, title: str) -> None:
         """The 总额 row against its sources (其中：财政资金、财政专户管理资金、单位资金、其他资金),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from itertools import pairwise
 
 from juesuan.check.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
 from juesuan.check.model import Coverage, Item, dec
@@ -18,6 +19,7 @@ from juesuan.findings import Finding, Location
 # by the checker's own narrative rules or need data a published document does not contain
 TABLE_FAMILIES = ("totals", "between", "catalog")
 CLASS_LABEL = re.compile(r"[（(]类[)）]")
+LEVEL_LABEL = re.compile(r"（(类|款|项)）")
 AMOUNT_AFTER = re.compile(r"[：:为]?(-?\d[\d,]*(?:\.\d+)?)万元")
 
 
@@ -67,6 +69,7 @@ class TableChecker:
         else:
             self.sink.cannot("CHK-121", "未识别出可恢复的标准表，无法核对文中数字对应的表格单元格")
         self._class_labels(rec, class_names)
+        self._lower_labels(rec, catalogs.functional)
         self.sink.checked("CHK-301", len(rec.kinds))
         missing = [TITLES[k] for k in RECOVERED if k not in rec.kinds]
         if missing:
@@ -156,6 +159,41 @@ class TableChecker:
                 )
         if not self.sink.coverage["CHK-112"].checked:
             self.sink.cannot("CHK-112", "文中没有标明“（类）”的科目名称")
+
+    def _lower_labels(self, rec: Recovered, functional) -> None:
+        """款 and 项 names in the text (“…（款）…（项）”) against the names the tables print (or
+        the classification gives): a name the text shortens (“…缴费（项）” for “…缴费支出”) is
+        reported, like the 类 names of :meth:`_class_labels`."""
+        known: dict[int, dict[str, str]] = {5: {}, 7: {}}
+        for e in functional:
+            if len(e.code) in known:
+                known[len(e.code)][e.name] = "支出功能分类科目表中"
+        for code, name in rec.names.items():
+            if len(code) in known:
+                known[len(code)][strip_ordinal(name)] = "表中"
+        for para in self.paras:
+            marks = list(LEVEL_LABEL.finditer(para.text))
+            for prev, m in pairwise(marks):
+                level = {"款": 5, "项": 7}.get(m.group(1))
+                cand = para.text[prev.end() : m.start()]
+                if level is None or not cand or len(cand) > 40 or re.search(r"[，。；：:\d]", cand):
+                    continue
+                self.sink.checked("CHK-112")
+                if cand in known[level]:
+                    continue
+                near = [n for n in known[level] if n.startswith(cand) and len(n) - len(cand) <= 2]
+                if len(near) != 1:
+                    continue
+                line = para.at(m.start())
+                word = "款级" if level == 5 else "项级"
+                self.sink.add(
+                    "CHK-112",
+                    f"文中{word}科目写作“{cand}（{m.group(1)}）”，{known[level][near[0]]}为“{near[0]}”",
+                    line=line.line,
+                    page=line.page,
+                    paragraph=line.paragraph if self.doc.kind == "docx" else None,
+                    quote=para.text[max(0, prev.start() - 20) : m.end() + 20],
+                )
 
     def _run_catalog(self, rec: Recovered) -> None:
         from juesuan.rules.registry import load_rules
