@@ -83,8 +83,9 @@ P1 = "部门整体支出绩效自评表"
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        # the budget execution score of a project (the mutation the checker used to miss)
-        (lambda d: _set(d, P2, "总额", 7, "9.5"), {("CHK-202", "合计")}),
+        # the budget execution score of a project (the mutation the checker used to miss):
+        # against the total and against 执行率 × 权重
+        (lambda d: _set(d, P2, "总额", 7, "9.5"), {("CHK-202", "合计"), ("CHK-209", "总额")}),
         # an indicator score above its weight: the score and the total both disagree
         (
             lambda d: _set(d, P2, "迎接市级考核", 9, "11"),
