@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import docx
 import pytest
+from mutation import _docx_titles
 
 from juesuan.check import check_file
 from juesuan.findings import Severity
@@ -32,16 +33,7 @@ def _keys(report) -> set[tuple]:
 
 
 def _tables(d, title: str):
-    out, last = [], ""
-    for el in d.element.body.iterchildren():
-        tag = el.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            text = "".join(x.text or "" for x in el.iter() if x.tag.endswith("}t")).strip()
-            if text and not text.startswith("单位"):
-                last = text
-        elif tag == "tbl" and title in last:
-            out.append(next(t for t in d.tables if t._tbl is el))
-    return out
+    return [t for t, t_title in zip(d.tables, _docx_titles(d), strict=True) if title in t_title]
 
 
 def _set(d, title: str, label: str, col: int, value: str, nth: int = 0) -> None:

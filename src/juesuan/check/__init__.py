@@ -87,7 +87,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     tables.run()
     NarrativeChecker(doc, sink, year).run(skip_pages=pages)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
-        check_against_tables(tables.analysis, tables.paras, sink, doc.kind)
+        check_against_tables(tables.analysis, tables.paras, sink)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
     report.items = sink.items

@@ -78,6 +78,12 @@ class Para:
             found = line
         return found
 
+    def where(self, offset: int) -> dict:
+        """The location of ``offset`` as keyword arguments of :meth:`Sink.add` (line and page;
+        the paragraph number where the reader gives one, i.e. in a DOCX)."""
+        line = self.at(offset)
+        return {"line": line.line, "page": line.page, "paragraph": line.paragraph}
+
 
 def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]:
     out: list[Para] = []
@@ -159,12 +165,6 @@ class NarrativeChecker:
         self._repeated(paras)
         self._item_lists(paras)
 
-    # -- helpers
-    def _where(self, para: Para, offset: int) -> dict:
-        line = para.at(offset)
-        paragraph = line.paragraph if self.doc.kind == "docx" else None
-        return {"line": line.line, "page": line.page, "paragraph": paragraph}
-
     # -- shares
     def _shares(self, para: Para, off: int, sent: str) -> None:
         for m in SHARE_OF.finditer(sent):
@@ -187,7 +187,7 @@ class NarrativeChecker:
         if whole == 0:
             for m in parts:
                 if dec(m.group(2)) != 0:
-                    w = self._where(para, off + m.start())
+                    w = para.where(off + m.start())
                     self.sink.add(
                         "CHK-104",
                         f"整体为0，占比不应为{m.group(2)}%",
@@ -208,7 +208,7 @@ class NarrativeChecker:
             plain = quantize(exact, p)
             if stated == plain or (p == 2 and stated == lr[i]):
                 continue
-            w = self._where(para, off + m.start())
+            w = para.where(off + m.start())
             lo, hi = _ratio_range(amounts[i], whole)
             unit = Decimal(1).scaleb(-p) / 2
             rounding = lo - unit <= stated <= hi + unit
@@ -226,7 +226,7 @@ class NarrativeChecker:
             self.sink.checked("CHK-102")
             total = sum((dec(m.group(2)) for m in parts), Decimal(0))
             if total != 100:
-                w = self._where(para, off + parts[0].start())
+                w = para.where(off + parts[0].start())
                 near = abs(total - 100) <= Decimal("0.01") * len(parts)
                 self.sink.add(
                     "CHK-102",
@@ -252,7 +252,7 @@ class NarrativeChecker:
             for p in self.paras
             for w in re.finditer(rf"{re.escape(name)}(?:为|是|共计)?({NUM})万元", p.text)
         }
-        w = self._where(para, off + m.start())
+        w = para.where(off + m.start())
         if part == 0 or len(wholes) != 1:
             if part == 0:
                 self.sink.checked("CHK-101")
@@ -281,19 +281,17 @@ class NarrativeChecker:
                 **w,
             )
             return
-        places = places_of(stated_txt)
-        expected = quantize(part / whole * 100, places)
-        if stated == expected:
+        wrong = _percent_off(part, whole, stated_txt)
+        if wrong is None:
             return
-        lo, hi = _ratio_range(part, whole)
-        unit = Decimal(1).scaleb(-places) / 2
+        expected, rounding = wrong
         self.sink.add(
             "CHK-101",
             f"{part}万元占{name}{whole}万元的比例应为{expected}%，文中为{stated_txt}%",
             stated=stated,
             expected=expected,
             quote=sent,
-            rounding=lo - unit <= stated <= hi + unit,
+            rounding=rounding,
             **w,
         )
 
@@ -302,7 +300,7 @@ class NarrativeChecker:
         for m in CHANGE.finditer(sent):
             word, ctext, rword, rtext = m.groups()
             change, rate = dec(ctext), dec(rtext)
-            w = self._where(para, off + m.start())
+            w = para.where(off + m.start())
             self.sink.checked("CHK-105")
             up_words, down_words = ("增加", "增长"), ("减少", "下降")
             if (word in up_words and rword in down_words) or (
@@ -358,7 +356,7 @@ class NarrativeChecker:
             if not cm:
                 continue
             pct = dec(cm.group(1))
-            w = self._where(para, off + clause_off + cm.start())
+            w = para.where(off + clause_off + cm.start())
             budget = BUDGET.search(clause)
             final = FINAL.search(clause)
             less, more, equal = (
@@ -410,18 +408,16 @@ class NarrativeChecker:
                             "CHK-104", "预算数为0，不应计算完成率", stated=pct, quote=sent, **w
                         )
                     continue
-                p = places_of(cm.group(1))
-                plain = quantize(f / b * 100, p)
-                if plain != pct:
-                    lo, hi = _ratio_range(f, b)
-                    unit = Decimal(1).scaleb(-p) / 2
+                wrong = _percent_off(f, b, cm.group(1))
+                if wrong is not None:
+                    plain, rounding = wrong
                     self.sink.add(
                         "CHK-107",
                         f"决算{f}万元、预算{b}万元，完成率应为{plain}%，文中为{cm.group(1)}%",
                         stated=pct,
                         expected=plain,
                         quote=sent,
-                        rounding=lo - unit <= pct <= hi + unit,
+                        rounding=rounding,
                         **w,
                     )
                 if (less and f >= b) or (more and f <= b) or (equal and f != b):
@@ -457,7 +453,7 @@ class NarrativeChecker:
         total = dec(total_txt)
         if len(parts) == 1 and dec(parts[0]) > total:
             self.sink.checked("CHK-106")
-            w = self._where(para, off + idx)
+            w = para.where(off + idx)
             self.sink.add(
                 "CHK-106",
                 f"合计{total_txt}万元，而其中一项为{parts[0]}万元，大于合计",
@@ -474,7 +470,7 @@ class NarrativeChecker:
         self.sink.checked("CHK-106")
         if computed == total:
             return
-        w = self._where(para, off + idx)
+        w = para.where(off + idx)
         listed = " + ".join(parts)
         rounding = abs(computed - total) <= HALF * len(parts)
         hint = "（差额可能来自各项分别四舍五入）" if rounding else ""
@@ -491,13 +487,13 @@ class NarrativeChecker:
         for m in re.finditer(rf"(增加|减少)({NUM})万元", sent):
             if dec(m.group(2)) < 0:
                 self.sink.checked("CHK-105")
-                w = self._where(para, off + m.start())
+                w = para.where(off + m.start())
                 self.sink.add("CHK-105", f"“{m.group(1)}”后接负数{m.group(2)}万元", quote=sent, **w)
         if "持平" in sent:
             for m in re.finditer(rf"(?:增加|减少)({NUM})万元", sent):
                 self.sink.checked("CHK-105")
                 if dec(m.group(1)) != 0 and "基本持平" not in sent:
-                    w = self._where(para, off + m.start())
+                    w = para.where(off + m.start())
                     self.sink.add(
                         "CHK-105",
                         "同一句既称“持平”又列出非零的增减额",
@@ -518,7 +514,7 @@ class NarrativeChecker:
             said = _count(m.group(2))
             self.sink.checked("CHK-113")
             if said != len(items):
-                w = self._where(para, off + m.start())
+                w = para.where(off + m.start())
                 self.sink.add(
                     "CHK-113",
                     f"列举了{len(items)}个{m.group(3)}（{'、'.join(items)}），文中称{m.group(2)}个",
@@ -543,7 +539,7 @@ class NarrativeChecker:
             total = int(total_m.group(1))
             self.sink.checked("CHK-113")
             if sum(parts) != total:
-                w = self._where(para, off + m.start())
+                w = para.where(off + m.start())
                 listed = " + ".join(str(n) for n in parts)
                 self.sink.add(
                     "CHK-113",
@@ -584,7 +580,7 @@ class NarrativeChecker:
                 self.sink.checked("CHK-106")
                 if computed == total:
                     continue
-                w = self._where(para, totals[-1].start())
+                w = para.where(totals[-1].start())
                 said = [
                     i
                     for i in self.sink.items + self.sink.rounding
@@ -627,7 +623,7 @@ class NarrativeChecker:
                         continue
                     was, was_sent, _, _ = first[key]
                     if was != value:
-                        w = self._where(para, off + m.start())
+                        w = para.where(off + m.start())
                         self.sink.add(
                             "CHK-114",
                             f"「{label}」前文为{was}万元，此处为{value}万元",
@@ -645,12 +641,12 @@ class NarrativeChecker:
             self.sink.checked("CHK-109")
             self.sink.checked("CHK-110")
             for m in PLACEHOLDER.finditer(para.text):
-                w = self._where(para, m.start())
+                w = para.where(m.start())
                 what = m.group(0)
                 msg = f"遗留占位符“{what}”" if m.group(2) is None else f"“{what}”之后没有内容"
                 self.sink.add("CHK-109", msg, quote=_around(para.text, m.start(), m.end()), **w)
             for m in DOUBLE_PUNCT.finditer(para.text):
-                w = self._where(para, m.start())
+                w = para.where(m.start())
                 self.sink.add(
                     "CHK-110",
                     f"重复标点“{m.group(0)}”",
@@ -666,7 +662,7 @@ class NarrativeChecker:
                     ctx = para.text[max(0, m.start() - 1) : m.end() + 6]
                     if re.search(r"〔|\[|号|规划|印发|版", ctx):
                         continue
-                    w = self._where(para, m.start())
+                    w = para.where(m.start())
                     self.sink.add(
                         "CHK-111",
                         f"年份{y}年既不是决算年度{self.year}年，也不是上年{self.year - 1}年",
@@ -701,6 +697,19 @@ def _clauses_with_completion(sent: str) -> list[tuple[int, str]]:
     if len(out) > 1:
         return out
     return [(0, sent)]
+
+
+def _percent_off(part: Decimal, whole: Decimal, stated_txt: str) -> tuple[Decimal, bool] | None:
+    """None when the stated percentage is part/whole rounded at its own precision; otherwise the
+    expected percentage and whether rounded inputs (±0.005 each) can explain the difference."""
+    places = places_of(stated_txt)
+    stated = dec(stated_txt)
+    expected = quantize(part / whole * 100, places)
+    if stated == expected:
+        return None
+    lo, hi = _ratio_range(part, whole)
+    unit = Decimal(1).scaleb(-places) / 2
+    return expected, lo - unit <= stated <= hi + unit
 
 
 def _ratio_range(part: Decimal, whole: Decimal) -> tuple[Decimal, Decimal]:

@@ -119,7 +119,7 @@ def pairs(rendered: list[Slot], stated: list[Slot]) -> list[tuple[Slot, Slot]]:
     return out
 
 
-def check_against_tables(analysis, paras: list[Para], sink: Sink, kind: str) -> None:
+def check_against_tables(analysis, paras: list[Para], sink: Sink) -> None:
     rendered = rendered_slots(analysis)
     stated = document_slots(paras)
     found = pairs(rendered, stated)
@@ -137,9 +137,8 @@ def check_against_tables(analysis, paras: list[Para], sink: Sink, kind: str) -> 
         if said == quantize(r.value, places):
             continue
         assert s.para is not None
-        line = s.para.at(s.offset)
-        paragraph = line.paragraph if kind == "docx" else None
-        if (line.line, line.page, paragraph, said) in already:
+        where = s.para.where(s.offset)
+        if (where["line"], where["page"], where["paragraph"], said) in already:
             continue  # reported by a more specific rule at the same place
         unit_step = Decimal(1).scaleb(-places) / 2
         rounding = abs(said - r.value) <= r.tolerance + unit_step
@@ -148,9 +147,7 @@ def check_against_tables(analysis, paras: list[Para], sink: Sink, kind: str) -> 
         sink.add(
             "CHK-122",
             f"文中「{context}」为{s.text}{s.unit}，按本文件报表数据应为{r.text}{r.unit}",
-            line=line.line,
-            page=line.page,
-            paragraph=paragraph,
+            **where,
             stated=said,
             expected=printed,
             quote=s.para.text[start : s.offset + 40],

@@ -46,6 +46,11 @@ def _col(cells: list[str], *prefixes: str) -> int | None:
     return next((i for i, c in enumerate(cells) if c.startswith(prefixes)), None)
 
 
+def _cell(row: RawRow, table: str, label: str, column: str) -> dict:
+    """A table cell's location as keyword arguments of :meth:`Sink.add`."""
+    return {"line": row.line, "page": row.page, "table": table, "row": label, "column": column}
+
+
 def _quote(row: RawRow) -> str:
     return " ".join(c for c in row.cells if c)
 
@@ -198,49 +203,46 @@ class PerformanceChecker:
 
     def _group_weights(self, groups: list[_Group], title: str) -> None:
         for g in groups:
-            weights = [ln.weight for ln in g.lines if ln.weight is not None]
+            weights = [(ln.name, ln.weight) for ln in g.lines if ln.weight is not None]
             if any(ln.blank_weight for ln in g.lines) or not weights:
                 self.sink.cannot("CHK-201", f"「{g.name}」下有指标分值空白，无法核对其小计")
                 continue
-            self.sink.checked("CHK-201")
-            total = sum(weights, Decimal(0))
-            if total != g.points:
-                listed = "+".join(_fmt(w) for w in weights)
-                self.sink.add(
-                    "CHK-201",
-                    f"「{g.name}」标明{_fmt(g.points)}分，其下各指标分值 {listed} = {_fmt(total)}分",
-                    line=g.row.line,
-                    page=g.row.page,
-                    table=title,
-                    row=g.name,
-                    column="指标分值",
-                    stated=g.points,
-                    expected=total,
-                    quote=f"{g.name}（{_fmt(g.points)}分）："
-                    + "、".join(f"{ln.name} {_fmt(ln.weight)}" for ln in g.lines if ln.weight),
-                )
+            quote = f"{g.name}（{_fmt(g.points)}分）：" + "、".join(
+                f"{n} {_fmt(w)}" for n, w in weights
+            )
+            self._subtotal(g, [w for _, w in weights], "各指标分值", title, quote)
 
     def _top_points(self, tops: list[_Group], title: str) -> None:
         for t in tops:
-            if not t.groups:
-                continue
-            self.sink.checked("CHK-201")
-            total = sum((g.points for g in t.groups), Decimal(0))
-            if total != t.points:
-                listed = "+".join(_fmt(g.points) for g in t.groups)
-                self.sink.add(
-                    "CHK-201",
-                    f"「{t.name}」标明{_fmt(t.points)}分，其下各二级指标分值 {listed} = {_fmt(total)}分",
-                    line=t.row.line,
-                    page=t.row.page,
-                    table=title,
-                    row=t.name,
-                    column="指标分值",
-                    stated=t.points,
-                    expected=total,
-                    severity=Severity.WARNING,
-                    quote="、".join(f"{g.name}（{_fmt(g.points)}分）" for g in t.groups),
-                )
+            if t.groups:
+                quote = "、".join(f"{g.name}（{_fmt(g.points)}分）" for g in t.groups)
+                points = [g.points for g in t.groups]
+                self._subtotal(t, points, "各二级指标分值", title, quote, Severity.WARNING)
+
+    def _subtotal(
+        self,
+        group: _Group,
+        parts: list[Decimal],
+        what: str,
+        title: str,
+        quote: str,
+        severity: Severity | None = None,
+    ) -> None:
+        """The points a group states against the sum of its parts' points."""
+        self.sink.checked("CHK-201")
+        total = sum(parts, Decimal(0))
+        if total == group.points:
+            return
+        listed = "+".join(_fmt(p) for p in parts)
+        self.sink.add(
+            "CHK-201",
+            f"「{group.name}」标明{_fmt(group.points)}分，其下{what} {listed} = {_fmt(total)}分",
+            **_cell(group.row, title, group.name, "指标分值"),
+            stated=group.points,
+            expected=total,
+            severity=severity,
+            quote=quote,
+        )
 
     # ------------------------------------------------------------ shared arithmetic
     def _within(self, line: _Line, title: str, column: str) -> None:
@@ -251,11 +253,7 @@ class PerformanceChecker:
             self.sink.add(
                 "CHK-203",
                 f"「{line.name}」得分{_fmt(line.score)}不在0与分值{_fmt(line.weight)}之间",
-                line=line.row.line,
-                page=line.row.page,
-                table=title,
-                row=line.name,
-                column=column,
+                **_cell(line.row, title, line.name, column),
                 stated=line.score,
                 expected=line.weight,
                 quote=_quote(line.row),
@@ -307,11 +305,7 @@ class PerformanceChecker:
         self.sink.add(
             code,
             f"{lead.format(s=_fmt(stated))}{_fmt(computed)}",
-            line=row.line,
-            page=row.page,
-            table=title,
-            row=row_label,
-            column=column,
+            **_cell(row, title, row_label, column),
             stated=stated,
             expected=computed,
             quote=_quote(row),
@@ -432,11 +426,7 @@ class PerformanceChecker:
                 "CHK-209",
                 f"项目「{project.name}」预算执行率{quantize(executed / base * 100, 2)}%、权重"
                 f"{_fmt(weight)}，按“执行率×权重”得分应为{_fmt(expected)}，表中为{_fmt(score)}",
-                line=row.line,
-                page=row.page,
-                table=title,
-                row="总额",
-                column="得分",
+                **_cell(row, title, "总额", "得分"),
                 stated=score,
                 expected=expected,
                 quote=_quote(row),
@@ -522,11 +512,7 @@ class PerformanceChecker:
             self.sink.add(
                 "CHK-204",
                 f"项目「{project.name}」执行数{executed}万元、预算数{base}万元，执行率应为{expected}%，表中为{rate_txt}",
-                line=row.line,
-                page=row.page,
-                table=title,
-                row="总额",
-                column="预算执行率",
+                **_cell(row, title, "总额", "预算执行率"),
                 stated=number(rate),
                 expected=expected,
                 quote=_quote(row),
@@ -570,16 +556,13 @@ class PerformanceChecker:
                 if ref is None:
                     self.sink.cannot("CHK-206", f"{label}没有可读取的合计得分")
                     continue
-                line = para.at(m.start())
                 self.sink.checked("CHK-206")
                 stated = dec(m.group(1))
                 if stated != ref.score:
                     self.sink.add(
                         "CHK-206",
                         f"说明称自评得分{_fmt(stated)}分，{label}合计得分为{_fmt(ref.score)}分",
-                        line=line.line,
-                        page=line.page,
-                        paragraph=line.paragraph if self.doc.kind == "docx" else None,
+                        **para.where(m.start()),
                         stated=stated,
                         expected=ref.score,
                         quote=para.text[max(0, m.start() - 30) : m.end() + 5],
@@ -679,13 +662,10 @@ class PerformanceChecker:
                 )
 
     def _add_claim(self, code, msg, m, para, stated, expected) -> None:
-        line = para.at(m.start())
         self.sink.add(
             code,
             msg,
-            line=line.line,
-            page=line.page,
-            paragraph=line.paragraph if self.doc.kind == "docx" else None,
+            **para.where(m.start()),
             stated=stated,
             expected=expected,
             quote=m.group(0),

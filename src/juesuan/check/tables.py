@@ -148,13 +148,10 @@ class TableChecker:
                     if len(codes) != 1:
                         continue
                     printed, said = ref[next(iter(codes))], cand
-                line = para.at(m.start())
                 self.sink.add(
                     "CHK-112",
                     f"文中类级科目写作“{said}（类）”，{source}为“{printed}”",
-                    line=line.line,
-                    page=line.page,
-                    paragraph=line.paragraph if self.doc.kind == "docx" else None,
+                    **para.where(m.start()),
                     quote=para.text[max(0, m.start() - 30) : m.end() + 30],
                 )
         if not self.sink.coverage["CHK-112"].checked:
@@ -184,14 +181,11 @@ class TableChecker:
                 near = [n for n in known[level] if n.startswith(cand) and len(n) - len(cand) <= 2]
                 if len(near) != 1:
                     continue
-                line = para.at(m.start())
                 word = "款级" if level == 5 else "项级"
                 self.sink.add(
                     "CHK-112",
                     f"文中{word}科目写作“{cand}（{m.group(1)}）”，{known[level][near[0]]}为“{near[0]}”",
-                    line=line.line,
-                    page=line.page,
-                    paragraph=line.paragraph if self.doc.kind == "docx" else None,
+                    **para.where(m.start()),
                     quote=para.text[max(0, prev.start() - 20) : m.end() + 20],
                 )
 
