@@ -58,6 +58,7 @@ STATED_ITEM = re.compile(
 )
 GENERIC = ("共计", "其中", "合计", "总计", "支出", "收入")
 ITEM = re.compile(r"^(\d+[、.．](?!\d)|（\d+）)")
+LABELLED = re.compile(rf"^([\u4e00-\u9fff“”（）]{{2,20}}?(?:支出|费))(?:决算)?(?:为)?({NUM})万元")
 ITEM_SPLIT = re.compile(r"(?<=[。；])(?=\d+[、.．](?!\d)|（\d+）)")
 WHEREOF = re.compile(r"其中[：:，,]?")
 COUNTED = re.compile(r"(?<![\d.])(\d+)(人|名|个|辆)(?!次)")
@@ -552,52 +553,83 @@ class NarrativeChecker:
 
     # -- a total and the numbered items listed under it, over several paragraphs
     def _item_lists(self, paras: list[Para]) -> None:
-        """“…年初预算为2993.93万元，支出决算为2940.05万元…。其中：” followed by “1、…年初预算为
-        X万元，支出决算为Y万元。”, “2、…”: the items' budgets and finals add up to the total's."""
+        """A total and the items listed under it (“其中：”), over several paragraphs:
+        numbered items (“…年初预算为2993.93万元，支出决算为2940.05万元。其中：” then “1、…年初预算
+        为X万元，支出决算为Y万元。”, “2、…”): their budgets and finals add up to the total's;
+        labelled items (“3.公务接待费支出0.46万元。其中：” then “国内公务接待支出0.46万元…”,
+        “外事接待支出0万元…”): their amounts add up to the total's first amount."""
         for i, para in enumerate(paras):
             at = para.text.rfind("其中：")
             if at < 0:
                 continue
-            tail = para.text[at + 3 :]
-            if tail and not ITEM.match(tail):
+            head = para.text[:at] or (paras[i - 1].text if i else "")
+            where = para if para.text[:at] or not i else paras[i - 1]
+            rest = para.text[at + 3 :]
+            start = rest or (paras[i + 1].text if i + 1 < len(paras) else "")
+            kind = ITEM if ITEM.match(start) else LABELLED if LABELLED.match(start) else None
+            if kind is None:
                 continue
+            tail = rest
             for nxt in paras[i + 1 :]:
-                if not ITEM.match(nxt.text):
+                if not kind.match(nxt.text):
                     break
                 tail += nxt.text
-            items = [t for t in ITEM_SPLIT.split(tail) if ITEM.match(t)]
-            if len(items) < 2:
+            if kind is ITEM:
+                numbered = [t for t in ITEM_SPLIT.split(tail) if ITEM.match(t)]
+                for word, pattern in (("年初预算", BUDGET), ("决算", FINAL)):
+                    totals = list(pattern.finditer(head))
+                    found = [pattern.search(item) for item in numbered]
+                    if len(numbered) >= 2 and totals and all(found):
+                        values = [dec(f.group(1)) for f in found if f is not None]
+                        self._list_total(where, head, totals[-1], word, values, numbered)
                 continue
-            head = para.text[:at]
-            for kind, pattern in (("年初预算", BUDGET), ("决算", FINAL)):
-                totals = list(pattern.finditer(head))
-                found = [pattern.search(item) for item in items]
-                if not totals or any(f is None for f in found):
-                    continue
-                total = dec(totals[-1].group(1))
-                values = [dec(f.group(1)) for f in found if f is not None]
-                computed = sum(values, Decimal(0))
-                self.sink.checked("CHK-106")
-                if computed == total:
-                    continue
-                w = para.where(totals[-1].start())
-                said = [
-                    i
-                    for i in self.sink.items + self.sink.rounding
-                    if i.finding.code == "CHK-106" and i.finding.stated == total
-                ]
-                if any(i.finding.location.line == w["line"] for i in said):
-                    continue  # the same list, read within one paragraph by _sums
-                rounding = abs(computed - total) <= HALF * len(values)
-                self.sink.add(
-                    "CHK-106",
-                    f"{kind}合计{total}万元，而其下所列{len(values)}项之和为{computed}万元",
-                    stated=total,
-                    expected=computed,
-                    quote=head[-60:] + "其中：" + "；".join(it[:24] + "…" for it in items[:3]),
-                    rounding=rounding,
-                    **w,
-                )
+            labelled = [m for _, sent in sentences(tail) if (m := LABELLED.match(sent))]
+            # the total: the last sentence before 其中 that states a labelled amount the same
+            # way (“3.公务接待费支出0.46万元，…”), not a change (“…比2023年减少0.53万元”)
+            stated = [
+                (o + len(t) - len(bare), m)
+                for o, t in sentences(head)
+                if (m := LABELLED.match(bare := ITEM.sub("", t)))
+            ]
+            if len(labelled) >= 2 and stated:
+                at_total, first = stated[-1]
+                values = [dec(m.group(2)) for m in labelled]
+                items = [m.group(0) for m in labelled]
+                self._list_total(where, head, first, "", values, items, at_total, group=2)
+
+    def _list_total(
+        self,
+        para: Para,
+        head: str,
+        total_m: re.Match,
+        kind: str,
+        values: list[Decimal],
+        items: list[str],
+        start: int | None = None,
+        group: int = 1,
+    ) -> None:
+        total = dec(total_m.group(group))
+        computed = sum(values, Decimal(0))
+        self.sink.checked("CHK-106")
+        if computed == total:
+            return
+        w = para.where(total_m.start() if start is None else start)
+        said = [
+            i
+            for i in self.sink.items + self.sink.rounding
+            if i.finding.code == "CHK-106" and i.finding.stated == total
+        ]
+        if any(i.finding.location.line == w["line"] for i in said):
+            return  # the same list, read within one paragraph by _sums
+        self.sink.add(
+            "CHK-106",
+            f"{kind}合计{total}万元，而其下所列{len(values)}项之和为{computed}万元",
+            stated=total,
+            expected=computed,
+            quote=head[-60:] + "其中：" + "；".join(it[:24] + "…" for it in items[:3]),
+            rounding=abs(computed - total) <= HALF * len(values),
+            **w,
+        )
 
     # -- the same item stated twice with different values
     def _repeated(self, paras: list[Para]) -> None:
