@@ -439,7 +439,7 @@ class NarrativeChecker:
         before = [m for m in AMOUNT.finditer(sent[:idx])]
         if before:
             total_txt = before[-1].group(1)
-        elif idx <= 1 and len(prev) == 1:
+        elif len(prev) == 1:  # “…购置支出0万元。全年购置公务用车0辆，其中：…金额0万元”
             total_txt = str(prev[0])
         else:
             return
