@@ -33,7 +33,8 @@ def table_markdown(table: Table, style: NumberStyle) -> list[str]:
     def text(cell: Cell) -> str:
         if cell.figure is not None:
             return format_figure(cell.figure.value, cell.figure.unit, style)
-        return ("　" * cell.indent + cell.text).replace("|", "｜")
+        # a pipe table row is one line: a line break inside a cell becomes <br>
+        return ("　" * cell.indent + cell.text).replace("|", "｜").replace("\n", "<br>")
 
     head = text_grid(table.header, table.columns, text)
     body = text_grid(table.rows, table.columns, text)
