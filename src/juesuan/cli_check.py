@@ -12,7 +12,9 @@ import typer
 
 
 def check(
-    file: Annotated[Path, typer.Argument(help="要检查的公开文件（.txt、.docx 或 .pdf）")],
+    file: Annotated[
+        Path, typer.Argument(help="要检查的公开文件（.pdf、.docx、.html 网页、.md 或 .txt）")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="以JSON输出检查结果")] = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="另存一份HTML检查报告（引用每处问题的原文）")

@@ -1,4 +1,5 @@
-"""Round trip: the documents juesuan builds for both samples check clean (DOCX and PDF).
+"""Round trip: the documents juesuan builds for both samples check clean, in every format the
+checker reads (DOCX, PDF, HTML, Markdown).
 
 "Clean" means no finding that is not in the data itself: the seed's 附表1 states group
 points (预算管理 21 …) that its own indicator weights do not add up to, and a project's 预算执行
@@ -21,7 +22,7 @@ def built(tmp_path_factory):
     for name in ("seed", "putuo"):
         analysis, _ = validate(sample_path(name))
         d = tmp_path_factory.mktemp(name)
-        for p in write_outputs(analysis, d, ("docx", "pdf")):
+        for p in write_outputs(analysis, d, ("docx", "pdf", "html", "md")):
             out[(name, p.suffix[1:])] = p
     return out
 
@@ -30,11 +31,18 @@ def _errors(report):
     return [i for i in report.items if i.finding.severity is Severity.ERROR]
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf"])
-@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+# every format the checker reads; the PDF with both text engines
+FORMATS = [
+    ("docx", "pdfium"),
+    ("html", "pdfium"),
+    ("md", "pdfium"),
+    ("pdf", "pdfium"),
+    ("pdf", "pdfplumber"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "engine"), FORMATS)
 def test_seed_checks_clean(built, fmt, engine):
-    if fmt == "docx" and engine == "pdfium":
-        pytest.skip("engine applies to PDF only")
     report = check_file(built[("seed", fmt)], engine=engine)
     assert not report.fatal
     assert len(report.tables_found) >= 6, report.tables_found
@@ -51,11 +59,8 @@ def test_seed_checks_clean(built, fmt, engine):
     assert warnings == {("CHK-209", "8.5", "10.0")}, warnings
 
 
-@pytest.mark.parametrize("fmt", ["docx", "pdf"])
-@pytest.mark.parametrize("engine", ["pdfplumber", "pdfium"])
+@pytest.mark.parametrize(("fmt", "engine"), FORMATS)
 def test_putuo_checks_clean_but_for_its_data(built, fmt, engine):
-    if fmt == "docx" and engine == "pdfium":
-        pytest.skip("engine applies to PDF only")
     report = check_file(built[("putuo", fmt)], engine=engine)
     assert not report.fatal
     assert len(report.tables_found) >= 7, report.tables_found
@@ -124,3 +129,18 @@ def test_seed_pdf_checks_what_the_docx_checks(built):
         for code in ("CHK-120", "CHK-202", "CHK-204", "CHK-205", "CHK-206", "CHK-207"):
             assert status[code].checked and not status[code].cannot, (code, status[code])
     assert {i.finding.code for i in pdf.items} == {i.finding.code for i in docx.items}
+
+
+def test_seed_same_findings_in_every_format(built):
+    """The HTML and Markdown readers recover the tables the DOCX reader does: the same findings
+    (the DOCX and HTML number paragraphs, PDF and Markdown give pages and lines instead)."""
+
+    def what(report):
+        return sorted(
+            (i.finding.code, i.finding.location.row, str(i.finding.stated), str(i.finding.expected))
+            for i in report.items
+        )
+
+    found = {fmt: what(check_file(built[("seed", fmt)])) for fmt in ("docx", "pdf", "html", "md")}
+    assert found["html"] == found["docx"] == found["md"] == found["pdf"]
+    assert len(found["docx"]) == 5

@@ -47,7 +47,7 @@ CHECK_RULES: dict[str, tuple[Severity, str]] = {
 # Codes of the checker's reading problems and of its rounding note (not rules: no coverage)
 READ_CODES: dict[str, str] = {
     "CHK-001": "文件不存在或不是文件",
-    "CHK-002": "不支持的文件类型（可检查 .txt、.docx、.pdf）",
+    "CHK-002": "不支持的文件类型（可检查 .txt、.md、.docx、.pdf、.html）",
     "CHK-003": "文件为空或没有可检查的文字",
     "CHK-004": "文件损坏、格式不符或文本编码无法识别",
     "CHK-005": "PDF没有文字层（扫描件）",

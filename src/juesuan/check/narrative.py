@@ -108,7 +108,7 @@ def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]
                 flush()
             continue
         heading = bool(HEADING.match(line.text)) and len(text) <= 40 and "。" not in text
-        if heading or (cur_text and cur_text[-1] in "。" and doc.kind == "docx"):
+        if heading or (cur_text and cur_text[-1] in "。" and doc.kind in ("docx", "html")):
             flush()
         spans.append((len(cur_text), line))
         cur_text += text

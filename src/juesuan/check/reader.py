@@ -15,7 +15,7 @@ from pathlib import Path
 
 from juesuan.findings import Finding, Location, Severity
 
-SUFFIXES = (".txt", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
 @dataclass
@@ -91,13 +91,19 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
     suffix = p.suffix.lower()
     if suffix not in SUFFIXES:
         return _fail(
-            p, "CHK-002", f"不支持的文件类型「{p.suffix or '无扩展名'}」，可检查 .txt、.docx、.pdf"
+            p,
+            "CHK-002",
+            f"不支持的文件类型「{p.suffix or '无扩展名'}」，可检查 .txt、.md、.docx、.pdf、.html",
         )
     if p.stat().st_size == 0:
         return _fail(p, "CHK-003", "文件为空")
     try:
         if suffix == ".txt":
             doc = read_text(p)
+        elif suffix in (".html", ".htm", ".md"):
+            from juesuan.check.reader_markup import read_html, read_markdown
+
+            doc = read_markdown(p) if suffix == ".md" else read_html(p)
         elif suffix == ".docx":
             doc = read_docx(p)
         else:

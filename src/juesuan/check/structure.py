@@ -209,7 +209,7 @@ class StructureChecker:
                 f"“{title}”没有数据，但未注明“本表无数据”及原因",
                 line=where.line if where else (grid.line if grid else None),
                 page=where.page if where else (grid.page if grid else None),
-                paragraph=where.paragraph if where and self.doc.kind == "docx" else None,
+                paragraph=where.paragraph if where else None,
                 table=title,
                 quote=clean(where.text) if where else title,
             )

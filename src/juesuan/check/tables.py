@@ -249,7 +249,7 @@ class TableChecker:
         )
         finding = Finding(f.code, f.severity, f.message, new_loc, f.stated, f.expected)
         paragraph = None
-        if origin and origin.table == "情况说明" and self.doc.kind == "docx":
+        if origin and origin.table == "情况说明" and self.doc.kind in ("docx", "html"):
             paragraph = origin.line
         return Item(
             finding, origin.quote if origin else "", origin.page if origin else None, paragraph

@@ -46,10 +46,17 @@ def place(rows: Sequence[Sequence[Cell]], columns: int, name: str = "table") -> 
 
 
 def text_grid(
-    rows: Sequence[Sequence[Cell]], columns: int, text: Callable[[Cell], str]
+    rows: Sequence[Sequence[Cell]],
+    columns: int,
+    text: Callable[[Cell], str],
+    across: bool = False,
 ) -> list[list[str]]:
-    """A rectangular grid of cell texts (``text(cell)``); covered positions are empty."""
+    """A rectangular grid of cell texts (``text(cell)``); covered positions are empty, except
+    with ``across``: then a cell's text fills every column it spans (a header whose columns
+    each carry their whole heading)."""
     grid = [["" for _ in range(columns)] for _ in rows]
     for p in place(rows, columns):
-        grid[p.row][p.col] = text(p.cell)
+        value = text(p.cell)
+        for dc in range(max(p.cell.colspan, 1) if across else 1):
+            grid[p.row][p.col + dc] = value
     return grid

@@ -28,7 +28,8 @@ def paragraph_text(paragraph: Paragraph, style: NumberStyle) -> str:
 
 
 def table_markdown(table: Table, style: NumberStyle) -> list[str]:
-    """A pipe table: merged header cells are repeated blank; numbers right-aligned."""
+    """A pipe table with one header row: each column's header is the texts above it, top to
+    bottom, a header cell merged over columns named in each of them."""
 
     def text(cell: Cell) -> str:
         if cell.figure is not None:
@@ -36,7 +37,7 @@ def table_markdown(table: Table, style: NumberStyle) -> list[str]:
         # a pipe table row is one line: a line break inside a cell becomes <br>
         return ("　" * cell.indent + cell.text).replace("|", "｜").replace("\n", "<br>")
 
-    head = text_grid(table.header, table.columns, text)
+    head = text_grid(table.header, table.columns, text, across=True)
     body = text_grid(table.rows, table.columns, text)
     title = f"{table.number}\u3000{table.title}" if table.number else table.title
     lines = [f"**{title}**", "", f'<p align="right">{table.unit}</p>', ""]
