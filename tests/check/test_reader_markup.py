@@ -36,6 +36,13 @@ def test_html_paragraphs_and_tables(tmp_path):
     assert grid[4] == ["", "乙", "2"]
 
 
+def test_html_in_gbk_without_charset(tmp_path):
+    p = tmp_path / "page.htm"
+    p.write_bytes(PAGE.replace('<meta charset="utf-8">', "").encode("gbk"))
+    doc = read_html(p)
+    assert doc.lines[0].text == "某局2024年度部门决算" and doc.tables[0].title == "支出决算表"
+
+
 def test_html_finding_at_its_paragraph(tmp_path):
     p = tmp_path / "page.html"
     p.write_text(PAGE, encoding="utf-8")

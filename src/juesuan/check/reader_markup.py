@@ -50,7 +50,12 @@ def _text(el) -> str:
 def read_html(path: Path) -> SourceDoc:
     import lxml.html
 
-    root = lxml.html.fromstring(path.read_bytes())
+    from juesuan.check.reader import _decode
+
+    # pages from government sites are often GBK: decode as the text reader does (UTF-8, else
+    # GB18030) rather than trusting a missing or wrong charset declaration
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(path.read_bytes()))
+    root = lxml.html.fromstring(text)
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     doc = SourceDoc(str(path), "html")
