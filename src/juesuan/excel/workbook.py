@@ -28,6 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
 from juesuan.catalog import load_catalogs
+from juesuan.derive import LINE_INCOME
 from juesuan.document.xlsx import (
     _BORDER,
     _HEADER_FILL,
@@ -47,7 +48,7 @@ from juesuan.excel.layout import (
     leaf_columns,
     profile_specs,
 )
-from juesuan.model.dataset import Dataset
+from juesuan.model.dataset import SPENDING_KINDS, Dataset
 
 __all__ = ["CATALOG_SHEET", "GUIDE_SHEET", "template_bytes", "workbook_bytes"]
 
@@ -264,7 +265,7 @@ class _Book:
                 continue
             self.formula(ws, 5, 3 + i, f"=SUM({letter}{first}:{letter}{last})")
             if i < len(leaves):
-                self.placed[_total_figure(fid)] = f"{quote_sheetname(name)}!${letter}$5"
+                self.placed[fid] = f"{quote_sheetname(name)}!${letter}$5"
                 self.func_sheets[fid] = (name, letter, last)
         # rows
         func_cat = self.catalogs.functional
@@ -592,23 +593,8 @@ class _Book:
         return _repack(raw.getvalue())
 
 
-_SUMMED = {
-    "appropriation",
-    "superior_subsidy",
-    "business",
-    "operating",
-    "subsidiary_remit",
-    "other",
-    "basic",
-    "project",
-    "remit_to_superior",
-    "subsidiary_subsidy",
-}
-
-
-def _total_figure(fid: str) -> str:
-    """Figure id of a 合计-row cell: ``income.appropriation`` stays, ``x.total`` likewise."""
-    return fid
+# the columns of a functional table whose 合计 row sums its 项 rows (income sources, spending kinds)
+_SUMMED = set(LINE_INCOME) | set(SPENDING_KINDS)
 
 
 def _side_items(side: dict[str, Any], key: str, catalogs: Any = None) -> list[Any]:
