@@ -83,11 +83,12 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     structure = StructureChecker(doc, sink)
     structure.run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
-    tables = TableChecker(doc, sink, year, paragraphs(doc, pages), grids, profile)
+    paras = paragraphs(doc, pages)  # the running text, without the table pages of a PDF
+    tables = TableChecker(doc, sink, year, paras, grids, profile)
     tables.run()
-    NarrativeChecker(doc, sink, year).run(skip_pages=pages)
+    NarrativeChecker(doc, sink, year).run(paras)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
-        check_against_tables(tables.analysis, tables.paras, sink)
+        check_against_tables(tables.analysis, paras, sink)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
     report.items = sink.items

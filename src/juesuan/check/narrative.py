@@ -129,8 +129,8 @@ class NarrativeChecker:
         self.year = year
         self.paras: list[Para] = []
 
-    def run(self, skip_pages: set[int] | None = None) -> None:
-        paras = paragraphs(self.doc, skip_pages)
+    def run(self, paras: list[Para]) -> None:
+        """Check ``paras``, the document's running text (:func:`paragraphs`)."""
         self.paras = paras
         for para in paras:
             prev_amounts: list[Decimal] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from juesuan.check.model import dec, quantize
-from juesuan.check.reader import RawRow, RawTable, SourceDoc
+from juesuan.check.reader import RawRow, RawTable
 from juesuan.check.recover import number
 from juesuan.check.sink import Sink
 from juesuan.findings import Severity
@@ -93,8 +93,7 @@ class _Group:
 
 
 class PerformanceChecker:
-    def __init__(self, doc: SourceDoc, sink: Sink, paras: list) -> None:
-        self.doc = doc
+    def __init__(self, sink: Sink, paras: list) -> None:
         self.sink = sink
         self.paras = paras
 

@@ -131,7 +131,7 @@ class _NoTextLayer(Exception):
 # ---------------------------------------------------------------- text
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
     for enc in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc)
@@ -146,7 +146,7 @@ _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 def read_text(path: Path) -> SourceDoc:
     """Plain text. Tables converted from Word come as runs of lines whose cells start with a
     tab, one row per block separated by a blank line (as at the end of the seed)."""
-    text = _decode(path.read_bytes())
+    text = decode_text(path.read_bytes())
     doc = SourceDoc(str(path), "txt")
     raw = [_BOOKMARK.sub("", ln).rstrip("\r") for ln in text.split("\n")]
     i = 0

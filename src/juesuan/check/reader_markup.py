@@ -50,11 +50,11 @@ def _text(el) -> str:
 def read_html(path: Path) -> SourceDoc:
     import lxml.html
 
-    from juesuan.check.reader import _decode
+    from juesuan.check.reader import decode_text
 
     # pages from government sites are often GBK: decode as the text reader does (UTF-8, else
     # GB18030) rather than trusting a missing or wrong charset declaration
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", _decode(path.read_bytes()))
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", decode_text(path.read_bytes()))
     root = lxml.html.fromstring(text)
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
@@ -136,9 +136,9 @@ SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def read_markdown(path: Path) -> SourceDoc:
-    from juesuan.check.reader import _decode
+    from juesuan.check.reader import decode_text
 
-    raw = _decode(path.read_bytes()).split("\n")
+    raw = decode_text(path.read_bytes()).split("\n")
     doc = SourceDoc(str(path), "md")
     title = ""
     i = 0

@@ -45,7 +45,7 @@ class TableChecker:
 
     def run(self) -> None:
         grids = list(self.doc.tables) + self.pdf_grids
-        PerformanceChecker(self.doc, self.sink, self.paras).run(grids)
+        PerformanceChecker(self.sink, self.paras).run(grids)
         self._standard(grids)
         self._hierarchies(grids)
 
