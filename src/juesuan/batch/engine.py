@@ -59,7 +59,11 @@ class Engine:
 
 
 def _dask_map(
-    client: Any, func: Callable[[Any], Any], args: Sequence[Any], keys: Sequence[str] | None, window: int
+    client: Any,
+    func: Callable[[Any], Any],
+    args: Sequence[Any],
+    keys: Sequence[str] | None,
+    window: int,
 ) -> Iterator[tuple[int, Any]]:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker

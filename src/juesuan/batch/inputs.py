@@ -78,7 +78,11 @@ def _expand(
     shown = _display(path)
     if path.is_dir():
         for child in sorted(path.rglob("*")):
-            if child.is_file() and child.suffix.lower() in wanted and not child.name.startswith("."):
+            if (
+                child.is_file()
+                and child.suffix.lower() in wanted
+                and not child.name.startswith(".")
+            ):
                 found.setdefault(_display(child), Item(_display(child), child))
         return
     if not path.is_file():

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from juesuan.batch.engine import TaskFailure, open_engine
-from juesuan.batch.inputs import Item, Missing, discover
+from juesuan.batch.inputs import Item, discover
 from juesuan.batch.progress import Progress
 from juesuan.batch.summary import write_summaries
 from juesuan.batch.tasks import FAILED, FINDINGS, OK, ItemResult, TaskSpec, run_specs
@@ -81,7 +81,10 @@ def code_version() -> str:
     root = Path(juesuan.__file__).parent
     h = hashlib.sha256(getattr(juesuan, "__version__", "").encode())
     for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".csv", ".json", ".j2", ".html", ".css") and path.is_file():
+        if (
+            path.suffix in (".py", ".yaml", ".csv", ".json", ".j2", ".html", ".css")
+            and path.is_file()
+        ):
             h.update(path.relative_to(root).as_posix().encode())
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -185,7 +188,9 @@ def run_batch(
                     results, retryable = result, False
                 failed = 0
                 for item, res in zip(chunk, results, strict=True):
-                    records[item.display] = _store(out, options.kind, item, keys[item.display], res, retryable)
+                    records[item.display] = _store(
+                        out, options.kind, item, keys[item.display], res, retryable
+                    )
                     failed += res.status == FAILED
                 bar.advance(len(chunk), failed)
     bar.close()

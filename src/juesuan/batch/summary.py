@@ -101,8 +101,14 @@ def summary_html(kind: str, rows: list[dict[str, Any]]) -> str:
             text = escape(_cell(row, key))
             if key == "dir" and row.get("dir"):
                 text = f'<a href="{escape(str(row["dir"]))}/">{text}</a>'
-            cls = ' class="t"' if key == "seconds" else (
-                ' class="n"' if key in ("errors", "warnings", "infos", "total_expenditure") else ""
+            cls = (
+                ' class="t"'
+                if key == "seconds"
+                else (
+                    ' class="n"'
+                    if key in ("errors", "warnings", "infos", "total_expenditure")
+                    else ""
+                )
             )
             cells.append(f"<td{cls}>{text}</td>")
         body.append(f'<tr class="{escape(str(row["status"]))}">{"".join(cells)}</tr>')

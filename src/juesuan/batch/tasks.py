@@ -88,7 +88,9 @@ def run_one(spec: TaskSpec) -> ItemResult:
     except OSError as exc:
         result = ItemResult(spec.display, FAILED, reason=f"无法读取文件（{exc.strerror or exc}）")
     except Exception as exc:  # the batch must go on; the row says what happened
-        result = ItemResult(spec.display, FAILED, reason=f"处理时出现内部错误（{type(exc).__name__}）")
+        result = ItemResult(
+            spec.display, FAILED, reason=f"处理时出现内部错误（{type(exc).__name__}）"
+        )
     result.seconds = time.perf_counter() - start
     return result
 
@@ -116,12 +118,14 @@ def _findings_json(findings: list) -> bytes:
 
 
 def _dataset(spec: TaskSpec) -> ItemResult:
-    from juesuan.pipeline import render, chart_images, narrative, validate
+    from juesuan.pipeline import chart_images, narrative, render, validate
 
     inputs = {k: Decimal(v) for k, v in spec.run_inputs}
     analysis, findings = validate(spec.path, inputs)
     errors, warnings, infos = _counts(findings)
-    result = ItemResult(spec.display, FINDINGS if errors else OK, errors=errors, warnings=warnings, infos=infos)
+    result = ItemResult(
+        spec.display, FINDINGS if errors else OK, errors=errors, warnings=warnings, infos=infos
+    )
     result.artifacts["findings.json"] = _findings_json(findings)
     if analysis is None:
         result.status = FAILED

@@ -84,7 +84,20 @@ PROJECT_POOL = (
     "2210203",
 )
 PERSONNEL_CODES = ("30101", "30102", "30103", "30107", "30108", "30109", "30112", "30113", "30199")
-PUBLIC_CODES = ("30201", "30205", "30206", "30207", "30211", "30213", "30215", "30216", "30228", "30229", "30239", "30299")
+PUBLIC_CODES = (
+    "30201",
+    "30205",
+    "30206",
+    "30207",
+    "30211",
+    "30213",
+    "30215",
+    "30216",
+    "30228",
+    "30229",
+    "30239",
+    "30299",
+)
 PROJECT_ECONOMIC = ("30202", "30226", "30227", "30239", "30299", "31002")
 PROJECT_NAMES = (
     "信息化运行维护经费",
@@ -200,13 +213,21 @@ def synth_dataset(
     )
     project_candidates = [c for c in own_lines if c != run_code and not c.endswith("50")]
     project_candidates += [c for c in PROJECT_POOL if c in functional_names]
-    n_projects = {"small": rng.randint(1, 2), "medium": rng.randint(2, 4), "large": rng.randint(3, 6)}[size]
-    project_codes = rng.sample(sorted(set(project_candidates)), min(n_projects, len(set(project_candidates))))
+    n_projects = {
+        "small": rng.randint(1, 2),
+        "medium": rng.randint(2, 4),
+        "large": rng.randint(3, 6),
+    }[size]
+    project_codes = rng.sample(
+        sorted(set(project_candidates)), min(n_projects, len(set(project_candidates)))
+    )
     project_total = q(basic_total * _amount(rng, 0.1, 1.5))
     project_parts = _split(rng, project_total, len(project_codes))
     project_parts = [p if p > 0 else CENT for p in project_parts]
     project_total = sum(project_parts, Decimal(0))
-    project_economic = sorted(zip(rng.sample(PROJECT_ECONOMIC, 3), _split(rng, project_total, 3), strict=True))
+    project_economic = sorted(
+        zip(rng.sample(PROJECT_ECONOMIC, 3), _split(rng, project_total, 3), strict=True)
+    )
     project_economic = [(c, a) for c, a in project_economic if a > 0]
 
     # 基本支出 by function: 行政运行 carries what the social lines do not
@@ -268,13 +289,18 @@ def synth_dataset(
     # assets and the self-evaluation inputs
     assets_net = _amount(rng, 3, 12) * staff
     prior_staff = max(1, staff + rng.randint(-3, 2))
-    prior_assets_net = q(assets_net / staff * prior_staff * _amount(rng, 0.9, 1.12))
+    # 人均资产变化率 Y between -9% and +1%: around the district average, so a change of N moves
+    # some departments across the bands of the indicator
+    y = _amount(rng, -9, 1)
+    prior_assets_net = q(assets_net / staff / (1 + y / 100) * prior_staff)
     department_year = year
     dataset: dict[str, Any] = {
         "juesuan": 1,
         "profile": "sichuan-2024",
         "unit": "万元",
-        "illustrative": ["合成数据：由 juesuan sample synth 生成，用于测试与基准，不是真实部门的决算。"],
+        "illustrative": [
+            "合成数据：由 juesuan sample synth 生成，用于测试与基准，不是真实部门的决算。"
+        ],
         "department": {
             "name": name,
             "short_name": short,
@@ -285,15 +311,25 @@ def synth_dataset(
                 "完成区委、区政府交办的其他任务。",
             ],
             "structure": {
-                "subordinate_units": {"administrative": 1, "other_institutional": 1 if staff_inst else 0},
+                "subordinate_units": {
+                    "administrative": 1,
+                    "other_institutional": 1 if staff_inst else 0,
+                },
                 "internal_divisions": ["办公室", "业务股", "财务股"][: 2 + (size != "small")],
             },
             "staffing": {
-                "authorized": {"administrative": staff_admin + rng.randint(0, 3), "institutional": staff_inst + rng.randint(0, 3)},
+                "authorized": {
+                    "administrative": staff_admin + rng.randint(0, 3),
+                    "institutional": staff_inst + rng.randint(0, 3),
+                },
                 "actual": {"administrative": staff_admin, "institutional": staff_inst},
             },
         },
-        "income": {"general_budget": total, "government_fund": Decimal(0), "state_capital": Decimal(0)},
+        "income": {
+            "general_budget": total,
+            "government_fund": Decimal(0),
+            "state_capital": Decimal(0),
+        },
         "balances": {"opening": {"total": Decimal(0)}, "closing": {"total": Decimal(0)}},
         "initial_budget_total": q(total * _amount(rng, 0.85, 1.05)),
         "functional": lines,
@@ -327,7 +363,13 @@ def synth_dataset(
             "reception_foreign": {"batches": 0, "persons": 0, "amount": Decimal(0)},
         },
         "office_operation": office,
-        "procurement": {"goods": goods, "works": works, "services": services, "sme": sme, "micro": micro},
+        "procurement": {
+            "goods": goods,
+            "works": works,
+            "services": services,
+            "sme": sme,
+            "micro": micro,
+        },
         "assets": {"total_assets": q(assets_net * _amount(rng, 1, 1.3))},
         "prior_year": {
             "grand_total": prior_total,
@@ -422,7 +464,12 @@ def _project(
         "final": final,
         "rate": _rate(final, budget),
     }
-    zero = {"initial_budget": Decimal(0), "adjusted_budget": Decimal(0), "final": Decimal(0), "rate": Decimal(0)}
+    zero = {
+        "initial_budget": Decimal(0),
+        "adjusted_budget": Decimal(0),
+        "final": Decimal(0),
+        "rate": Decimal(0),
+    }
     target = rng.randint(2, 40)
     actual = target if rng.random() < 0.8 else rng.randint(max(1, target // 2), target)
     return {
@@ -437,10 +484,43 @@ def _project(
             "reason": None if final == budget else GAP_REASON,
         },
         "indicators": [
-            {"level1": "产出指标", "level2": "数量指标", "name": "完成工作任务", "nature": "≥", "target": Decimal(target), "unit": "项", "actual": Decimal(actual), "weight": Decimal(40)},
-            {"level1": "产出指标", "level2": "质量指标", "name": "工作质量", "nature": "定性", "target": "达到要求", "actual": "达到要求", "weight": Decimal(20)},
-            {"level1": "效益指标", "level2": "社会效益指标", "name": "服务保障作用", "nature": "定性", "target": "有效保障", "actual": "有效保障", "weight": Decimal(20)},
-            {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度", "nature": "定性", "target": "较满意", "actual": "较满意", "weight": Decimal(10)},
+            {
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "name": "完成工作任务",
+                "nature": "≥",
+                "target": Decimal(target),
+                "unit": "项",
+                "actual": Decimal(actual),
+                "weight": Decimal(40),
+            },
+            {
+                "level1": "产出指标",
+                "level2": "质量指标",
+                "name": "工作质量",
+                "nature": "定性",
+                "target": "达到要求",
+                "actual": "达到要求",
+                "weight": Decimal(20),
+            },
+            {
+                "level1": "效益指标",
+                "level2": "社会效益指标",
+                "name": "服务保障作用",
+                "nature": "定性",
+                "target": "有效保障",
+                "actual": "有效保障",
+                "weight": Decimal(20),
+            },
+            {
+                "level1": "满意度指标",
+                "level2": "服务对象满意度指标",
+                "name": "满意度",
+                "nature": "定性",
+                "target": "较满意",
+                "actual": "较满意",
+                "weight": Decimal(10),
+            },
         ],
     }
 
@@ -449,7 +529,12 @@ def _project_class(projects: list[dict[str, Any]]) -> dict[str, Any]:
     budget = sum((p["execution"]["total"]["adjusted_budget"] for p in projects), Decimal(0))
     final = sum((p["execution"]["total"]["final"] for p in projects), Decimal(0))
     over = sum(1 for p in projects if p["execution"]["total"]["rate"] < 90)
-    return {"count": len(projects), "amount": budget, "progress": _rate(final, budget), "over_10_percent": over}
+    return {
+        "count": len(projects),
+        "amount": budget,
+        "progress": _rate(final, budget),
+        "over_10_percent": over,
+    }
 
 
 def _line(
@@ -501,7 +586,9 @@ def _plain(value: Any) -> Any:
 
 def dump(dataset: dict[str, Any]) -> str:
     head = "# 合成部门决算数据（juesuan sample synth 生成），仅用于测试与基准。\n"
-    return head + yaml.dump(_plain(dataset), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+    return head + yaml.dump(
+        _plain(dataset), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000
+    )
 
 
 def planted_kinds(options: SynthOptions) -> dict[int, str]:
@@ -537,8 +624,8 @@ def stated_scores(data: dict[str, Any], n: Decimal = PROVISIONAL_N) -> None:
     """Fill in the department table's stated scores from the indicator system, scored with
     the provisional region average ``n`` (what the department printed)."""
     from juesuan.model.dataset import Dataset
-    from juesuan.pipeline import analyse
     from juesuan.performance.engine import score_dataset
+    from juesuan.pipeline import analyse
 
     try:
         ds = Dataset.model_validate(data)
