@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import shutil
 from functools import partial
@@ -146,3 +147,44 @@ def test_check_batch_on_built_documents(synth_dir: Path, tmp_path: Path) -> None
     assert rows["garbage.txt"]["status"] == "failed" and rows["garbage.txt"]["reason"]
     for r in mds:
         assert {"check.json", "check.html"} <= set(r["files"])
+
+
+def test_cli_batch_validate(synth_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from juesuan.cli.app import app
+
+    out = tmp_path / "out"
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["batch", "validate", str(synth_dir), "-o", str(out), "--workers", "0"]
+    )
+    assert res.exit_code == 1  # two departments have errors
+    assert "共6项：通过4项，有错误2项，失败0项" in res.output
+    assert "█" not in res.output  # no progress bar when not on a terminal
+    res = runner.invoke(
+        app, ["batch", "build", str(synth_dir), "-o", str(out), "--format", "pdf,exe"]
+    )
+    assert res.exit_code == 2 and "exe" in res.output
+    res = runner.invoke(app, ["batch", "check", str(synth_dir), "-o", str(out)])
+    assert res.exit_code == 2 and "没有找到可处理的输入" in res.output
+    doc = tmp_path / "a.md"
+    doc.write_text("# 部门决算\n", encoding="utf-8")
+    res = runner.invoke(
+        app, ["batch", "check", str(doc), "-o", str(out), "--scheduler", "http://x"]
+    )
+    assert res.exit_code == 2 and "调度器" in res.output
+
+
+def test_progress_bar_on_a_terminal() -> None:
+    from juesuan.batch.progress import Progress
+
+    buf = io.StringIO()
+    bar = Progress(4, buf, enabled=True)
+    bar.advance(3, 1)
+    bar.advance(1, 0)
+    bar.close()
+    assert "4/4 失败 1" in buf.getvalue() and "项/秒" in buf.getvalue()
+    quiet = io.StringIO()
+    Progress(4, quiet).advance(4, 0)  # StringIO is not a terminal
+    assert quiet.getvalue() == ""

@@ -58,6 +58,9 @@ def _run(kind: str, inputs: list[str], out: Path, workers, scheduler, progress, 
     except OSError as exc:
         fail(f"无法写入输出目录「{out}」：{exc.strerror or exc}", 2)
         return
+    if report.total == 0:
+        kinds = "PDF、DOCX、HTML、MD、TXT 文件" if kind == "check" else "YAML 或 Excel 数据文件"
+        fail(f"没有找到可处理的输入（{kinds}）", 2)
     reused = f"，沿用上次结果{report.skipped}项" if report.skipped else ""
     typer.echo(
         f"共{report.total}项：通过{report.ok}项，有错误{report.findings}项，失败{report.failed}项"
