@@ -19,6 +19,7 @@ import json
 import os
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -177,8 +178,8 @@ def run_batch(
             size = _chunk_size(options, len(todo), max(1, engine.workers))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             args = [[_spec(it, options) for it in chunk] for chunk in chunks]
-            tag = (keys[chunks[0][0].display] or "x")[:8]
-            names = [f"juesuan-{options.kind}-{tag}-{i}" for i in range(len(chunks))]
+            run = uuid.uuid4().hex[:12]  # task keys unique per run on a shared scheduler
+            names = [f"juesuan-{options.kind}-{run}-{i}" for i in range(len(chunks))]
             for index, result in engine.map_unordered(task, args, names):
                 chunk = chunks[index]
                 if isinstance(result, TaskFailure):
