@@ -6,7 +6,7 @@ Mounted in :mod:`juesuan.cli.app`. Heavy imports (Dask, the pipeline) stay insid
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,7 +39,15 @@ Chunk = Annotated[
 ]
 
 
-def _run(kind: str, inputs: list[str], out: Path, workers, scheduler, progress, **options) -> None:
+def _run(
+    kind: str,
+    inputs: list[str],
+    out: Path,
+    workers: int | None,
+    scheduler: str | None,
+    progress: bool | None,
+    **options: Any,
+) -> None:
     from juesuan.batch import BatchOptions, run_batch
     from juesuan.batch.engine import EngineError
 

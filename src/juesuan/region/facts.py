@@ -11,8 +11,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from juesuan.core.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from juesuan.model.dataset import Dataset
+    from juesuan.performance.system import IndicatorSystem
+    from juesuan.pipeline import Analysis
 
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 REGION_AVERAGE_INPUT = "N"  # the run input the seed's 人均资产变化率 indicator compares with
@@ -40,6 +46,7 @@ class DepartmentFacts:
     input: str
     status: str  # ok | findings | failed
     department: str | None = None
+    short_name: str | None = None  # 简称, for charts
     region: str | None = None
     year: int | None = None
     errors: int = 0
@@ -95,7 +102,7 @@ def failed_facts(
     return DepartmentFacts(display, FAILED, errors=errors, reason=reason)
 
 
-def department_facts(display: str, analysis, findings: list[Finding]) -> DepartmentFacts:
+def department_facts(display: str, analysis: Analysis, findings: list[Finding]) -> DepartmentFacts:
     """Facts of one analysed department (``analysis`` is a :class:`juesuan.pipeline.Analysis`)."""
     ds = analysis.dataset
     figs = analysis.figures
@@ -128,6 +135,7 @@ def department_facts(display: str, analysis, findings: list[Finding]) -> Departm
         input=display,
         status=FINDINGS if errors else OK,
         department=ds.department.name,
+        short_name=ds.department.short_name,
         region=ds.department.region,
         year=ds.year,
         errors=len(errors),
@@ -160,13 +168,13 @@ def department_facts(display: str, analysis, findings: list[Finding]) -> Departm
     )
 
 
-def _system_name(ds) -> str | None:
+def _system_name(ds: Dataset) -> str | None:
     if ds.evaluation is None or ds.evaluation.department is None:
         return None
     return Path(ds.evaluation.department.system).stem
 
 
-def indicator_system(ds):
+def indicator_system(ds: Dataset) -> IndicatorSystem | None:
     """The indicator system the dataset's self-evaluation names (None if it cannot be loaded)."""
     from juesuan.performance.system_loader import SYSTEMS_DIR, load_system, system_file
 
@@ -179,7 +187,7 @@ def indicator_system(ds):
     return system
 
 
-def region_indicators(system) -> dict[str, tuple[str, ...]]:
+def region_indicators(system: IndicatorSystem) -> dict[str, tuple[str, ...]]:
     """Indicators whose ``bands`` compare the department's value with a region-wide run input
     (indicator id → the run inputs it uses), e.g. ``per_capita_assets`` → ``("N",)``."""
     from juesuan.performance.system import BandsRule
@@ -199,7 +207,7 @@ def region_indicators(system) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def region_values(analysis) -> dict[str, Decimal]:
+def region_values(analysis: Analysis) -> dict[str, Decimal]:
     """This department's value of every region-wide run input of its indicator system: for a
     run input (such as ``N``) that a ``bands`` rule compares with, the rule's own value
     (the department's 人均资产变化率 Y). The region input is the average of these values."""

@@ -343,17 +343,25 @@ def charts(report: RegionReport) -> list[tuple[str, bytes]]:
     biggest = sorted(
         (d for d in report.departments if d.total is not None),
         key=lambda d: (-(d.total or 0), d.department or ""),
-    )[:10]
+    )[:8]
     if biggest:
         data = ChartData(
             "departments",
             "bar",
             "本年支出合计最多的部门（万元）",
-            tuple((d.department or d.input).removeprefix(report.region or "") for d in biggest),
+            tuple(_wrap(d.short_name or d.department or d.input) for d in biggest),
             (("", tuple(d.total for d in biggest)),),
         )
         out.append((data.caption, chart_png(data, dpi=110)))
     return out
+
+
+def _wrap(label: str, width: int = 4, lines: int = 3) -> str:
+    """A category label in short lines, so neighbouring bar labels do not overlap."""
+    parts = [label[i : i + width] for i in range(0, len(label), width)]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], parts[lines - 1][: width - 1] + "…"]
+    return "\n".join(parts)
 
 
 CSS = """

@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from juesuan.pipeline import Analysis
 
 ZERO = Decimal(0)
 
@@ -34,7 +38,7 @@ class Rescore:
         return bool(self.changes)
 
 
-def rescore(display: str, analysis, run_inputs: Mapping[str, Decimal]) -> Rescore:
+def rescore(display: str, analysis: Analysis, run_inputs: Mapping[str, Decimal]) -> Rescore:
     """Score ``analysis``'s self-evaluation with ``run_inputs``; the indicators that depend on
     a region input (the 人均资产变化率 bands on ``N``) are compared with the stated scores, and
     the total becomes the stated total corrected by their differences (what the table prints
