@@ -8,7 +8,19 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from juesuan.batch.tasks import ItemResult, TaskSpec, run_specs
+from juesuan.synth import SynthOptions, write_synth
+
+
+def make_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six synthetic departments, two with planted errors (an inconsistent total, a change
+    without a reason). The test modules declare it as their fixture ``synth_dir`` (a
+    conftest.py here would shadow the top-level one for ``from conftest import …``)."""
+    out = tmp_path_factory.mktemp("synth")
+    list(write_synth(SynthOptions(count=6, seed=7, errors=2), out))
+    return out
 
 
 def kill_worker_once(marker: str, victim: str, specs: list[TaskSpec]) -> list[ItemResult]:

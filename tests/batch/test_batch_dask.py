@@ -14,9 +14,16 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from batch_helpers import always_kill, deterministic, kill_worker_once
+from batch_helpers import (
+    always_kill,
+    deterministic,
+    kill_worker_once,
+    make_synth_dir,
+)
 
 from juesuan.batch import BatchOptions, run_batch
+
+synth_dir = pytest.fixture(scope="session", name="synth_dir")(make_synth_dir)
 
 BUILD = BatchOptions("build", formats=("json", "md", "xlsx", "html"))
 

@@ -10,10 +10,16 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-from batch_helpers import deterministic, interrupt_after
+from batch_helpers import (
+    deterministic,
+    interrupt_after,
+    make_synth_dir,
+)
 
 from juesuan.batch import BatchOptions, run_batch
 from juesuan.batch.inputs import discover
+
+synth_dir = pytest.fixture(scope="session", name="synth_dir")(make_synth_dir)
 
 
 def _rows(out: Path) -> dict[str, dict]:
