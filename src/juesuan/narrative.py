@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from juesuan.document.model import (
     Block,
@@ -199,9 +200,11 @@ class _Context:
 
 @lru_cache(maxsize=16)
 def _template(directory: Path, narrative: Path) -> jinja2.Template:
-    """The profile's compiled narrative template (compiled once per process)."""
+    """The profile's compiled narrative template (compiled once per process). Sandboxed: a
+    template reaches the context it is given, never Python internals. Its output is this
+    module's line markup (not HTML); each writer escapes text for its own format."""
     loader = jinja2.FileSystemLoader([str(directory), str(narrative.parent)])
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,

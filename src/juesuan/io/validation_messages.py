@@ -216,7 +216,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "列表"
     if isinstance(value, str):
-        return f"空文本「{value}」" if not value.strip() else f"「{clip(value)}」"
+        return f"空文本「{clip(value)}」" if not value.strip() else f"「{clip(value)}」"
     return f"「{clip(str(value))}」"
 
 
