@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from juesuan.catalog import load_catalogs
 from juesuan.excel.fields import KV_SHEETS, entries, field_kind, model_at
+from juesuan.excel.guard import WorkbookRefused, check_xlsx
 from juesuan.excel.layout import (
     ECONOMIC_INPUT,
     EXTRA_COLUMNS,
@@ -42,8 +43,6 @@ __all__ = ["XLS_CODES", "load_workbook", "load_workbook_bytes"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
-MAX_ROWS = 200_000
-MAX_COLS = 500
 MAX_CELLS = 4_000_000
 
 XLS_CODES: dict[str, str] = {
@@ -149,7 +148,6 @@ def _fatal(origin: str, message: str, code: str = "XLS-001") -> Finding:
     return Finding(code, Severity.ERROR, message, Location(file=origin))
 
 
-_DIM = re.compile(rb'<(?:\w+:)?(?:row|c)\b[^>]*?\br="([A-Z]*)(\d+)"')
 
 
 def _read(data: bytes, origin: str) -> list[_Sheet]:
@@ -165,6 +163,10 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
     elif data.startswith(b"PK"):
         _check_zip(data, refuse)
+        try:  # every part, every way of writing a cell position (juesuan.excel.guard)
+            check_xlsx(data)
+        except WorkbookRefused as exc:
+            raise refuse(str(exc), exc.code) from None
     else:
         raise refuse("不是 Excel 工作簿（.xlsx/.xls）：文件内容不是 Excel 格式")
     from python_calamine import CalamineWorkbook
@@ -219,40 +221,10 @@ def _check_zip(data: bytes, refuse: Any) -> None:
                     and i.file_size > 10_000_000
                 ):
                     raise refuse("工作簿压缩比异常（疑似压缩炸弹），拒绝读取", "XLS-002")
-            for i in infos:
-                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
-                    _scan_dimensions(zf, i, refuse)
     except zipfile.BadZipFile:
         raise refuse("Excel 工作簿已损坏（压缩包无法打开）") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         raise refuse("Excel 工作簿已损坏或使用了不支持的压缩方式") from None
-
-
-def _scan_dimensions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, refuse: Any) -> None:
-    """Refuse a worksheet whose cells reach beyond the limits (before calamine allocates them)."""
-    max_row = max_col = 0
-    tail = b""
-    read = 0
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            read += len(chunk)
-            if read > MAX_UNCOMPRESSED:
-                raise refuse("工作表解压后过大，拒绝读取", "XLS-002")
-            buf = tail + chunk
-            for m in _DIM.finditer(buf):
-                max_row = max(max_row, int(m.group(2)[:9]))
-                letters = m.group(1)
-                if letters:
-                    col = 0
-                    for ch in letters[:4]:
-                        col = col * 26 + ch - 64
-                    max_col = max(max_col, col)
-            tail = buf[-200:]
-            if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max(max_col, 1) > MAX_CELLS:
-                raise refuse(f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取", "XLS-002")
 
 
 # --- values -------------------------------------------------------------------------------
