@@ -108,6 +108,8 @@ def build(
         written = write_outputs(analysis, out, chosen)
     except OSError as exc:
         fail(f"无法写入输出目录「{out}」：{exc.strerror or exc}", 1)
+    except Exception as exc:  # a writer failed: nothing was written (all or nothing)
+        fail(f"生成文件时出错，未写入任何文件（{type(exc).__name__}）", 1)
     for path in written:
         typer.echo(f"已生成：{path}")
 

@@ -66,11 +66,24 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for list numbering up to 99)."""
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 101 → 一百零一, 1010 → 一千零一十 (list
+    numbering); from 10000 on, Arabic digits."""
+    if n < 0 or n >= 10_000:
+        return str(n)
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+    out, gap = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if gap else "") + CN_DIGITS[digit] + name
+            gap = False
+        elif out:
+            gap = True
+    return out
 
 
 def _score(value: Decimal | None) -> str:

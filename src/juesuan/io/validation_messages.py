@@ -185,6 +185,9 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
             message += "；如需按原样保留数字，请加引号"
         return "LOAD-108", message
 
+    if kind == "juesuan_text":
+        return "LOAD-109", f"{label} {err.get('msg', '')}"
+
     msg = err.get("msg", "")
     return "LOAD-199", f"{label} 数据不符合要求：{msg}（{kind}）"
 
