@@ -149,7 +149,8 @@ def hostile_workbook(kind: str) -> bytes:
     data = _base_workbook()
     if kind == "stored-elsewhere":
         return _rewrite(
-            data, lambda d: d.replace(b'<row r="4">', _far_cell(b'<c r="' + _FAR + b'">')),
+            data,
+            lambda d: d.replace(b'<row r="4">', _far_cell(b'<c r="' + _FAR + b'">')),
             move_to="xl/other/s.xml",
         )
     return _rewrite(data, WORKBOOK_ATTACKS[kind])

@@ -15,7 +15,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 __all__ = [
     "MAX_DOCX_XML",
@@ -60,7 +60,9 @@ def precheck(path: Path) -> tuple[list[Finding], list[Finding]]:
     except OSError:
         return [], []  # the reader reports a missing file
     suffix = path.suffix.lower()
-    if size > MAX_FILE_BYTES or (suffix in (".txt", ".md", ".html", ".htm") and size > MAX_TEXT_BYTES):
+    if size > MAX_FILE_BYTES or (
+        suffix in (".txt", ".md", ".html", ".htm") and size > MAX_TEXT_BYTES
+    ):
         return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（文件大小超过上限）")], []
     if suffix == ".docx":
         return _docx(path), []
@@ -88,7 +90,9 @@ def _pdf(path: Path) -> tuple[list[Finding], list[Finding]]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
-            return [_fatal(path, "CHK-090", "PDF已加密（设置了打开密码），无法读取；请提供未加密的文件")], []
+            return [
+                _fatal(path, "CHK-090", "PDF已加密（设置了打开密码），无法读取；请提供未加密的文件")
+            ], []
         return [], []  # the reader reports a damaged file
     try:
         if len(pdf) > MAX_PAGES:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.reader import SourceDoc, TextLine
+from juesuan.check.read.reader import SourceDoc, TextLine
 from juesuan.check.sink import Sink
 
 # starts only where a number starts (never inside a run of digits): linear on long digit runs
@@ -71,6 +71,8 @@ def _listed(text: str) -> Iterator[re.Match[str]]:
             return
         yield m
         pos = m.end()
+
+
 PAGE_NUMBER = re.compile(r"^([—\-–－]*\d{1,4}[—\-–－]*|第\d{1,4}页(共\d{1,4}页)?)$")
 ITEM = re.compile(r"^(\d+[、.．](?!\d)|（\d+）)")
 WHEREOF = re.compile(r"其中[：:，,]?")

@@ -23,7 +23,6 @@ from juesuan.document.model import (
 )
 from juesuan.document.numbers import NumberStyle, format_figure
 
-
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 
 def finding(

@@ -30,9 +30,7 @@ def safe_stem(name: str, fallback: str = "部门") -> str:
     and single underscores; everything else becomes ``_``; at most ``MAX_STEM_BYTES`` bytes of
     UTF-8; never empty, never starting with a dot."""
     text = unicodedata.normalize("NFC", str(name))
-    text = "".join(
-        "_" if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in text
-    )
+    text = "".join("_" if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch for ch in text)
     text = _UNSAFE.sub("_", text)
     text = _SPACES.sub("_", text).strip("._- ")
     out = ""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated
-
-import re
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -46,7 +45,10 @@ def writable(value: object) -> object:
             raise PydanticCustomError(
                 "juesuan_text",
                 "含有不可见的控制字符（{char}，第{pos}个字符），请删除后重试",
-                {"char": bad.group().encode("unicode_escape").decode("ascii"), "pos": bad.start() + 1},
+                {
+                    "char": bad.group().encode("unicode_escape").decode("ascii"),
+                    "pos": bad.start() + 1,
+                },
             )
         if len(value) > MAX_TEXT:
             raise PydanticCustomError(

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan.figures import FigureSet
-from juesuan.findings import Finding, Severity
+from juesuan.core.figures import FigureSet
+from juesuan.core.findings import Finding, Severity
 from juesuan.io.load_findings import clip
 from juesuan.io.references import ReferenceRefused
 from juesuan.model.dataset import Dataset

@@ -23,7 +23,9 @@ from simpleeval import SimpleEval
 from juesuan.io.load_findings import clip
 
 MAX_LENGTH = 2000
-MAX_DEPTH = 100  # syntax-tree levels; evaluation recurses once per level (480 chained terms crashed)
+MAX_DEPTH = (
+    100  # syntax-tree levels; evaluation recurses once per level (480 chained terms crashed)
+)
 MAX_MAGNITUDE = 30  # |log10| of a literal or result beyond this is no score input
 FUNCTIONS = ("abs", "min", "max", "round", "ratio")
 _ALLOWED_NODES = (

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import re
 
 import yaml
 
@@ -43,9 +42,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 def available_profiles() -> list[str]:
     return sorted(
-        p.parent.name
-        for p in PROFILES_DIR.glob("*/profile.yaml")
-        if _NAME.fullmatch(p.parent.name)
+        p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml") if _NAME.fullmatch(p.parent.name)
     )
 
 

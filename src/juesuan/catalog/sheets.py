@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"})
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
@@ -63,7 +63,7 @@ class _Reader:
         if size == 0:
             self.error("CAT-IMP-002", "文件为空（0 字节）")
             return None
-        from juesuan.excel.guard import MAX_FILE_BYTES, WorkbookRefused, check_xlsx
+        from juesuan.io.workbook.guard import MAX_FILE_BYTES, WorkbookRefused, check_xlsx
 
         if size > MAX_FILE_BYTES:
             self.error("CAT-IMP-004", "文件过大，拒绝读取")

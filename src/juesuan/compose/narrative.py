@@ -16,6 +16,9 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
+from juesuan.catalog.names import Names
+from juesuan.core.figures import FigureSet
+from juesuan.core.money import round2
 from juesuan.document.model import (
     Block,
     ChartRef,
@@ -26,10 +29,7 @@ from juesuan.document.model import (
     Run,
     Text,
 )
-from juesuan.figures import FigureSet
 from juesuan.model.dataset import FUND_KEYS, INCOME_SOURCES, Dataset
-from juesuan.money import round2
-from juesuan.names import Names
 from juesuan.profiles import Profile
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
@@ -74,7 +74,9 @@ def chinese_number(n: int) -> str:
         return CN_DIGITS[n]
     if n < 100:
         tens, ones = divmod(n, 10)
-        return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+        return (
+            ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+        )
     out, gap = "", False
     for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit, n = divmod(n, value)

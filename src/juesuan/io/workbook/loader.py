@@ -23,10 +23,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from juesuan.catalog import load_catalogs
-from juesuan.excel.fields import KV_SHEETS, entries, field_kind, model_at
-from juesuan.excel.guard import WorkbookRefused, check_xlsx
-from juesuan.excel.layout import (
+from juesuan.catalog.catalogs import load_catalogs
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.io.validation_messages import translate
+from juesuan.io.workbook.fields import KV_SHEETS, entries, field_kind, model_at
+from juesuan.io.workbook.guard import WorkbookRefused, check_xlsx
+from juesuan.io.workbook.layout import (
     ECONOMIC_INPUT,
     EXTRA_COLUMNS,
     FUNCTIONAL_INPUT,
@@ -34,8 +36,6 @@ from juesuan.excel.layout import (
     leaf_columns,
     profile_specs,
 )
-from juesuan.findings import Finding, Location, Severity
-from juesuan.io.validation_messages import translate
 from juesuan.model.dataset import Dataset
 
 __all__ = ["XLS_CODES", "load_workbook", "load_workbook_bytes"]
@@ -148,8 +148,6 @@ def _fatal(origin: str, message: str, code: str = "XLS-001") -> Finding:
     return Finding(code, Severity.ERROR, message, Location(file=origin))
 
 
-
-
 def _read(data: bytes, origin: str) -> list[_Sheet]:
     def refuse(message: str, code: str = "XLS-001") -> _Refused:
         return _Refused(_fatal(origin, message, code))
@@ -163,7 +161,7 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
     elif data.startswith(b"PK"):
         _check_zip(data, refuse)
-        try:  # every part, every way of writing a cell position (juesuan.excel.guard)
+        try:  # every part, every way of writing a cell position (juesuan.io.workbook.guard)
             check_xlsx(data)
         except WorkbookRefused as exc:
             raise refuse(str(exc), exc.code) from None
