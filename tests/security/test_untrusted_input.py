@@ -400,3 +400,29 @@ def test_damaged_pdf_names_its_unreadable_pages(tmp_path: Path) -> None:
     assert res.code == 1, res.text
     assert "CHK-091" in res.text and "无法完整读取" in res.text
     assert "第2、3、4、5、21" in res.text
+
+
+# ------------------------------------------------------------------ 8. workbook formulas, duplicates
+
+
+def test_uncalculated_formula_and_duplicate_field_are_reported(tmp_path: Path) -> None:
+    import openpyxl
+
+    from juesuan.pipeline import load
+
+    src = _write(tmp_path, "s.yaml", sample_yaml())
+    res = run_bounded(["convert", "s.yaml", "s.xlsx"], tmp_path)
+    assert res.code == 0, res.text
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    ws = wb["部门信息"]
+    rows = {row[0].value: row[2] for row in ws.iter_rows() if row[0].value}
+    cell = rows["department.staffing.actual.administrative"]
+    cell.value = "=3*2"  # saved by a program: no calculated value in the file
+    ws.append(["department.staffing.actual.institutional", "重复", 9])
+    wb.save(tmp_path / "f.xlsx")
+    _, findings = load(tmp_path / "f.xlsx")
+    by_code = {f.code: f for f in findings}
+    assert by_code["XLS-032"].location.cell == cell.coordinate
+    assert "请在 Excel 中" in by_code["XLS-032"].message
+    assert "重复" in by_code["XLS-033"].message
+    assert src.exists()

@@ -56,6 +56,8 @@ XLS_CODES: dict[str, str] = {
     "XLS-023": "同一科目在同一表中重复出现",
     "XLS-030": "金额单元格中不是数字",
     "XLS-031": "单位不是“元”或“万元”",
+    "XLS-032": "公式没有计算结果（请在 Excel 中保存后再导入）",
+    "XLS-033": "同一字段在「部门信息」等表中重复填写",
 }
 
 Result = tuple[Dataset | None, list[Finding]]
@@ -65,6 +67,7 @@ Result = tuple[Dataset | None, list[Finding]]
 class _Sheet:
     name: str
     rows: list[list[Any]]
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas without a value
 
     def get(self, r: int, c: int) -> Any:
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -156,13 +159,14 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
         raise refuse("文件为空（0 字节），不是 Excel 工作簿")
     if len(data) > MAX_FILE_BYTES:
         raise refuse("文件过大，拒绝读取", "XLS-002")
+    uncached: dict[str, set[tuple[int, int]]] = {}
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
     elif data.startswith(b"PK"):
         _check_zip(data, refuse)
         try:  # every part, every way of writing a cell position (juesuan.io.workbook.guard)
-            check_xlsx(data)
+            uncached = check_xlsx(data)
         except WorkbookRefused as exc:
             raise refuse(str(exc), exc.code) from None
     else:
@@ -176,7 +180,7 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height * max(sheet.width, 1) > MAX_CELLS:
                 raise refuse(f"工作表「{name}」尺寸过大，拒绝读取", "XLS-002")
-            out.append(_Sheet(name, _offset(sheet)))
+            out.append(_Sheet(name, _offset(sheet), uncached.get(name, set())))
     except _Refused:
         raise
     except Exception as exc:
@@ -407,6 +411,7 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
     known = _known(sheet.name)
     lists: dict[str, list[Any]] = {}
     keyed: dict[str, dict[str, dict[str, Any]]] = {}  # dict_records: path → key → record
+    first_row: dict[str, int] = {}  # scalar and row fields: where each was filled first
     for r, row in enumerate(sheet.rows):
         path = _text(row[0]) if row else None
         if not path:
@@ -414,6 +419,16 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
         e, block = known.get(_INDEX.sub("", path), (None, ""))
         if e is None or e.kind == "blocks" or not _well_formed(path, block):
             continue
+        if e.kind in ("scalar", "row"):
+            if path in first_row:
+                st.error(
+                    "XLS-033",
+                    f"字段「{path}」重复：已在第 {first_row[path] + 1} 行填写，"
+                    "每个字段只能填写一行（请删除或合并其中一行）",
+                    st.loc(sheet.name, r, 0, path),
+                )
+                continue
+            first_row[path] = r
         cells = list(row[2:]) + [None] * (len(e.fields) + 6)
         if e.kind == "scalar":
             value = _kv_value(st, sheet, r, 2, path, cells[0])
@@ -575,6 +590,7 @@ def _kv_value(
 ) -> Any:
     """The cell's value for field ``path`` (its model field at ``lookup``, default ``path``)."""
     if _blank(raw):
+        _uncached(st, sheet, r, c, path)
         return None
     if kind is None:
         model, name = model_at(lookup or _INDEX.sub("", path))
@@ -928,6 +944,16 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             item["amount"] = value * scale if scale != 1 else value
             st.sources[f"{target}.{idx}.amount"] = st.loc(sheet.name, r, amount_col)
         out.append(item)
+
+
+def _uncached(st: _State, sheet: _Sheet, r: int, c: int, path: str) -> None:
+    """A blank cell that holds a formula never calculated (saved by a program, not Excel)."""
+    if (r, c) in sheet.uncached:
+        st.error(
+            "XLS-032",
+            "单元格中的公式没有计算结果（读作空白），请在 Excel 中打开并保存后再导入",
+            st.loc(sheet.name, r, c, path),
+        )
 
 
 def _put_amount(st: _State, sheet: _Sheet, r: int, c: int, path: str, scale: Decimal) -> None:
