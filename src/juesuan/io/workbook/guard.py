@@ -125,7 +125,9 @@ def scan_sheet_xml(
     return max_row, max_col
 
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*[\"']([^\"']*)[\"'][^>]*?\bid\s*=\s*[\"']([^\"']*)")
+_SHEET = re.compile(
+    rb"<(?:\w+:)?sheet\b[^>]*?\bname\s*=\s*[\"']([^\"']*)[\"'][^>]*?\bid\s*=\s*[\"']([^\"']*)"
+)
 _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
 _ATTR = re.compile(rb"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
