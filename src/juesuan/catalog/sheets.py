@@ -63,7 +63,7 @@ class _Reader:
         if size == 0:
             self.error("CAT-IMP-002", "文件为空（0 字节）")
             return None
-        from juesuan.io.workbook.guard import MAX_FILE_BYTES, WorkbookRefused, check_xlsx
+        from juesuan.core.workbook_guard import MAX_FILE_BYTES, WorkbookRefused, check_xlsx
 
         if size > MAX_FILE_BYTES:
             self.error("CAT-IMP-004", "文件过大，拒绝读取")

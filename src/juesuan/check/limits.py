@@ -41,12 +41,6 @@ TIME_BUDGET = 120.0  # seconds for one file (a 25-page disclosure takes a few)
 MEMORY_BUDGET = 3 * 1024**3  # bytes of address space for the checking process
 TOO_COMPLEX = "文件过大/过于复杂，未能检查"
 
-CODES = {
-    "CHK-090": "PDF已加密，无法读取",
-    "CHK-091": "PDF中有无法读取的页面（内容或字体已损坏），这些页面的文字不完整",
-    "CHK-092": TOO_COMPLEX,
-}
-
 
 def _fatal(path: Path, code: str, message: str) -> Finding:
     return Finding(code, Severity.ERROR, message, Location(file=str(path)))

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
-from juesuan.check.read.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.read.reader import group_lines
+from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
 
 AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")

@@ -25,40 +25,26 @@ from pydantic import ValidationError
 
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.workbook_guard import WorkbookRefused, check_xlsx
 from juesuan.io.validation_messages import translate
 from juesuan.io.workbook.fields import KV_SHEETS, entries, field_kind, model_at
-from juesuan.io.workbook.guard import WorkbookRefused, check_xlsx
 from juesuan.io.workbook.layout import (
     ECONOMIC_INPUT,
     EXTRA_COLUMNS,
     FUNCTIONAL_INPUT,
     SCALAR_FIGURES,
-    leaf_columns,
     profile_specs,
 )
 from juesuan.model.dataset import Dataset
+from juesuan.profiles.tables import leaf_columns
 
-__all__ = ["XLS_CODES", "load_workbook", "load_workbook_bytes"]
+__all__ = ["load_workbook", "load_workbook_bytes"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
 MAX_CELLS = 4_000_000
 
-XLS_CODES: dict[str, str] = {
-    "XLS-001": "文件不存在、无法读取，或不是可读取的 Excel 工作簿（损坏、加密、空文件、其他格式）",
-    "XLS-002": "文件过大或尺寸异常（疑似压缩炸弹），拒绝读取",
-    "XLS-010": "缺少必需的工作表（表格）",
-    "XLS-011": "表头无法识别",
-    "XLS-020": "未知的科目编码",
-    "XLS-021": "科目编码与名称不符",
-    "XLS-022": "缺少科目编码或编码格式不正确",
-    "XLS-023": "同一科目在同一表中重复出现",
-    "XLS-030": "金额单元格中不是数字",
-    "XLS-031": "单位不是“元”或“万元”",
-    "XLS-032": "公式没有计算结果（请在 Excel 中保存后再导入）",
-    "XLS-033": "同一字段在「部门信息」等表中重复填写",
-}
 
 Result = tuple[Dataset | None, list[Finding]]
 
@@ -165,7 +151,7 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
     elif data.startswith(b"PK"):
         _check_zip(data, refuse)
-        try:  # every part, every way of writing a cell position (juesuan.io.workbook.guard)
+        try:  # every part, every way of writing a cell position (juesuan.core.workbook_guard)
             uncached = check_xlsx(data)
         except WorkbookRefused as exc:
             raise refuse(str(exc), exc.code) from None
@@ -704,7 +690,7 @@ def _header(sheet: _Sheet, r0: int, r1: int, labels: set[str]) -> tuple[int, dic
 def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> None:
     part = FUNCTIONAL_INPUT[spec["key"]]
     label_path: dict[str, tuple[str, str]] = {}
-    for leaf in leaf_columns(spec):
+    for leaf in leaf_columns(spec.get("columns", ())):
         head, _, fld = leaf["figure"].partition(".")
         if head == part and fld != "total":
             label_path[_norm(leaf["label"])] = (leaf["figure"], "amount")
