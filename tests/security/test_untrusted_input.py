@@ -201,9 +201,9 @@ def test_checker_regexes_are_linear() -> None:
     """The two regexes named in the issue, on their worst inputs: run in a child process with
     a timeout, so a quadratic regression fails instead of hanging the suite."""
     code = (
-        "from juesuan.check.narrative import AMOUNT, _listed\n"
+        "from juesuan.check.text import AMOUNT, listed_counts\n"
         "for t in ('1' * 300_000, '1,' * 150_000, '\\x00' * 2_000_000, '甲' * 2_000_000):\n"
-        "    list(AMOUNT.finditer(t)); list(_listed(t))\n"
+        "    list(AMOUNT.finditer(t)); list(listed_counts(t))\n"
         "print('ok')\n"
     )
     res = run_bounded([], Path.cwd(), python=code, timeout=120)
@@ -213,13 +213,13 @@ def test_checker_regexes_are_linear() -> None:
 def test_listed_matches_the_plain_regex() -> None:
     import random
 
-    from juesuan.check.narrative import LISTED, _listed
+    from juesuan.check.text import LISTED, listed_counts
 
     rng = random.Random(12)
     alphabet = "A、B和及三两十个1,2。（部门X"
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
-        assert [m.span() for m in LISTED.finditer(text)] == [m.span() for m in _listed(text)]
+        assert [m.span() for m in LISTED.finditer(text)] == [m.span() for m in listed_counts(text)]
 
 
 # ------------------------------------------------------------------ 6. formulas
