@@ -24,19 +24,14 @@ from juesuan.document.model import (
 from juesuan.document.numbers import NumberStyle, format_figure
 
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))")
+_LINE_START = re.compile(r"^(\s*)([#>])")  # a heading or quote; "1." lists stay as text
 
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown: no HTML, no emphasis, links, code or block syntax."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(_escape_start, text)
-
-
-def _escape_start(m: re.Match[str]) -> str:
-    mark = m.group(2)
-    return m.group(1) + (mark + "\\" if mark[0].isdigit() else "\\" + mark)
+    return _LINE_START.sub(r"\1\\\2", text)
 
 
 def run_text(run: Run, style: NumberStyle) -> str:
