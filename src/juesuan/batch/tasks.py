@@ -9,7 +9,6 @@ other machines only need to read the inputs. Nothing here raises: every problem 
 from __future__ import annotations
 
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -64,12 +63,6 @@ class ItemResult:
         }
 
 
-def safe_name(text: str, limit: int = 80) -> str:
-    """A file-name-safe form of a department name (no separators, no dots at the start)."""
-    cleaned = re.sub(r"[^\w\-（）()]+", "_", text, flags=re.UNICODE).strip("._")
-    return cleaned[:limit] or "部门"
-
-
 def run_specs(specs: list[TaskSpec]) -> list[ItemResult]:
     """The task Dask runs: a chunk of inputs, one result each."""
     return [run_one(s) for s in specs]
@@ -118,7 +111,7 @@ def _findings_json(findings: list) -> bytes:
 
 
 def _dataset(spec: TaskSpec) -> ItemResult:
-    from juesuan.pipeline import chart_images, narrative, render, validate
+    from juesuan.pipeline import chart_images, narrative, output_stem, render, validate
 
     inputs = {k: Decimal(v) for k, v in spec.run_inputs}
     analysis, findings = validate(spec.path, inputs)
@@ -145,18 +138,26 @@ def _dataset(spec: TaskSpec) -> ItemResult:
     doc = narrative(analysis)
     needs_charts = any(f in spec.formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
-    stem = f"{safe_name(ds.department.name)}-{ds.year}"
+    stem = output_stem(analysis)
     for fmt in spec.formats:
         result.artifacts[f"{stem}.{fmt}"] = render(analysis, fmt, doc, charts)
     return result
 
 
 def _check(spec: TaskSpec) -> ItemResult:
+    import multiprocessing
+
     from juesuan.check import check_file
+    from juesuan.check.limits import check_file_limited
     from juesuan.check.report import counts, to_html, to_json
     from juesuan.core.findings import Severity
 
-    report = check_file(spec.path, engine=spec.engine)
+    if multiprocessing.current_process().daemon:
+        # a Dask worker process may not fork children: the worker is the sandbox (the nanny
+        # restarts it beyond its memory limit and the item is reported as failed)
+        report = check_file(spec.path, engine=spec.engine)
+    else:  # untrusted documents: size caps and a time/memory budget in a child process
+        report = check_file_limited(spec.path, engine=spec.engine)
     if report.fatal:
         return ItemResult(
             spec.display,
