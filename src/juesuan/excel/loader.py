@@ -33,6 +33,19 @@ from juesuan.excel.layout import (
     leaf_columns,
     profile_specs,
 )
+from juesuan.excel.unread import (
+    UNREAD_BEYOND,
+    UNREAD_COLUMN,
+    UNREAD_FORMULA,
+    UNREAD_LABEL,
+    UNREAD_OUTSIDE,
+    UNREAD_SHEET,
+    UNREAD_TEXT,
+    is_label,
+    kv_texts,
+    kv_width,
+)
+from juesuan.excel.workbook import CATALOG_SHEET, GUIDE_SHEET, HEAD_ROWS, fixed_layout
 from juesuan.findings import Finding, Location, Severity
 from juesuan.io.validation_messages import translate
 from juesuan.model.dataset import Dataset
@@ -57,6 +70,8 @@ XLS_CODES: dict[str, str] = {
     "XLS-023": "同一科目在同一表中重复出现",
     "XLS-030": "金额单元格中不是数字",
     "XLS-031": "单位不是“元”或“万元”",
+    "XLS-040": "单元格有内容但不在填报区，未被读取",
+    "XLS-041": "键值表中的行无法识别（隐藏的字段标识被改动）",
 }
 
 Result = tuple[Dataset | None, list[Finding]]
@@ -373,11 +388,14 @@ def _parse(sheets: list[_Sheet], origin: str) -> Result:
             _two_sided(st, sheet, r0, r1, spec, scale)
         elif spec["kind"] == "grid" and key == "sangong":
             _grid(st, sheet, r0, r1, spec, scale)
+    if GUIDE_SHEET in by_name:  # the fill-in template: every other cell is the template's own
+        _unread_fixed(st, sheets, titles, str(profile), catalogs.functional.year)
     st.data["functional"] = []
     for i, (_code_, line) in enumerate(lines.items()):
         st.data["functional"].append(line)
         for sub, loc in line_src[_code_].items():
             st.sources[f"functional.{i}{'.' + sub if sub else ''}"] = loc
+    st.findings = _cap_unread(st.findings)
     if any(f.severity is Severity.ERROR for f in st.findings):
         return None, st.findings
     try:
@@ -395,6 +413,86 @@ def _parse(sheets: list[_Sheet], origin: str) -> Result:
             out.append(Finding(f.code, f.severity, f.message, loc))
         return None, st.findings + out
     return ds.with_sources(origin, st.sources), st.findings
+
+
+MAX_UNREAD = 20  # XLS-040 findings listed per sheet; the rest are counted
+
+
+def _unread_fixed(st: _State, sheets: list[_Sheet], titles: dict, profile: str, year: int) -> None:
+    """Report the filled cells of the template's fixed-layout sheets that are not its own."""
+    try:
+        layout = fixed_layout(profile, year)
+    except (OSError, KeyError, ValueError):
+        return
+    where: dict[str, list[tuple[int, int, dict[tuple[int, int], str]]]] = {}
+    for key, (sheet, r0, r1) in titles.items():
+        if key in FUNCTIONAL_INPUT or key in ECONOMIC_INPUT:
+            where.setdefault(sheet.name, []).append((-1, -1, {}))
+            head = layout.get(key, {})
+            for r in range(r0, min(r0 + HEAD_ROWS, r1)):
+                for c, value in enumerate(sheet.rows[r]):  # title, unit and header rows
+                    _unread_cell(st, sheet, r, c, value, head.get((r - r0, c)), r == r0)
+        elif key in layout:
+            where.setdefault(sheet.name, []).append((r0, r1, layout[key]))
+    for name in (GUIDE_SHEET, CATALOG_SHEET):
+        where.setdefault(name, []).append((0, MAX_ROWS, layout.get(name, {})))
+    for sheet in sheets:
+        if sheet.name in KV_SHEETS:
+            continue
+        spans = where.get(sheet.name)
+        if spans and any(r0 < 0 for r0, _, _ in spans):
+            continue  # an input list: read by the table reader
+        for r, row in enumerate(sheet.rows):
+            span = next(((r0, cells) for r0, r1, cells in spans or () if r0 <= r < r1), None)
+            for c, value in enumerate(row):
+                if _blank(value):
+                    continue
+                if span is None:
+                    st.error("XLS-040", UNREAD_SHEET, st.loc(sheet.name, r, c))
+                else:
+                    kind = span[1].get((r - span[0], c))
+                    _unread_cell(st, sheet, r, c, value, kind, r == span[0])
+
+
+def _unread_cell(
+    st: _State, sheet: _Sheet, r: int, c: int, value: Any, kind: str | None, title: bool
+) -> None:
+    """Report ``value`` at (r, c) unless the template holds it there (``kind``: see
+    :func:`~juesuan.excel.workbook.fixed_layout`); a title row's text may differ."""
+    if _blank(value) or kind == "":
+        return
+    if kind is None:
+        st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
+    elif kind == "=":
+        if isinstance(value, str) and value.strip():  # a formula's result is a number
+            st.error("XLS-040", UNREAD_FORMULA, st.loc(sheet.name, r, c))
+    elif _norm(value) != _norm(kind) and not title and "单位" not in kind:
+        st.error("XLS-040", UNREAD_TEXT, st.loc(sheet.name, r, c))
+
+
+def _cap_unread(findings: list[Finding]) -> list[Finding]:
+    """At most :data:`MAX_UNREAD` XLS-040 findings per sheet, then one that counts the rest."""
+    out: list[Finding] = []
+    count: dict[str, int] = {}
+    for f in findings:
+        if f.code != "XLS-040":
+            out.append(f)
+            continue
+        sheet = f.location.sheet or ""
+        count[sheet] = count.get(sheet, 0) + 1
+        if count[sheet] <= MAX_UNREAD:
+            out.append(f)
+    for sheet, n in count.items():
+        if n > MAX_UNREAD:
+            out.append(
+                Finding(
+                    "XLS-040",
+                    Severity.ERROR,
+                    f"工作表「{sheet}」另有 {n - MAX_UNREAD} 个单元格有内容但未被读取",
+                    Location(file=findings[0].location.file, sheet=sheet),
+                )
+            )
+    return out
 
 
 def _nearest(path: str, sources: dict[str, Location]) -> Location | None:
@@ -435,15 +533,44 @@ def _well_formed(path: str, block: str) -> bool:
 
 def _key_values(st: _State, sheet: _Sheet) -> None:
     known = _known(sheet.name)
+    texts = kv_texts(sheet.name)
     lists: dict[str, list[Any]] = {}
     keyed: dict[str, dict[str, dict[str, Any]]] = {}  # dict_records: path → key → record
+    repeat: str | None = None  # the list the previous data row belongs to (for inserted rows)
     for r, row in enumerate(sheet.rows):
         path = _text(row[0]) if row else None
-        if not path:
-            continue
+        if not path or is_label(path, texts):
+            filled = [c for c, v in enumerate(row) if not _blank(v)]
+            if not filled:
+                continue
+            if all(is_label(row[c], texts) for c in filled):
+                repeat = None  # a header or label row of the template
+                continue
+            if repeat is None:
+                for c in filled:
+                    if not is_label(row[c], texts):
+                        st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
+                continue
+            path = repeat  # a row the clerk inserted inside a list: one more item of it
         e, block = known.get(_INDEX.sub("", path), (None, ""))
-        if e is None or e.kind == "blocks" or not _well_formed(path, block):
+        if e is None or not _well_formed(path, block):
+            st.error(
+                "XLS-041",
+                f"本行隐藏的 A 列字段标识{_show(path)}无法识别，本行未读取"
+                "（请勿修改 A 列；新增内容请在相应列表中插入行）",
+                st.loc(sheet.name, r, 0),
+            )
+            repeat = None
             continue
+        if e.kind == "blocks":
+            continue
+        repeat = path if e.kind in ("list", "dict", "records", "dict_records") else None
+        if len(row) > 1 and not _blank(row[1]) and not is_label(row[1], texts):
+            st.error("XLS-040", UNREAD_LABEL, st.loc(sheet.name, r, 1))
+        width = kv_width(e)
+        for c in range(2 + width, len(row)):
+            if not _blank(row[c]):
+                st.error("XLS-040", UNREAD_BEYOND, st.loc(sheet.name, r, c))
         cells = list(row[2:]) + [None] * (len(e.fields) + 6)
         if e.kind == "scalar":
             value = _kv_value(st, sheet, r, 2, path, cells[0])
@@ -745,10 +872,20 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             st.loc(sheet.name, r0, 0),
         )
         return
+    derived = {_norm(leaf["label"]) for leaf in leaf_columns(spec)} | {"栏次", "行次"}
+    read = {code_col, *split, name_col, *value_cols}
+    sums = {c for c, t in cols.items() if t in derived and c not in value_cols}
+    read |= sums
     seen: dict[str, int] = {}
     last_cls = last_kuan = ""
     for r in range(first, r1):
         row = sheet.rows[r]
+        _unread_columns(st, sheet, r, row, read)
+        total = _norm(row[name_col] if name_col is not None and name_col < len(row) else "")
+        total = total in ("合计", "总计") or any(
+            isinstance(v, str) and _norm(v) in ("合计", "总计") for v in row[:4]
+        )
+        _formula_text(st, sheet, r, row, set(value_cols) | sums if total else sums)
 
         def get(c: int | None, row: list[Any] = row) -> Any:
             return row[c] if c is not None and c < len(row) else None
@@ -777,6 +914,12 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             if name and ("合计" in _norm(name) or "总计" in _norm(name)):
                 continue
             if all(_blank(v) for v in values.values()):
+                if name and name != "未知科目":
+                    st.error(
+                        "XLS-022",
+                        f"表「{title}」第{r + 1}行有科目名称但没有科目编码，本行未读取",
+                        st.loc(sheet.name, r, name_col),
+                    )
                 continue
             st.error(
                 "XLS-022",
@@ -794,6 +937,7 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             )
             continue
         if len(code) != 7:
+            _formula_text(st, sheet, r, row, set(value_cols))
             continue  # 类/款 subtotal rows
         where = st.loc(sheet.name, r, code_col if code_col is not None else split[2])
         entry = catalogs.functional.get(code)
@@ -851,6 +995,24 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             src.setdefault(sub, loc)
 
 
+def _formula_text(st: _State, sheet: _Sheet, r: int, row: list[Any], cols: set) -> None:
+    """Report text typed over the formulas (totals) of row ``r`` in columns ``cols``."""
+    for c in cols:
+        value = row[c] if c < len(row) else None
+        if isinstance(value, str) and value.strip():
+            try:
+                _number(value)
+            except ValueError:
+                st.error("XLS-040", UNREAD_FORMULA, st.loc(sheet.name, r, c))
+
+
+def _unread_columns(st: _State, sheet: _Sheet, r: int, row: list[Any], read: set) -> None:
+    """Report the filled cells of data row ``r`` in columns the loader does not read."""
+    for c, value in enumerate(row):
+        if c not in read and not _blank(value):
+            st.error("XLS-040", UNREAD_COLUMN, st.loc(sheet.name, r, c))
+
+
 def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
     first, cols = _header(sheet, r0, r1, {"决算数", "金额", "合计"})
     if first < 0:
@@ -861,6 +1023,14 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
         )
         return
     groups = _economic_groups(cols)
+    read = {c for g in groups for c in g.values() if c is not None}
+    read |= {c for c, t in cols.items() if t in ("栏次", "行次")}
+    amounts = {g["amount"] for g in groups if g["amount"] is not None}
+    for r in range(first, r1):
+        row = sheet.rows[r]
+        _unread_columns(st, sheet, r, row, read)
+        if any(isinstance(v, str) and "合计" in _norm(v) for v in row[:4]):
+            _formula_text(st, sheet, r, row, amounts)
     out: list[dict[str, Any]] = []
     for group in groups:
         _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out)
@@ -916,8 +1086,18 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             if kuan:
                 code = (code or last_cls) + (kuan.zfill(2) if kuan.isdigit() else kuan)
         raw = row[amount_col] if amount_col is not None and amount_col < len(row) else None
+        if code is None and not _blank(raw):
+            name = _text(row[name_col]) if name_col is not None and name_col < len(row) else None
+            if not name or not ("合计" in _norm(name) or "总计" in _norm(name)):
+                st.error(
+                    "XLS-022",
+                    f"第{r + 1}行有金额但没有经济分类编码，本行未读取",
+                    st.loc(sheet.name, r, code_col),
+                )
+            continue
         if code is None or not code.isdigit() or len(code) != 5:
-            if code and not code.isdigit() and "合计" not in code and not _blank(raw):
+            bad = code and (not code.isdigit() or len(code) != 3)
+            if bad and "合计" not in code and "总计" not in code:
                 st.error(
                     "XLS-022",
                     f"经济分类编码{_show(code)}格式不正确（应为5位“款”级编码）",
