@@ -18,17 +18,18 @@ import os
 from decimal import Decimal
 
 import openpyxl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from juesuan.excel.fill import fill_template
-from juesuan.excel.loader import _parse, _read, load_workbook_bytes
+from juesuan.excel.loader import _parse, _read
 from juesuan.excel.workbook import template_bytes
 from juesuan.pipeline import load, sample_path
 
 _SETTINGS = settings(
-    max_examples=int(os.environ.get("JUESUAN_EXAMPLES", "40")),
+    max_examples=int(os.environ.get("JUESUAN_EXAMPLES", "30")),
     deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow],
 )
 
@@ -168,12 +169,11 @@ def test_blank_template_offers_room_and_allows_inserting_rows() -> None:
 
 
 def test_typed_text_in_a_derived_table_is_reported() -> None:
-    ds, _ = load(sample_path("putuo"))
+    ds, _ = load(sample_path("seed"))
     sheets = _read(fill_template(ds), "x.xlsx")
     derived = next(s for s in sheets if s.name == "财政拨款支出决算明细表")
     derived.rows.append(["", "我填了这里"])
-    loaded, findings = load_workbook_bytes(fill_template(ds), "x.xlsx")
-    assert loaded is not None
     loaded, findings = _parse(sheets, "x.xlsx")
     assert loaded is None
-    assert any(f.code == "XLS-040" and f.location.sheet == derived.name for f in findings)
+    f = next(f for f in findings if f.code == "XLS-040")
+    assert (f.location.sheet, f.location.cell) == (derived.name, f"B{len(derived.rows)}")

@@ -94,6 +94,7 @@ class _State:
     data: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    header_end: dict[tuple[str, int], int] = field(default_factory=dict)  # (sheet, r0) → first
 
     def loc(self, sheet: str, r: int, c: int, path: str | None = None) -> Location:
         return Location(file=self.origin, sheet=sheet, cell=_a1(r, c), path=path)
@@ -424,12 +425,13 @@ def _unread_fixed(st: _State, sheets: list[_Sheet], titles: dict, profile: str, 
         layout = fixed_layout(profile, year)
     except (OSError, KeyError, ValueError):
         return
-    where: dict[str, list[tuple[int, int, dict[tuple[int, int], str]]]] = {}
+    where: dict[str, list[tuple[int, int, dict[tuple[int, int], str] | None]]] = {}
     for key, (sheet, r0, r1) in titles.items():
         if key in FUNCTIONAL_INPUT or key in ECONOMIC_INPUT:
-            where.setdefault(sheet.name, []).append((-1, -1, {}))
+            where.setdefault(sheet.name, []).append((r0, r1, None))
             head = layout.get(key, {})
-            for r in range(r0, min(r0 + HEAD_ROWS, r1)):
+            end = max(st.header_end.get((sheet.name, r0), -1), r0 + HEAD_ROWS)
+            for r in range(r0, min(end, r1)):
                 for c, value in enumerate(sheet.rows[r]):  # title, unit and header rows
                     _unread_cell(st, sheet, r, c, value, head.get((r - r0, c)), r == r0)
         elif key in layout:
@@ -440,15 +442,16 @@ def _unread_fixed(st: _State, sheets: list[_Sheet], titles: dict, profile: str, 
         if sheet.name in KV_SHEETS:
             continue
         spans = where.get(sheet.name)
-        if spans and any(r0 < 0 for r0, _, _ in spans):
-            continue  # an input list: read by the table reader
         for r, row in enumerate(sheet.rows):
             span = next(((r0, cells) for r0, r1, cells in spans or () if r0 <= r < r1), None)
+            if span is not None and span[1] is None:
+                continue  # an input list: read (or reported) by the table reader
             for c, value in enumerate(row):
                 if _blank(value):
                     continue
                 if span is None:
-                    st.error("XLS-040", UNREAD_SHEET, st.loc(sheet.name, r, c))
+                    message = UNREAD_OUTSIDE if spans else UNREAD_SHEET
+                    st.error("XLS-040", message, st.loc(sheet.name, r, c))
                 else:
                     kind = span[1].get((r - span[0], c))
                     _unread_cell(st, sheet, r, c, value, kind, r == span[0])
@@ -830,8 +833,12 @@ def _header(sheet: _Sheet, r0: int, r1: int, labels: set[str]) -> tuple[int, dic
         if r > start and (
             any(_code(v) and _code(v).isdigit() and len(_code(v)) >= 3 for v in row[:4])
             or any("合计" == _norm(v) for v in row[:4])
+            or (
+                any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
+                and _norm(row[0] if row else "") not in ("栏次", "行次")
+            )
         ):
-            break
+            break  # a data row (numbers outside a 栏次 row are data, not header)
         for c, v in enumerate(row):
             if isinstance(v, str) and v.strip():
                 cols[c] = _norm(v)
@@ -853,6 +860,7 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         label_path[_norm(f"（补充）{label}")] = (path, kind)
         label_path.setdefault(_norm(label), (path, kind))
     first, cols = _header(sheet, r0, r1, set(label_path) | {"科目编码"})
+    st.header_end[sheet.name, r0] = first
     title = spec["title"]
     if first < 0:
         st.error(
@@ -913,7 +921,7 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         if code is None:
             if name and ("合计" in _norm(name) or "总计" in _norm(name)):
                 continue
-            if all(_blank(v) for v in values.values()):
+            if all(_blank(v) for v in values.values()) and all(_blank(get(c)) for c in sums):
                 if name and name != "未知科目":
                     st.error(
                         "XLS-022",
@@ -1015,6 +1023,7 @@ def _unread_columns(st: _State, sheet: _Sheet, r: int, row: list[Any], read: set
 
 def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
     first, cols = _header(sheet, r0, r1, {"决算数", "金额", "合计"})
+    st.header_end[sheet.name, r0] = first
     if first < 0:
         st.error(
             "XLS-011",
@@ -1086,12 +1095,12 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             if kuan:
                 code = (code or last_cls) + (kuan.zfill(2) if kuan.isdigit() else kuan)
         raw = row[amount_col] if amount_col is not None and amount_col < len(row) else None
-        if code is None and not _blank(raw):
-            name = _text(row[name_col]) if name_col is not None and name_col < len(row) else None
+        name = _text(row[name_col]) if name_col is not None and name_col < len(row) else None
+        if code is None and (not _blank(raw) or (name and name != "未知科目")):
             if not name or not ("合计" in _norm(name) or "总计" in _norm(name)):
                 st.error(
                     "XLS-022",
-                    f"第{r + 1}行有金额但没有经济分类编码，本行未读取",
+                    f"第{r + 1}行有内容但没有经济分类编码，本行未读取",
                     st.loc(sheet.name, r, code_col),
                 )
             continue
