@@ -93,6 +93,8 @@ class _Book:
         self.unit = ds.unit if ds else "万元"
         self.last_row_fields: tuple[str, ...] = ()  # the columns of the last "row" entry
         self.spare = KV_SPARE if ds else KV_BLANK  # blank rows after each key-value list
+        self.input_cols: dict[str, tuple[str, str, int]] = {}  # line field → (sheet, col, last)
+        self.line_sums: list[tuple[Any, str, int]] = []  # (支出决算表 cell, kind, row)
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -190,7 +192,26 @@ class _Book:
             cell.value = self.resolve(fid)
             if cell.value is None:
                 cell.fill = PatternFill(fill_type=None)
+        self.resolve_line_sums()
         return self.save()
+
+    def resolve_line_sums(self) -> None:
+        """支出决算表 cells of lines without other funds: Σ funds' basic/project (SUMIF by code)."""
+        for cell, kind, r in self.line_sums:
+            parts = []
+            for fund in ("general_budget", "government_fund", "state_capital"):
+                where = self.input_cols.get(f"{fund}.{kind}")
+                if where is None:
+                    continue
+                sheet, letter, last = where
+                q = quote_sheetname(sheet)
+                parts.append(
+                    f"SUMIF({q}!$A${FIRST_DATA_ROW}:$A${last},$A{r},"
+                    f"{q}!${letter}${FIRST_DATA_ROW}:${letter}${last})"
+                )
+            if parts:
+                cell.value = "=" + "+".join(parts)
+                cell.fill = _FORMULA_FILL
 
     def guide(self) -> None:
         ws = self.wb.create_sheet(GUIDE_SHEET)
@@ -287,6 +308,8 @@ class _Book:
             if i < len(leaves):
                 self.placed[fid] = f"{quote_sheetname(name)}!${letter}$5"
                 self.func_sheets[fid] = (name, letter, last)
+            if role == "input":
+                self.input_cols[fid] = (name, letter, last)
         # rows
         func_cat = self.catalogs.functional
         lookup = f"{quote_sheetname(CATALOG_SHEET)}!$A:$B"
@@ -303,6 +326,11 @@ class _Book:
                 elif role == "text":
                     value = _line_value(line, fid) if line else None
                     self.entry(ws, r, c, value).alignment = Alignment(wrap_text=False)
+                elif part == "expenditure" and line is not None and line.expenditure is None:
+                    # no other funds: the line is the sum of its appropriation spending,
+                    # as formulas over the fund tables (resolved once they are placed)
+                    cell = self.amount(ws, r, c, None)
+                    self.line_sums.append((cell, fid.partition(".")[2], r))
                 else:
                     self.amount(ws, r, c, _line_value(line, fid) if line else None)
         codes = [e.code for e in func_cat if len(e.code) == 7]
