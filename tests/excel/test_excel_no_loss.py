@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from juesuan.excel.fill import fill_template
-from juesuan.excel.loader import _parse, _read
-from juesuan.excel.workbook import template_bytes
+from juesuan.excel.workbook import fixed_layout, template_bytes
+from juesuan.io.workbook.loader import _parse, _read
 from juesuan.pipeline import load, sample_path
 
 _SETTINGS = settings(
@@ -40,7 +40,7 @@ def _base():
     assert ds is not None, findings
     data = fill_template(ds)
     sheets = _read(data, "x.xlsx")
-    loaded, findings = _parse(copy.deepcopy(sheets), "x.xlsx")
+    loaded, findings = _parse(copy.deepcopy(sheets), "x.xlsx", fixed_layout)
     assert loaded is not None, [f.render() for f in findings]
     # formula cells read as empty (no cached value) but are not empty: a clerk cannot type
     # into them without overwriting the formula, which the sheet protection prevents
@@ -72,7 +72,7 @@ def _copy_one(sheets, i):
 
 
 def _outcome(sheets, base_dump):
-    ds, findings = _parse(sheets, "x.xlsx")
+    ds, findings = _parse(sheets, "x.xlsx", fixed_layout)
     changed = ds is None or ds.model_dump() != base_dump
     return ds, findings, changed
 
@@ -134,7 +134,7 @@ def test_inserted_duty_row_is_an_item() -> None:
     info = next(s for s in sheets if s.name == "部门信息")
     at = next(i for i, row in enumerate(info.rows) if row and row[0] == "department.duties")
     info.rows.insert(at + 1, ["", "", "新增的一条职责"])
-    loaded, findings = _parse(sheets, "x.xlsx")
+    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is not None, [f.render() for f in findings]
     assert loaded.department.duties[1] == "新增的一条职责"
     assert loaded.department.duties[2:] == ds.department.duties[1:]
@@ -147,7 +147,7 @@ def test_text_outside_the_input_area_names_the_cell() -> None:
     row = next(row for row in info.rows if row and row[0] == "department.name")
     row.extend([""] * 6)
     row[5] = "写在旁边的备注"
-    loaded, findings = _parse(sheets, "x.xlsx")
+    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is None
     f = next(f for f in findings if f.code == "XLS-040")
     assert f.location.sheet == "部门信息" and f.location.cell.startswith("F")
@@ -173,7 +173,7 @@ def test_typed_text_in_a_derived_table_is_reported() -> None:
     sheets = _read(fill_template(ds), "x.xlsx")
     derived = next(s for s in sheets if s.name == "财政拨款支出决算明细表")
     derived.rows.append(["", "我填了这里"])
-    loaded, findings = _parse(sheets, "x.xlsx")
+    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is None
     f = next(f for f in findings if f.code == "XLS-040")
     assert (f.location.sheet, f.location.cell) == (derived.name, f"B{len(derived.rows)}")
