@@ -970,7 +970,10 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         line = lines.setdefault(code, {"code": code})
         src = line_src.setdefault(code, {"": where, "code": where})
         if name and not name.startswith("=") and name != "未知科目":
-            clean = re.sub(r"^\d[\d\s]*", "", name).strip()
+            # exports print the code before the name ("2010601 行政运行"); other digits stay
+            lead = re.match(r"^(\d{3,7})\s*", name)
+            clean = name[lead.end() :] if lead and code.startswith(lead.group(1)) else name
+            clean = clean.strip() or name
             if entry is not None and _norm(clean) != _norm(entry.name):
                 st.error(
                     "XLS-021",
