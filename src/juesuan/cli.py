@@ -13,6 +13,7 @@ from juesuan.cli_check import check
 from juesuan.cli_excel import convert, template
 from juesuan.cli_output import fail, print_findings
 from juesuan.cli_score import INPUT_HELP, parse_inputs, score
+from juesuan.cli_serve import register as register_serve
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
@@ -26,6 +27,7 @@ app.command()(score)
 app.command()(template)
 app.command()(convert)
 app.command()(check)
+register_serve(app)
 
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 
