@@ -47,7 +47,7 @@ def setup_demo(ctx: ServiceContext) -> list[DemoAccount]:
             organisation.create_department(ctx, system, code, name, region, profile)
     accounts = []
     for user, role, dept, region in USERS:
-        password = secrets.token_urlsafe(9)
+        password = _password()
         if user in existing_users:
             organisation.set_password(ctx, user, password)
         else:
@@ -93,3 +93,8 @@ def organisation_actor(ctx: ServiceContext, code: str) -> Actor:
 def region_names(ctx: ServiceContext) -> list[str]:
     with ctx.db.read() as session:
         return list(session.scalars(select(Region.name).order_by(Region.name)))
+
+
+def _password() -> str:
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))

@@ -90,5 +90,4 @@ def create_app(
         return response
 
     app.include_router(routes.router)
-    app.add_event_handler("shutdown", db.dispose)
     return app

@@ -123,7 +123,7 @@ def create_department(
         dept = Department(
             code=code,
             name=name,
-            region=_get_or_create_region(session, region),
+            region_id=_get_or_create_region(session, region).id,
             profile=profile,
             indicator_system=indicator_system,
         )
@@ -132,6 +132,7 @@ def create_department(
                 session.add(dept)
         except IntegrityError:
             raise Conflict(f"部门编码「{code}」已存在", {"department": code}) from None
+        session.refresh(dept)
         audit.record(session, actor, "department.create", code, {"name": name, "region": region})
         return department_view(dept)
 
