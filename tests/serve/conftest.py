@@ -138,8 +138,10 @@ class World:
         assert r.status_code == 201, r.text
         return self.login(name)
 
-    def upload(self, token: str, code: str, data: bytes = SEED, year: int = 2024, version: int | None = None, content_type: str = "application/x-yaml") -> httpx.Response:
-        headers = {**self.auth(token), "Content-Type": content_type}
+    def upload(self, token: str, code: str, data: bytes = SEED, year: int = 2024, version: int | None = None, content_type: str | None = None) -> httpx.Response:
+        headers = self.auth(token)
+        if content_type:
+            headers["Content-Type"] = content_type
         if version is not None:
             headers["If-Match"] = f'"{version}"'
         return self.client.put(f"/api/v1/departments/{code}/{year}/dataset", content=data, headers=headers)

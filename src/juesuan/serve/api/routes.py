@@ -61,7 +61,11 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def filename_of(request: Request, fallback: str) -> str:
-    return request.headers.get("x-filename") or request.query_params.get("filename") or fallback
+    """The name the user gave the file: ``?filename=`` or a percent-encoded ``X-Filename``."""
+    from urllib.parse import unquote
+
+    header = request.headers.get("x-filename")
+    return request.query_params.get("filename") or (unquote(header) if header else fallback)
 
 
 # --- sign-in and organisation -------------------------------------------------------------

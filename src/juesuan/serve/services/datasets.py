@@ -30,6 +30,16 @@ from juesuan.serve.services.organisation import department_target, find_departme
 from juesuan.serve.uploads import Refused, dataset_kind
 
 EDITABLE = (State.DRAFT.value, State.RETURNED.value, State.PUBLISHED.value)
+REFUSAL_CODES = {
+    "unsupported_type": "SRV-010",
+    "type_mismatch": "SRV-011",
+    "bad_zip": "SRV-012",
+    "zip_bomb": "SRV-013",
+    "xml_entity": "SRV-014",
+    "too_large": "SRV-015",
+    "encoding": "SRV-016",
+    "yaml_bomb": "SRV-017",
+}
 FILENAME = re.compile(r"[^\w.\-\u3400-\u9fff（）()]+")
 
 
@@ -165,7 +175,8 @@ def analyse_upload(
     try:
         kind = dataset_kind(data, content_type, ctx.settings.limits)
     except Refused as refused:
-        finding = service_finding(f"SRV-{refused.code}", Severity.ERROR, refused.message, filename)
+        code = REFUSAL_CODES.get(refused.code, "SRV-010")
+        finding = service_finding(code, Severity.ERROR, refused.message, filename)
         return None, Loaded(None, finding_dicts([finding], filename)), refused
     key = (hashlib.sha256(data).hexdigest(), kind, profile, code_version(), filename)
     cached = ctx.findings_cache.get(key)
