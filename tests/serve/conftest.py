@@ -116,12 +116,16 @@ class World:
 
     def login(self, name: str, password: str = PASSWORD) -> str:
         if name not in self.tokens:
-            r = self.client.post("/api/v1/auth/token", data={"username": name, "password": password})
+            r = self.client.post(
+                "/api/v1/auth/token", data={"username": name, "password": password}
+            )
             assert r.status_code == 200, r.text
             self.tokens[name] = r.json()["access_token"]
         return self.tokens[name]
 
-    def department(self, region: str | None = None, profile: str = "sichuan-2024") -> tuple[str, str]:
+    def department(
+        self, region: str | None = None, profile: str = "sichuan-2024"
+    ) -> tuple[str, str]:
         code, region = unique("dept"), region or unique("地区")
         r = self.client.post(
             "/api/v1/departments",
@@ -133,18 +137,34 @@ class World:
 
     def user(self, role: str, department: str | None = None, region: str | None = None) -> str:
         name = unique(role)
-        body = {"name": name, "role": role, "password": PASSWORD, "department": department, "region": region}
+        body = {
+            "name": name,
+            "role": role,
+            "password": PASSWORD,
+            "department": department,
+            "region": region,
+        }
         r = self.client.post("/api/v1/users", json=body, headers=self.admin())
         assert r.status_code == 201, r.text
         return self.login(name)
 
-    def upload(self, token: str, code: str, data: bytes = SEED, year: int = 2024, version: int | None = None, content_type: str | None = None) -> httpx.Response:
+    def upload(
+        self,
+        token: str,
+        code: str,
+        data: bytes = SEED,
+        year: int = 2024,
+        version: int | None = None,
+        content_type: str | None = None,
+    ) -> httpx.Response:
         headers = self.auth(token)
         if content_type:
             headers["Content-Type"] = content_type
         if version is not None:
             headers["If-Match"] = f'"{version}"'
-        return self.client.put(f"/api/v1/departments/{code}/{year}/dataset", content=data, headers=headers)
+        return self.client.put(
+            f"/api/v1/departments/{code}/{year}/dataset", content=data, headers=headers
+        )
 
 
 @pytest.fixture(scope="session")
@@ -182,8 +202,19 @@ class Server:
     def start(self) -> None:
         env = {**os.environ, "JUESUAN_HOME": str(self.home), "JUESUAN_SECRET_KEY": self.secret}
         env.pop("JUESUAN_DATABASE_URL", None)
-        cmd = [sys.executable, "-m", "juesuan", "serve", "--port", str(self.port), "--database", self.database_url]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cmd = [
+            sys.executable,
+            "-m",
+            "juesuan",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database",
+            self.database_url,
+        ]
+        self.proc = subprocess.Popen(
+            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         for _ in range(600):  # up to a minute on a loaded machine
             if self.proc.poll() is not None:
                 raise RuntimeError(self.proc.stderr.read().decode() if self.proc.stderr else "")

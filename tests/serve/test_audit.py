@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-
 from tests.serve.conftest import World
 
 
 def test_actions_are_recorded(world: World) -> None:
-    code, region = world.department()
+    code, _ = world.department()
     preparer = world.user("preparer", department=code)
     world.upload(preparer, code)
     world.client.post(f"/api/v1/departments/{code}/2024/submit", headers=world.auth(preparer))
-    world.client.get(f"/api/v1/departments/{code}/2024/documents/json", headers=world.auth(preparer))
+    world.client.get(
+        f"/api/v1/departments/{code}/2024/documents/json", headers=world.auth(preparer)
+    )
     world.client.post("/api/v1/auth/token", data={"username": "nobody-x", "password": "wrong-pass"})
     rows = world.client.get("/api/v1/audit", params={"limit": 500}, headers=world.admin()).json()
     mine = [r for r in rows if r["object"] == f"{code}/2024"]
@@ -23,7 +24,9 @@ def test_actions_are_recorded(world: World) -> None:
     assert any(r["action"] == "auth.login_failed" and r["object"] == "nobody-x" for r in rows)
     assert any(r["action"] == "auth.login" for r in rows)
     assert any(r["action"] == "department.create" and r["object"] == code for r in rows)
-    filtered = world.client.get("/api/v1/audit", params={"action": "workflow.submit"}, headers=world.admin()).json()
+    filtered = world.client.get(
+        "/api/v1/audit", params={"action": "workflow.submit"}, headers=world.admin()
+    ).json()
     assert filtered and {r["action"] for r in filtered} == {"workflow.submit"}
 
 

@@ -9,10 +9,10 @@ import json
 import secrets
 
 import pytest
+from tests.serve.conftest import PASSWORD, SEED, World, unique
 
 from juesuan.serve.models import Role
 from juesuan.serve.policy import RULES, Action, Actor, Target, allowed
-from tests.serve.conftest import PASSWORD, SEED, World, unique
 
 ROLES = ("anonymous", "preparer_own", "preparer_other", "reviewer_own", "reviewer_other", "admin")
 SIGNED_IN = frozenset(ROLES) - {"anonymous"}
@@ -53,7 +53,9 @@ class Matrix:
         return self.world.client.request(method, path, headers=headers, **kw)
 
     def state(self) -> dict:
-        r = self.world.client.get(f"/api/v1/departments/{self.code}/2024", headers=self.world.admin())
+        r = self.world.client.get(
+            f"/api/v1/departments/{self.code}/2024", headers=self.world.admin()
+        )
         return r.json()
 
     def assert_refused(self, role: str, response) -> None:  # type: ignore[no-untyped-def]
@@ -120,9 +122,19 @@ def test_lists_show_only_what_is_yours(matrix: Matrix) -> None:
 def test_organisation_and_audit_are_for_admins(matrix: Matrix) -> None:
     admin_only = frozenset({"admin"})
     matrix.check("GET", "/users", admin_only)
-    body = {"code": unique("new"), "name": "新部门", "region": unique("新地区"), "profile": "sichuan-2024"}
+    body = {
+        "code": unique("new"),
+        "name": "新部门",
+        "region": unique("新地区"),
+        "profile": "sichuan-2024",
+    }
     assert matrix.check("POST", "/departments", admin_only, json=body)["admin"].status_code == 201
-    user = {"name": unique("u"), "role": "preparer", "password": PASSWORD, "department": matrix.code}
+    user = {
+        "name": unique("u"),
+        "role": "preparer",
+        "password": PASSWORD,
+        "department": matrix.code,
+    }
     assert matrix.check("POST", "/users", admin_only, json=user)["admin"].status_code == 201
     matrix.check("GET", "/audit", admin_only)
     matrix.check("GET", "/audit/export", admin_only)
@@ -146,16 +158,31 @@ def test_workflow_steps(matrix: Matrix) -> None:
     own_reviewer = frozenset({"reviewer_own"})
     base = "/departments/{code}/2024"
     current = matrix.state()["current_version"]
-    put = matrix.check("PUT", base + "/dataset", own_preparer, content=SEED + b"\n\n", headers={"If-Match": str(current)})
+    put = matrix.check(
+        "PUT",
+        base + "/dataset",
+        own_preparer,
+        content=SEED + b"\n\n",
+        headers={"If-Match": str(current)},
+    )
     assert put["preparer_own"].status_code == 201
     assert matrix.check("POST", base + "/submit", own_preparer)["preparer_own"].status_code == 200
     comment = {"comment": "请修改"}
-    assert matrix.check("POST", base + "/return", own_reviewer, json=comment)["reviewer_own"].status_code == 200
+    assert (
+        matrix.check("POST", base + "/return", own_reviewer, json=comment)[
+            "reviewer_own"
+        ].status_code
+        == 200
+    )
     matrix.check("POST", base + "/submit", own_preparer)
     assert matrix.check("POST", base + "/approve", own_reviewer)["reviewer_own"].status_code == 200
     assert matrix.check("POST", base + "/publish", own_reviewer)["reviewer_own"].status_code == 200
     # Published: everyone may read the public view.
-    for template in ("/public/published", "/public/{code}/2024", "/public/{code}/2024/documents/md"):
+    for template in (
+        "/public/published",
+        "/public/{code}/2024",
+        "/public/{code}/2024/documents/md",
+    ):
         for r in matrix.check("GET", template, EVERYONE).values():
             assert r.status_code == 200
 
@@ -164,12 +191,17 @@ def test_every_endpoint_is_in_the_matrix(matrix: Matrix, app) -> None:  # type: 
     # Run last in this module (pytest keeps file order): the other tests filled ``seen``.
     paths = app.openapi()["paths"]  # every API route, from the OpenAPI document
     routes = {
-        (method.upper(), p.replace("{year}", "2024").replace("{fmt}", "md").replace("{check_id}", "{check}"))
+        (
+            method.upper(),
+            p.replace("{year}", "2024").replace("{fmt}", "md").replace("{check_id}", "{check}"),
+        )
         for p, ops in paths.items()
         for method in ops
     }
     steps = ["submit", "return", "approve", "publish"]
-    routes = {(m, p.replace("{step}", s)) for m, p in routes for s in (steps if "{step}" in p else [""])}
+    routes = {
+        (m, p.replace("{step}", s)) for m, p in routes for s in (steps if "{step}" in p else [""])
+    }
     assert len(routes) > 20
     seen = {(m, p.replace("/api/v1", "/api/v1")) for m, p in matrix.seen}
     untested = sorted(r for r in routes if r not in seen and r[1] != "/api/v1/auth/token")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pikepdf
-
 from tests.serve.conftest import World
 
 
@@ -16,7 +15,9 @@ def test_check_a_text_document(world: World) -> None:
     html = pipeline.render(analysis, "html", pipeline.narrative(analysis), {})
     code, _ = world.department()
     token = world.user("preparer", department=code)
-    r = world.client.post("/api/v1/check", params={"filename": "公开.html"}, content=html, headers=world.auth(token))
+    r = world.client.post(
+        "/api/v1/check", params={"filename": "公开.html"}, content=html, headers=world.auth(token)
+    )
     assert r.status_code == 201, r.text
     body = r.json()
     assert body["kind"] == "html" and body["filename"] == "公开.html"

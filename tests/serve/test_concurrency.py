@@ -11,9 +11,9 @@ from collections import Counter
 
 import httpx
 from sqlalchemy import select
+from tests.serve.conftest import SEED, World
 
 from juesuan.serve.models import DatasetVersion, Department, Disclosure
-from tests.serve.conftest import SEED, World
 
 CLIENTS, REQUESTS = 20, 50
 
@@ -39,7 +39,9 @@ def test_concurrent_clients(world: World, server_factory, ctx) -> None:  # type:
                 kind = rnd.choices(["dataset", "findings", "document", "save"], [4, 2, 1, 3])[0]
                 if kind == "save":
                     etag = http.get(f"{base}/dataset").headers["ETag"]
-                    r = http.put(f"{base}/dataset", content=rnd.choice(variants), headers={"If-Match": etag})
+                    r = http.put(
+                        f"{base}/dataset", content=rnd.choice(variants), headers={"If-Match": etag}
+                    )
                     with lock:
                         (saved if r.status_code == 201 else conflicts).append(
                             r.json().get("version") or r.json()["details"]["version"]

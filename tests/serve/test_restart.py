@@ -9,11 +9,11 @@ import time
 
 import httpx
 from sqlalchemy import select
+from tests.serve.conftest import SEED, World
 
 from juesuan.serve.models import Artifact, DatasetVersion, Department, Disclosure
 from juesuan.serve.services.library import artifact_key
 from juesuan.serve.store import ArtifactStore
-from tests.serve.conftest import SEED, World
 
 
 def test_kill_during_uploads_and_builds(world: World, server_factory, ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -7,12 +7,12 @@ import stat
 import time
 
 import pytest
+from tests.serve.conftest import PASSWORD, World, unique
 
 from juesuan.serve import security
 from juesuan.serve.config import load_secret_key
 from juesuan.serve.errors import Unauthorized
 from juesuan.serve.security import LoginLimiter
-from tests.serve.conftest import PASSWORD, World, unique
 
 
 def test_passwords_are_argon2(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -36,7 +36,12 @@ def test_tokens_expire_and_cannot_be_forged() -> None:
     with pytest.raises(Unauthorized) as expired:
         security.read_token("k", token, now=1061.0)
     assert expired.value.code == "token_expired"
-    for forged in (token + "x", "a.b", "", token.replace(token[3], "A" if token[3] != "A" else "B", 1)):
+    for forged in (
+        token + "x",
+        "a.b",
+        "",
+        token.replace(token[3], "A" if token[3] != "A" else "B", 1),
+    ):
         with pytest.raises(Unauthorized):
             security.read_token("k", forged, now=1030.0)
     with pytest.raises(Unauthorized):
@@ -48,7 +53,9 @@ def test_expired_token_is_401(world: World, ctx) -> None:  # type: ignore[no-unt
     r = world.client.get("/api/v1/me", headers=world.auth(old))
     assert r.status_code == 401 and r.json()["code"] == "token_expired"
     assert r.headers["WWW-Authenticate"] == "Bearer"
-    assert world.client.get("/api/v1/me", headers={"Authorization": "Basic eDp5"}).status_code == 400
+    assert (
+        world.client.get("/api/v1/me", headers={"Authorization": "Basic eDp5"}).status_code == 400
+    )
 
 
 def test_login_is_rate_limited_per_user(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +64,9 @@ def test_login_is_rate_limited_per_user(world: World, ctx) -> None:  # type: ign
     name = next(n for n in reversed(list(world.tokens)) if n.startswith("preparer"))
     limit = ctx.settings.limits.login_failures_per_user
     for _ in range(limit):
-        r = world.client.post("/api/v1/auth/token", data={"username": name, "password": "nope-nope"})
+        r = world.client.post(
+            "/api/v1/auth/token", data={"username": name, "password": "nope-nope"}
+        )
         assert r.status_code == 401 and r.json()["message"] == "用户名或密码不正确"
     # Now even the right password is refused for a while.
     r = world.client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
@@ -95,9 +104,16 @@ def test_errors_are_json_without_traceback(world: World, app, monkeypatch) -> No
     monkeypatch.setattr(organisation, "list_departments", boom)
     r = world.client.get("/api/v1/departments", headers=world.admin())
     assert r.status_code == 500
-    assert r.json() == {"code": "internal_error", "message": "服务器内部错误，请稍后再试或联系管理员", "details": {}}
+    assert r.json() == {
+        "code": "internal_error",
+        "message": "服务器内部错误，请稍后再试或联系管理员",
+        "details": {},
+    }
     assert "passwd" not in r.text and "Traceback" not in r.text
-    for method, path, status in (("GET", "/api/v1/nothing", 404), ("DELETE", "/api/v1/departments", 405)):
+    for method, path, status in (
+        ("GET", "/api/v1/nothing", 404),
+        ("DELETE", "/api/v1/departments", 405),
+    ):
         r = world.client.request(method, path)
         assert r.status_code == status and set(r.json()) == {"code", "message", "details"}
     bad = world.client.post("/api/v1/departments", json={"code": 1}, headers=world.admin())

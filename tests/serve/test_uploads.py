@@ -6,11 +6,11 @@ import io
 import zipfile
 
 import pytest
+from tests.serve.conftest import SEED, World
 
 from juesuan.serve.config import Limits
 from juesuan.serve.errors import Invalid
 from juesuan.serve.uploads import Refused, guard_zip, sniff
-from tests.serve.conftest import SEED, World
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,9 @@ def workbook() -> bytes:
     return workbook_bytes(ds)
 
 
-def _rezip(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+def _rezip(
+    data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -39,7 +41,9 @@ def preparer(world: World) -> tuple[str, str]:
     return code, world.user("preparer", department=code)
 
 
-def _rejected(world: World, code: str, token: str, data: bytes, status: int, error: str, **kw) -> dict:  # type: ignore[no-untyped-def]
+def _rejected(
+    world: World, code: str, token: str, data: bytes, status: int, error: str, **kw
+) -> dict:  # type: ignore[no-untyped-def]
     r = world.upload(token, code, data, **kw)
     assert r.status_code == status, r.text
     body = r.json()
@@ -47,7 +51,9 @@ def _rejected(world: World, code: str, token: str, data: bytes, status: int, err
     # Kept as a rejected version with its finding.
     number = body["details"]["version"]
     meta = world.client.get(
-        f"/api/v1/departments/{code}/2024/dataset", params={"version": number}, headers=world.auth(token)
+        f"/api/v1/departments/{code}/2024/dataset",
+        params={"version": number},
+        headers=world.auth(token),
     ).json()
     assert meta["status"] == "rejected" and meta["reason"] == "invalid"
     return body
@@ -58,7 +64,10 @@ def test_too_large_is_413_and_not_stored(world: World, preparer) -> None:  # typ
     big = b"#" * (Limits().dataset_bytes + 1)
     r = world.upload(token, code, big)
     assert r.status_code == 413 and r.json()["code"] == "too_large"
-    assert world.client.get(f"/api/v1/departments/{code}/2024", headers=world.auth(token)).status_code == 404
+    assert (
+        world.client.get(f"/api/v1/departments/{code}/2024", headers=world.auth(token)).status_code
+        == 404
+    )
 
 
 def test_type_comes_from_content(world: World, preparer, workbook) -> None:  # type: ignore[no-untyped-def]

@@ -24,9 +24,13 @@ def test_stale_save_is_refused_and_kept(world: World) -> None:
     body = stale.json()
     assert body["code"] == "version_conflict" and body["details"]["version"] == 3
     assert body["details"]["current_version"] == 2 and "草稿" in body["message"]
-    kept = c.get(f"/api/v1/departments/{code}/2024/dataset/source", params={"version": 3}, headers=p)
+    kept = c.get(
+        f"/api/v1/departments/{code}/2024/dataset/source", params={"version": 3}, headers=p
+    )
     assert kept.status_code == 200 and kept.content == mine
-    meta = c.get(f"/api/v1/departments/{code}/2024/dataset", params={"version": 3}, headers=p).json()
+    meta = c.get(
+        f"/api/v1/departments/{code}/2024/dataset", params={"version": 3}, headers=p
+    ).json()
     assert meta["status"] == "rejected" and meta["reason"] == "conflict" and meta["based_on"] == 1
     assert meta["sha256"] == hashlib.sha256(mine).hexdigest()
     # The current version did not move.
@@ -59,7 +63,9 @@ def test_source_round_trip_and_weak_etag(world: World) -> None:
         headers={**world.auth(preparer), "If-Match": 'W/"1"', "Content-Type": "text/yaml"},
     )
     assert r.status_code == 201 and r.json()["version"] == 2
-    src = world.client.get(f"/api/v1/departments/{code}/2024/dataset/source", headers=world.auth(preparer))
+    src = world.client.get(
+        f"/api/v1/departments/{code}/2024/dataset/source", headers=world.auth(preparer)
+    )
     assert src.content == SEED.replace(b"\n", b"\r\n") and src.headers["ETag"] == '"2"'
 
 

@@ -79,7 +79,13 @@ def test_end_to_end(world: World) -> None:
 
     versions = c.get(base, headers=p).json()["versions"]
     assert [v["number"] for v in versions] == [1, 2, 3, 4, 5]
-    assert [v["status"] for v in versions] == ["accepted", "accepted", "rejected", "accepted", "accepted"]
+    assert [v["status"] for v in versions] == [
+        "accepted",
+        "accepted",
+        "rejected",
+        "accepted",
+        "accepted",
+    ]
     assert versions[2]["reason"] == "state"
 
 
@@ -107,7 +113,9 @@ def test_documents_are_built_once(world: World, ctx) -> None:  # type: ignore[no
         other, _ = world.department()
         preparer2 = world.user("preparer", department=other)
         world.upload(preparer2, other)
-        third = world.client.get(f"/api/v1/departments/{other}/2024/documents/json", headers=world.auth(preparer2))
+        third = world.client.get(
+            f"/api/v1/departments/{other}/2024/documents/json", headers=world.auth(preparer2)
+        )
     finally:
         artifacts.render = real
     assert first.status_code == second.status_code == third.status_code == 200
@@ -121,7 +129,9 @@ def test_unknown_step_and_department(world: World) -> None:
     preparer = world.user("preparer", department=code)
     c, p = world.client, world.auth(preparer)
     assert c.post(f"/api/v1/departments/{code}/2024/explode", headers=p).status_code == 404
-    assert c.post(f"/api/v1/departments/{code}/2024/submit", headers=p).json()["code"] == "no_dataset"
+    assert (
+        c.post(f"/api/v1/departments/{code}/2024/submit", headers=p).json()["code"] == "no_dataset"
+    )
     missing = c.get("/api/v1/departments/nope/2024/dataset", headers=world.admin())
     assert missing.status_code == 404 and missing.json()["message"].startswith("没有编码")
     assert c.get(f"/api/v1/departments/{code}/1800/dataset", headers=p).status_code == 422
