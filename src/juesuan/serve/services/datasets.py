@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.serve.errors import Conflict, Invalid, NotFound, ServiceError
 from juesuan.serve.models import (
     DatasetVersion,

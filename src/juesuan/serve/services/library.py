@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import juesuan
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 PACKAGE = Path(juesuan.__file__).parent
 MEDIA_TYPES = {
