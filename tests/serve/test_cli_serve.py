@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from juesuan.cli import app
+from juesuan.cli.app import app
 from juesuan.serve.config import Settings
 from juesuan.serve.db import Database, current_revision
 from juesuan.serve.services.context import ServiceContext
