@@ -168,23 +168,28 @@ def _disclosure_for_update(session: Session, dept: Department, year: int) -> Dis
 def analyse_upload(
     ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
 ) -> tuple[str | None, Loaded, Refused | None]:
-    """Guards, then the library's loader and rules. Cached by content (the findings of the
-    same bytes under the same profile and code never change)."""
+    """Guards, then the library's loader and rules. Cached by content: the answer for the
+    same bytes, declared type, profile and code never changes."""
     from juesuan.serve.services.library import code_version
 
+    key = (hashlib.sha256(data).hexdigest(), content_type, profile, code_version(), filename)
+    cached = ctx.findings_cache.get(key)
+    if cached is not None:
+        return cached
     try:
         kind = dataset_kind(data, content_type, ctx.settings.limits)
     except Refused as refused:
         code = REFUSAL_CODES.get(refused.code, "SRV-010")
         finding = service_finding(code, Severity.ERROR, refused.message, filename)
-        return None, Loaded(None, finding_dicts([finding], filename)), refused
-    key = (hashlib.sha256(data).hexdigest(), kind, profile, code_version(), filename)
-    cached = ctx.findings_cache.get(key)
-    if cached is not None:
-        return kind, cached, None
-    loaded = load_bytes(data, kind, filename, profile)
-    ctx.findings_cache.put(key, loaded)
-    return kind, loaded, None
+        result: tuple[str | None, Loaded, Refused | None] = (
+            None,
+            Loaded(None, finding_dicts([finding], filename)),
+            refused,
+        )
+    else:
+        result = (kind, load_bytes(data, kind, filename, profile), None)
+    ctx.findings_cache.put(key, result)
+    return result
 
 
 def validate_upload(
@@ -204,7 +209,7 @@ def validate_upload(
     name = safe_filename(filename, None)
     kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile or "")
     if refused is not None:
-        raise refused
+        raise _fresh(refused, {})
     return {
         "kind": kind,
         "loaded": loaded.loaded,
@@ -212,6 +217,13 @@ def validate_upload(
         "warnings": loaded.warnings,
         "findings": loaded.findings,
     }
+
+
+def _fresh(error: ServiceError, details: dict[str, Any]) -> ServiceError:
+    """A new error to raise (a cached refusal is shared between requests)."""
+    out = ServiceError(error.message, {**error.details, **details}, code=error.code)
+    out.status = error.status
+    return out
 
 
 def parse_if_match(value: str | None) -> int | None:
@@ -343,10 +355,8 @@ def save_version(
         session.refresh(version)
         result = SaveResult(version_view(version), new_state, loaded.findings)
     if failure is not None:
-        failure.details.update(
-            {"version": number, "current_version": current, "findings": loaded.findings}
-        )
-        raise failure
+        details = {"version": number, "current_version": current, "findings": loaded.findings}
+        raise _fresh(failure, details)
     return result
 
 
