@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,6 +91,9 @@ class DisclosureView:
     published_version: int | None
     versions: list[VersionView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)
+    errors: int | None = None  # of the current version
+    warnings: int | None = None
+    updated_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -400,6 +403,7 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             .where(WorkflowEvent.disclosure_id == row.id)
             .order_by(WorkflowEvent.id)
         ).all()
+        current = next((v for v in versions if v.number == row.current_version), None)
         return DisclosureView(
             dept.code,
             dept.name,
@@ -412,6 +416,9 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             row.published_version,
             [version_view(v) for v in versions],
             [event_view(e) for e in events],
+            current.errors if current else None,
+            current.warnings if current else None,
+            iso(row.updated_at),
         )
 
 
@@ -422,7 +429,16 @@ def list_disclosures(
     from juesuan.serve.policy import visible_departments
 
     scope = visible_departments(actor)
-    q = select(Disclosure).join(Department).order_by(Department.code, Disclosure.year)
+    current = and_(
+        DatasetVersion.disclosure_id == Disclosure.id,
+        DatasetVersion.number == Disclosure.current_version,
+    )
+    q = (
+        select(Disclosure, DatasetVersion.errors, DatasetVersion.warnings)
+        .join(Department, Disclosure.department_id == Department.id)
+        .outerjoin(DatasetVersion, current)
+        .order_by(Department.code, Disclosure.year)
+    )
     if year is not None:
         q = q.where(Disclosure.year == year)
     if not scope.all:
@@ -444,8 +460,11 @@ def list_disclosures(
                 d.revision,
                 d.current_version,
                 d.published_version,
+                errors=errors,
+                warnings=warnings,
+                updated_at=iso(d.updated_at),
             )
-            for d in session.scalars(q).unique()
+            for d, errors, warnings in session.execute(q).unique()
         ]
 
 
