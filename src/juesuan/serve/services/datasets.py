@@ -239,6 +239,12 @@ def parse_if_match(value: str | None) -> int | None:
     return int(text)
 
 
+def authorize_write(ctx: ServiceContext, actor: Actor, code: str) -> None:
+    """Refuse an upload before its body is read (the save checks again)."""
+    with ctx.db.read() as session:
+        authorize(actor, Action.DATASET_WRITE, department_target(find_department(session, code)))
+
+
 def save_version(
     ctx: ServiceContext,
     actor: Actor,
