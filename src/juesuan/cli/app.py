@@ -14,6 +14,7 @@ from juesuan.cli.check import check
 from juesuan.cli.excel import convert, template
 from juesuan.cli.output import fail, print_findings
 from juesuan.cli.score import INPUT_HELP, parse_inputs, score
+from juesuan.cli.serve import register as register_serve
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
@@ -29,6 +30,7 @@ app.command()(score)
 app.command()(template)
 app.command()(convert)
 app.command()(check)
+register_serve(app)
 
 
 @app.callback()
