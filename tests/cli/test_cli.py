@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,30 @@ def test_sample_command_does_not_overwrite(tmp_path: Path) -> None:
     out = tmp_path / "mine.yaml"
     assert invoke("sample", "seed", "-o", str(out)).exit_code == 0
     assert invoke("sample", "seed", "-o", str(out)).exit_code == 2
+
+
+ENGLISH_BOILERPLATE = re.compile(
+    r"Usage:|Options|Arguments|Commands|Show this message|Try '|Error:|No such|Missing|"
+    r"Possible options|\[default|\[required|Invalid value|OPTIONS|Input should"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["build", "--help"],
+        ["catalog", "--help"],
+        ["build", "--bogus"],
+        ["sample"],
+        ["sample", "synth", "-o", "x", "--count", "abc"],
+        ["sample", "synth", "-o", "x", "--count", "0"],
+        ["no-such-command"],
+        ["figures", "--prefix"],
+    ],
+)
+def test_cli_own_words_are_chinese(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    text = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert not ENGLISH_BOILERPLATE.search(text), text
+    assert "用法：" in text or "错误：" in text

@@ -15,6 +15,9 @@ from juesuan.cli.excel import convert, template
 from juesuan.cli.output import fail, print_findings
 from juesuan.cli.score import INPUT_HELP, parse_inputs, score
 from juesuan.cli.serve import register as register_serve
+from juesuan.cli.zh import install as install_chinese
+
+install_chinese()
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
