@@ -174,3 +174,22 @@ def test_cli_own_words_are_chinese(args: list[str]) -> None:
     text = result.output + (result.stderr if result.stderr_bytes is not None else "")
     assert not ENGLISH_BOILERPLATE.search(text), text
     assert "用法：" in text or "错误：" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "forceable"),
+    [
+        ("missing", False),
+        ("broken.yaml", False),
+        ("text-number.yaml", False),
+        ("totals.yaml", True),
+    ],
+)
+def test_force_is_suggested_only_where_it_helps(name: str, forceable: bool, tmp_path: Path) -> None:
+    path = tmp_path / name
+    if name in BAD_INPUTS:
+        path.write_bytes(BAD_INPUTS[name])
+    result = invoke("build", str(path), "-o", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert "未生成文件" in result.output
+    assert ("--force" in result.output) is forceable, result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,6 +16,9 @@ from juesuan.cli.output import fail, print_findings
 from juesuan.cli.score import INPUT_HELP, parse_inputs, score
 from juesuan.cli.serve import register as register_serve
 from juesuan.cli.zh import install as install_chinese
+
+if TYPE_CHECKING:
+    from juesuan.core.findings import Finding
 
 install_chinese()
 
@@ -85,6 +88,20 @@ def validate(
         raise typer.Exit(1)
 
 
+def _remedy(loaded: bool, findings: list[Finding]) -> str:
+    """What to do about a refused build: ``--force`` only helps past rule errors of a loaded dataset."""
+    from juesuan.core.codes import CODES, RULE_FAMILIES
+    from juesuan.core.findings import Severity
+
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    rule_errors_only = all(
+        f.code in CODES and CODES[f.code].family in RULE_FAMILIES for f in errors
+    )
+    if loaded and rule_errors_only:
+        return "修正后重试，或用 --force 强制生成草稿"
+    return "请先修正上列错误后重试"
+
+
 @app.command()
 def build(
     file: Annotated[Path | None, typer.Argument(help="数据文件（YAML 或 Excel 工作簿）")] = None,
@@ -109,7 +126,9 @@ def build(
     if findings:
         print_findings(findings, False)
     if analysis is None or (has_errors(findings) and not force):
-        typer.echo("数据有错误，未生成文件（修正后重试，或用 --force 强制生成）。", err=True)
+        typer.echo(
+            f"数据有错误，未生成文件（{_remedy(analysis is not None, findings)}）。", err=True
+        )
         raise typer.Exit(1)
     try:
         written = write_outputs(analysis, out, chosen)
