@@ -193,3 +193,28 @@ def test_force_is_suggested_only_where_it_helps(name: str, forceable: bool, tmp_
     assert result.exit_code == 1
     assert "未生成文件" in result.output
     assert ("--force" in result.output) is forceable, result.output
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_]+\.[A-Za-z_0-9]+|[（(][a-z_]+[)）]")
+
+
+def test_messages_name_things_in_chinese(tmp_path: Path) -> None:
+    from juesuan.pipeline import sample_path, validate
+
+    paths = [sample_path("seed"), sample_path("putuo")]
+    for name, data in BAD_INPUTS.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    seen = 0
+    for path in paths:
+        for f in validate(path)[1]:
+            seen += 1
+            assert not IDENTIFIER.search(f.message), (path.name, f.code, f.message)
+    assert seen > len(paths)
+
+
+def test_field_label_is_chinese() -> None:
+    from juesuan.io.validation_messages import field_label
+
+    assert field_label("prior_year.appropriation_grand_total") == "上年数／财政拨款收入、支出总计"
+    assert field_label("functional.0.gap_reason").startswith("支出功能分类第1项／")

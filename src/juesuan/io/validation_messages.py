@@ -114,15 +114,15 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
     parent = ".".join(str(item) for item in loc[:-1])
 
     if kind == "missing":
-        where = f"「{parent}」下" if parent else "文件顶层"
+        where = f"「{field_label(parent)}」下" if parent else "文件顶层"
         desc = _describe(info)
         extra = f"（{desc}）" if desc else ""
         return "LOAD-101", f"缺少必填项「{name}」{extra}，应写在{where}"
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1])
-        where = f"「{parent}」下" if parent else "文件顶层"
-        message = f"未知字段「{name}」({path})，可能拼写错误"
+        where = f"「{field_label(parent)}」下" if parent else "文件顶层"
+        message = f"未知字段「{name}」，可能拼写错误"
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         if close:
             message += f"（是否应为「{close[0]}」）"
@@ -162,7 +162,7 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
         if name == "code" and loc:
             kind_name = _CODE_KINDS.get(str(loc[0]), "科目编码")
             need = f"应为{digits.group(1)}位数字" if digits else f"应符合格式 {pattern}"
-            return "LOAD-105", f"科目编码{_show(value)}格式不正确，{kind_name}{need}({path})"
+            return "LOAD-105", f"科目编码{_show(value)}格式不正确，{kind_name}{need}"
         return "LOAD-105", f"{label} 格式不正确，实际为{_show(value)}，应符合 {pattern}"
 
     if kind == "string_too_short":
@@ -174,7 +174,7 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
         options = _literal_options(info) or [str(ctx.get("expected", ""))]
         choices = "或".join(f"「{o}」" for o in options)
         if name == "unit" and len(loc) == 1:
-            return "LOAD-107", f"单位应为{choices}，实际为{_show(value)}(unit)"
+            return "LOAD-107", f"单位应为{choices}，实际为{_show(value)}"
         return "LOAD-107", f"{label} 应为{choices}，实际为{_show(value)}"
 
     if kind in _CONTAINER_TYPES:
@@ -228,10 +228,10 @@ def _label(loc: tuple[Any, ...], path: str, info: FieldInfo | None) -> str:
     if loc and isinstance(loc[-1], int):
         list_desc = _describe(_field_at(loc[:-1]))
         base = f"「{list_desc}」" if list_desc else "列表"
-        return f"{base}第 {loc[-1] + 1} 项({path})"
+        return f"{base}第 {loc[-1] + 1} 项"
     if desc:
-        return f"「{desc}」({path})"
-    return f"「{path}」" if path else "文件顶层"
+        return f"「{desc}」"
+    return f"「{field_label(path)}」" if path else "文件顶层"
 
 
 def _describe(info: FieldInfo | None) -> str | None:
@@ -308,3 +308,25 @@ def _literal_options(info: FieldInfo | None) -> list[str]:
     if typing.get_origin(tp) is typing.Literal:
         return [str(a) for a in typing.get_args(tp)]
     return []
+
+
+def field_label(path: str) -> str:
+    """The Chinese name of a dataset path for a user message, from the model's field descriptions.
+
+    ``prior_year.appropriation_grand_total`` → ``上年数／财政拨款收入、支出总计``;
+    ``functional.0.gap_reason`` → ``支出功能分类（项）明细第1项／决算数与预算数不一致的原因``.
+    Parts without a description are left out; the dotted path itself stays in
+    ``Location.path`` for machines and never appears in the text.
+    """
+    loc = tuple(int(p) if p.isdigit() else p for p in path.split(".") if p)
+    parts: list[str] = []
+    for i, item in enumerate(loc):
+        if isinstance(item, int):
+            if parts:
+                parts[-1] += f"第{item + 1}项"
+            continue
+        desc = _describe(_field_at(loc[: i + 1]))
+        if desc:
+            cut = r"[，,；（(]" if i < len(loc) - 1 else r"[，,；]"
+            parts.append(re.split(cut, desc, maxsplit=1)[0])
+    return "／".join(parts) or "数据"

@@ -113,7 +113,7 @@ def result_text(result: EvaluationResult) -> str:
     for p in result.projects:
         lines += [*project_text(p), ""]
     if not lines:
-        lines = ["数据中没有绩效自评（evaluation）。"]
+        lines = ["数据中没有绩效自评。"]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -326,7 +326,7 @@ def _manual(rule: ManualRule, ev: Evaluator) -> Decimal | None:
     if entry is None or entry.score is None:
         ev.tracer.problem(
             "missing_input",
-            f"人工评分指标「{ev.indicator.name}」未填写得分（score）",
+            f"人工评分指标「{ev.indicator.name}」未填写得分",
             Severity.WARNING,
             ev.where,
         )
@@ -334,7 +334,7 @@ def _manual(rule: ManualRule, ev: Evaluator) -> Decimal | None:
     if not (entry.justification or "").strip():
         ev.tracer.problem(
             "manual_without_justification",
-            f"人工评分指标「{ev.indicator.name}」填写了得分{entry.score}，但没有评分理由（justification）",
+            f"人工评分指标「{ev.indicator.name}」填写了得分{entry.score}，但没有评分理由",
             Severity.ERROR,
             ev.where,
         )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from juesuan.core.findings import Finding, Location
 from juesuan.core.money import round2
+from juesuan.io.validation_messages import field_label
 from juesuan.rules.registry import RuleContext, rule
 
 # Year-on-year changes the narrative explains: (figure, reason field, what).
@@ -44,7 +45,7 @@ def change_has_reason(ctx: RuleContext) -> Iterator[Finding]:
             continue
         word = "增加" if change.value > 0 else "减少"
         yield change_has_reason.finding(
-            f"{what}较上年{word}{abs(round2(change.value))}万元，但未填写变动原因（reasons.{field}）",
+            f"{what}较上年{word}{abs(round2(change.value))}万元，但未填写变动原因（{field_label(f'reasons.{field}')}）",
             ctx.where(f"reasons.{field}", "情况说明", what, "变动原因"),
         )
 
@@ -59,7 +60,7 @@ def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
             continue
         word = "大于" if final > budget else "小于"
         yield gap_has_reason.finding(
-            f"科目{line.code}决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（gap_reason）",
+            f"科目{line.code}决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（{field_label(f'functional.{i}.gap_reason')}）",
             ctx.where(
                 f"functional.{i}.gap_reason",
                 "一般公共预算财政拨款支出决算具体情况",
@@ -76,7 +77,7 @@ def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
     ):
         word = "大于" if final > budget else "小于"
         yield gap_has_reason.finding(
-            f"“三公”经费决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（reasons.sangong_gap）",
+            f"“三公”经费决算数{round2(final)}万元{word}预算数{round2(budget)}万元，未填写原因（{field_label('reasons.sangong_gap')}）",
             ctx.where("reasons.sangong_gap", "“三公”经费", "合计", "原因"),
         )
 
@@ -86,7 +87,7 @@ def comparatives_present(ctx: RuleContext) -> Iterator[Finding]:
     for fid, field, what in COMPARATIVES:
         if ctx.figs.value(fid) is not None and ctx.figs.value(f"prior.{fid}") is None:
             yield comparatives_present.finding(
-                f"缺少上年{what}（prior_year.{field}），说明中无法与上年比较",
+                f"缺少上年{what}（{field_label(f'prior_year.{field}')}），说明中无法与上年比较",
                 ctx.where(f"prior_year.{field}", "上年比较数", what),
             )
 
@@ -152,7 +153,7 @@ def budget_present(ctx: RuleContext) -> Iterator[Finding]:
         if line.general_budget is None or getattr(line.general_budget, basis) is not None:
             continue
         yield budget_present.finding(
-            f"科目{line.code}未填报{label}（general_budget.{basis}）",
+            f"科目{line.code}未填报{label}",
             ctx.where(
                 f"functional.{i}.general_budget", "一般公共预算财政拨款支出", line.code, label
             ),
@@ -163,11 +164,11 @@ def budget_present(ctx: RuleContext) -> Iterator[Finding]:
 def required_parts(ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.ds.department.duties:
         yield required_parts.finding(
-            "未填写部门职责（department.duties），第一部分无法生成",
+            f"未填写部门职责（{field_label('department.duties')}），第一部分无法生成",
             ctx.where("department", "部门概况", "部门职责"),
         )
     if not ctx.ds.functional:
         yield required_parts.finding(
-            "未填写支出功能分类明细（functional），决算情况说明无法生成",
+            f"未填写{field_label('functional')}，决算情况说明无法生成",
             Location(file=ctx.ds.origin, path="functional"),
         )
