@@ -218,3 +218,15 @@ def test_field_label_is_chinese() -> None:
 
     assert field_label("prior_year.appropriation_grand_total") == "上年数／财政拨款收入、支出总计"
     assert field_label("functional.0.gap_reason").startswith("支出功能分类第1项／")
+
+
+def test_figures_show_chinese_labels() -> None:
+    result = invoke("figures", "--sample", "seed")
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if " = " in line or "）=" in line]
+    assert len(lines) > 100
+    for line in lines:
+        fid, _, label = line.partition("（")
+        assert re.fullmatch(r"[A-Za-z0-9_.]+", fid), line
+        assert re.match(r"[^=]*[\u4e00-\u9fff][^=]*）=", label), line
+    assert any(line.startswith("func.2013101.general_budget.total（行政运行") for line in lines)

@@ -473,7 +473,9 @@ def test_thousands_separator_is_explained():
     assert "应为数字" in finding.message
     assert "「2,940.05」" in finding.message
     assert "千位分隔符" in finding.message
-    assert "「基本支出决算数」(functional.0.general_budget.basic)" in finding.message
+    assert "「基本支出决算数」" in finding.message
+    assert "functional" not in finding.message  # the path is for machines: Location.path
+    assert finding.location.path == "functional.0.general_budget.basic"
 
 
 @pytest.mark.parametrize(
@@ -574,11 +576,12 @@ def test_list_item_of_wrong_type():
     assert "第 2 项" in finding.message
 
 
-def test_generic_fallback_keeps_path_and_pydantic_message():
+def test_generic_fallback_names_field_and_keeps_pydantic_message():
     err = {"type": "some_new_error", "loc": ("department", "name"), "msg": "Something odd"}
     code, message = validation_messages._explain(err, ("department", "name"), "department.name")
     assert code == "LOAD-199"
-    assert "department.name" in message and "Something odd" in message
+    assert "部门全称" in message and "Something odd" in message
+    assert "department.name" not in message  # the path is Location.path, not text
     assert _CJK.search(message)
 
 

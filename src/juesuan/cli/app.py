@@ -147,6 +147,7 @@ def figures(
     prefix: Annotated[str, typer.Option(help="只列出编号以此开头的数字")] = "",
 ) -> None:
     """列出计算出的全部数字：编号、数值、公式和来源。"""
+    from juesuan.compose.figure_labels import figure_label
     from juesuan.pipeline import validate as run
 
     analysis, findings = run(_resolve(file, sample))
@@ -158,7 +159,8 @@ def figures(
             continue
         src = f"  ← {fig.source.describe()}" if fig.source and fig.source.line else ""
         inputs = f" ({', '.join(fig.inputs)})" if fig.inputs else ""
-        typer.echo(f"{fig.id} = {fig.value} {fig.unit}  [{fig.formula}{inputs}]{src}")
+        label = figure_label(fig, analysis.names)
+        typer.echo(f"{fig.id}（{label}）= {fig.value} {fig.unit}  [{fig.formula}{inputs}]{src}")
 
 
 @app.command()
