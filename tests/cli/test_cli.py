@@ -230,3 +230,23 @@ def test_figures_show_chinese_labels() -> None:
         assert re.fullmatch(r"[A-Za-z0-9_.]+", fid), line
         assert re.match(r"[^=]*[\u4e00-\u9fff][^=]*）=", label), line
     assert any(line.startswith("func.2013101.general_budget.total（行政运行") for line in lines)
+
+
+def test_quick_start_summarises_the_samples_own_inconsistencies(tmp_path: Path) -> None:
+    from juesuan.pipeline import sample_path
+
+    result = invoke("build", "--sample", "seed", "-o", str(tmp_path / "a"), "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "[警告]" not in result.output and "seed-2024.yaml" not in result.output
+    summary = [line for line in result.output.splitlines() if "样例含原文件的" in line]
+    assert len(summary) == 1
+    assert re.search(
+        r"样例含原文件的 [1-9]\d* 处不一致.*juesuan validate --sample seed", summary[0]
+    )
+    # the same data as the user's own file: every finding is shown
+    own = tmp_path / "mine.yaml"
+    own.write_bytes(sample_path("seed").read_bytes())
+    result = invoke("build", str(own), "-o", str(tmp_path / "b"), "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert "样例含原文件的" not in result.output
+    assert result.output.count("[警告]") >= 2

@@ -88,6 +88,19 @@ def validate(
         raise typer.Exit(1)
 
 
+def _sample_summary(sample: str, findings: list[Finding]) -> None:
+    """A bundled sample's own findings (its published source's inconsistencies) in one line."""
+    from juesuan.core.findings import Severity
+
+    count = sum(1 for f in findings if f.severity is Severity.WARNING)
+    if not count:
+        return
+    typer.echo(
+        f"样例含原文件的 {count} 处不一致，已按数据更正，详见 juesuan validate --sample {sample}",
+        err=True,
+    )
+
+
 def _remedy(loaded: bool, findings: list[Finding]) -> str:
     """What to do about a refused build: ``--force`` only helps past rule errors of a loaded dataset."""
     from juesuan.core.codes import CODES, RULE_FAMILIES
@@ -123,7 +136,9 @@ def build(
     if unknown:
         fail(f"不支持的输出格式：{'、'.join(unknown)}（可用：{'、'.join(FORMATS)}）")
     analysis, findings = run(_resolve(file, sample), parse_inputs(inputs))
-    if findings:
+    if sample and analysis is not None and findings and not has_errors(findings):
+        _sample_summary(sample, findings)
+    elif findings:
         print_findings(findings, False)
     if analysis is None or (has_errors(findings) and not force):
         typer.echo(
