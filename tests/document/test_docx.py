@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
 import struct
 import subprocess
 import time
@@ -34,6 +33,7 @@ from juesuan.document.model import (
 from juesuan.document.numbers import format_figure
 from juesuan.document.ziprepack import ZIP_DATE_TIME
 from juesuan.pipeline import narrative, sample_path, validate
+from libreoffice import soffice
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:
@@ -503,11 +503,9 @@ def test_zip_entries_are_stable(data, out):
 # -- a real renderer ------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed"
-)
+@pytest.mark.skipif(soffice("writer") is None, reason="LibreOffice Writer not installed")
 def test_libreoffice_converts_to_pdf(data, tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = soffice("writer")
     source = tmp_path / "juesuan.docx"
     source.write_bytes(data)
     profile = (tmp_path / "profile").as_uri()
