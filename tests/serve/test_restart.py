@@ -56,7 +56,7 @@ def test_kill_during_uploads_and_builds(world: World, server_factory, ctx, tmp_p
         t.start()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # kill once saves went through and a build is running
-        if len(answered) >= 3 and any((home / "artifacts").rglob("*")):
+        if len(answered) >= 3 and any(p.is_file() for p in (home / "artifacts").rglob("*")):
             break
         time.sleep(0.05)
     time.sleep(0.5)
@@ -101,3 +101,40 @@ def test_kill_during_uploads_and_builds(world: World, server_factory, ctx, tmp_p
         assert r.status_code == 200
         assert r.headers["ETag"] == f'"{hashlib.sha256(r.content).hexdigest()}"'
         assert http.get(f"{base}/dataset").json()["number"] == disclosure.current_version
+
+
+def test_damaged_or_half_written_files_are_never_served(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.serve.services.context import ServiceContext
+
+    code, _ = world.department()
+    token = world.user("preparer", department=code)
+    world.upload(token, code, SEED + f"\n# {secrets.token_hex(8)}\n".encode())
+    url = f"/api/v1/departments/{code}/2024/documents/md"
+    first = world.client.get(url, headers=world.auth(token))
+    assert first.status_code == 200
+    key = next(
+        p for p in ctx.store.root.rglob("*") if p.is_file() and p.read_bytes() == first.content
+    )
+    key.write_bytes(first.content[:100])  # a file cut short (say, a disk that filled up)
+    again = world.client.get(url, headers=world.auth(token))
+    assert again.content == first.content  # rebuilt, not served short
+    (ctx.store.tmp / "leftover.partial").write_bytes(b"half")
+    restarted = ServiceContext.create(ctx.settings, ctx.db)  # what a new process does on start
+    assert not list(restarted.store.tmp.iterdir())
+
+
+def test_temporary_files_of_live_processes_are_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    store = ArtifactStore(tmp_path)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    mine = store.tmp / f"{'a' * 64}.{os.getpid()}.x"
+    gone = store.tmp / f"{'b' * 64}.{int(dead.stdout)}.y"
+    for p in (mine, gone, store.tmp / "odd-name"):
+        p.write_bytes(b"partial")
+    assert store.clean_temporary() == 2
+    assert [p.name for p in store.tmp.iterdir()] == [mine.name]

@@ -136,3 +136,22 @@ def test_unknown_step_and_department(world: World) -> None:
     assert missing.status_code == 404 and missing.json()["message"].startswith("没有编码")
     assert c.get(f"/api/v1/departments/{code}/1800/dataset", headers=p).status_code == 422
     assert c.get(f"/api/v1/departments/{code}/abc/dataset", headers=p).status_code == 422
+
+
+def test_inbox_lists_state_and_counts(world: World) -> None:
+    code, region = world.department()
+    preparer = world.user("preparer", department=code)
+    reviewer = world.user("reviewer", region=region)
+    world.upload(preparer, code, BROKEN)
+    inbox = world.client.get(
+        "/api/v1/disclosures", params={"year": 2024}, headers=world.auth(reviewer)
+    )
+    rows = inbox.json()
+    assert [(r["department"], r["state"], r["current_version"]) for r in rows] == [
+        (code, "draft", 1)
+    ]
+    assert rows[0]["errors"] >= 1 and rows[0]["state_label"] == "草稿"
+    detail = world.client.get(
+        f"/api/v1/departments/{code}/2024", headers=world.auth(reviewer)
+    ).json()
+    assert detail["errors"] == rows[0]["errors"] and detail["updated_at"]

@@ -28,7 +28,7 @@ class ArtifactStore:
     def put(self, key: str, data: bytes) -> Path:
         final = self.path(key)
         final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.tmp / f"{key}.{uuid.uuid4().hex}"
+        tmp = self.tmp / f"{key}.{os.getpid()}.{uuid.uuid4().hex}"
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -50,9 +50,26 @@ class ArtifactStore:
             return False
 
     def clean_temporary(self) -> int:
-        """Remove half-written files a killed process left behind."""
+        """Remove half-written files that a process which is no longer running left behind
+        (another live process sharing the store may be writing its own)."""
         removed = 0
         for p in self.tmp.iterdir():
+            parts = p.name.split(".")
+            pid = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+            if pid is not None and _alive(pid):
+                continue
             p.unlink(missing_ok=True)
             removed += 1
         return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

@@ -115,7 +115,8 @@ def guard_yaml(data: bytes, limits: Limits) -> None:
         raise Refused(Invalid, "encoding", "YAML 文件不是 UTF-8 编码") from None
     aliases = 0
     try:
-        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+        for token in yaml.scan(text, Loader=loader):
             if isinstance(token, yaml.AliasToken):
                 aliases += 1
                 if aliases > limits.yaml_aliases:

@@ -175,6 +175,7 @@ async def put_dataset(
     ``If-Match: <version>`` when replacing; a stale version answers 409 and the upload is
     kept as a rejected draft."""
     expected = datasets.parse_if_match(if_match)
+    await run_in_threadpool(datasets.authorize_write, ctx, who, code)
     try:
         data = await read_body(request, ctx.settings.limits.dataset_bytes)
     except TooLarge:

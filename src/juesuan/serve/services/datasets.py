@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,6 +91,9 @@ class DisclosureView:
     published_version: int | None
     versions: list[VersionView] = field(default_factory=list)
     events: list[EventView] = field(default_factory=list)
+    errors: int | None = None  # of the current version
+    warnings: int | None = None
+    updated_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,23 +171,28 @@ def _disclosure_for_update(session: Session, dept: Department, year: int) -> Dis
 def analyse_upload(
     ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
 ) -> tuple[str | None, Loaded, Refused | None]:
-    """Guards, then the library's loader and rules. Cached by content (the findings of the
-    same bytes under the same profile and code never change)."""
+    """Guards, then the library's loader and rules. Cached by content: the answer for the
+    same bytes, declared type, profile and code never changes."""
     from juesuan.serve.services.library import code_version
 
+    key = (hashlib.sha256(data).hexdigest(), content_type, profile, code_version(), filename)
+    cached = ctx.findings_cache.get(key)
+    if cached is not None:
+        return cached
     try:
         kind = dataset_kind(data, content_type, ctx.settings.limits)
     except Refused as refused:
         code = REFUSAL_CODES.get(refused.code, "SRV-010")
         finding = service_finding(code, Severity.ERROR, refused.message, filename)
-        return None, Loaded(None, finding_dicts([finding], filename)), refused
-    key = (hashlib.sha256(data).hexdigest(), kind, profile, code_version(), filename)
-    cached = ctx.findings_cache.get(key)
-    if cached is not None:
-        return kind, cached, None
-    loaded = load_bytes(data, kind, filename, profile)
-    ctx.findings_cache.put(key, loaded)
-    return kind, loaded, None
+        result: tuple[str | None, Loaded, Refused | None] = (
+            None,
+            Loaded(None, finding_dicts([finding], filename)),
+            refused,
+        )
+    else:
+        result = (kind, load_bytes(data, kind, filename, profile), None)
+    ctx.findings_cache.put(key, result)
+    return result
 
 
 def validate_upload(
@@ -204,7 +212,7 @@ def validate_upload(
     name = safe_filename(filename, None)
     kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile or "")
     if refused is not None:
-        raise refused
+        raise _fresh(refused, {})
     return {
         "kind": kind,
         "loaded": loaded.loaded,
@@ -212,6 +220,13 @@ def validate_upload(
         "warnings": loaded.warnings,
         "findings": loaded.findings,
     }
+
+
+def _fresh(error: ServiceError, details: dict[str, Any]) -> ServiceError:
+    """A new error to raise (a cached refusal is shared between requests)."""
+    out = ServiceError(error.message, {**error.details, **details}, code=error.code)
+    out.status = error.status
+    return out
 
 
 def parse_if_match(value: str | None) -> int | None:
@@ -222,6 +237,12 @@ def parse_if_match(value: str | None) -> int | None:
     if not text.isdigit():
         raise Invalid("If-Match 应为数据版本号", {"header": "If-Match"})
     return int(text)
+
+
+def authorize_write(ctx: ServiceContext, actor: Actor, code: str) -> None:
+    """Refuse an upload before its body is read (the save checks again)."""
+    with ctx.db.read() as session:
+        authorize(actor, Action.DATASET_WRITE, department_target(find_department(session, code)))
 
 
 def save_version(
@@ -343,10 +364,8 @@ def save_version(
         session.refresh(version)
         result = SaveResult(version_view(version), new_state, loaded.findings)
     if failure is not None:
-        failure.details.update(
-            {"version": number, "current_version": current, "findings": loaded.findings}
-        )
-        raise failure
+        details = {"version": number, "current_version": current, "findings": loaded.findings}
+        raise _fresh(failure, details)
     return result
 
 
@@ -390,6 +409,7 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             .where(WorkflowEvent.disclosure_id == row.id)
             .order_by(WorkflowEvent.id)
         ).all()
+        current = next((v for v in versions if v.number == row.current_version), None)
         return DisclosureView(
             dept.code,
             dept.name,
@@ -402,6 +422,9 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             row.published_version,
             [version_view(v) for v in versions],
             [event_view(e) for e in events],
+            current.errors if current else None,
+            current.warnings if current else None,
+            iso(row.updated_at),
         )
 
 
@@ -412,7 +435,16 @@ def list_disclosures(
     from juesuan.serve.policy import visible_departments
 
     scope = visible_departments(actor)
-    q = select(Disclosure).join(Department).order_by(Department.code, Disclosure.year)
+    current = and_(
+        DatasetVersion.disclosure_id == Disclosure.id,
+        DatasetVersion.number == Disclosure.current_version,
+    )
+    q = (
+        select(Disclosure, DatasetVersion.errors, DatasetVersion.warnings)
+        .join(Department, Disclosure.department_id == Department.id)
+        .outerjoin(DatasetVersion, current)
+        .order_by(Department.code, Disclosure.year)
+    )
     if year is not None:
         q = q.where(Disclosure.year == year)
     if not scope.all:
@@ -434,8 +466,11 @@ def list_disclosures(
                 d.revision,
                 d.current_version,
                 d.published_version,
+                errors=errors,
+                warnings=warnings,
+                updated_at=iso(d.updated_at),
             )
-            for d in session.scalars(q).unique()
+            for d, errors, warnings in session.execute(q).unique()
         ]
 
 
