@@ -87,8 +87,17 @@ def server(tmp_path_factory: pytest.TempPathFactory, web_database: str) -> Itera
     env.pop(TEST_URL_ENV, None)
     log = (home / "server.log").open("w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "juesuan", "serve", "--demo", "--port", str(port),
-         "--database", web_database],
+        [
+            sys.executable,
+            "-m",
+            "juesuan",
+            "serve",
+            "--demo",
+            "--port",
+            str(port),
+            "--database",
+            web_database,
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -136,6 +145,17 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+def new_context(browser: object) -> object:
+    """A 1366×768 Chinese browser window; generous time limits because the machine running
+    the tests may be busy (these are waits for the page, not limits on the service)."""
+    ctx = browser.new_context(  # type: ignore[attr-defined]
+        viewport=VIEWPORT, locale="zh-CN", accept_downloads=True
+    )
+    ctx.set_default_timeout(120_000)
+    ctx.set_default_navigation_timeout(120_000)
+    return ctx
 
 
 def shot(page: object, name: str) -> None:
