@@ -210,7 +210,10 @@ def test_admin_pages(server: Server, context) -> None:  # type: ignore[no-untype
     page.wait_for_url("**/admin?done=department")
     assert "<img src=x onerror=alert(1)>局" in page.get_by_test_id("departments").inner_text()
     shot(page, "09-admin")
-    page.goto(server.url + "/admin/audit?action=workflow.submit")
+    page.goto(server.url + "/admin/audit")
+    page.get_by_label("操作").select_option(label="提交审核")
+    page.get_by_role("button", name="筛选").click()
+    assert page.get_by_test_id("audit").locator("tbody tr", has_text="提交审核").count() == 2
     shot(page, "10-audit")
     with page.expect_download() as info:
         page.get_by_role("link", name="导出 CSV").click()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,14 +31,20 @@ def percent(value: Any) -> str:
     return "" if d is None else f"{d.quantize(Decimal('0.01')):+,}%"
 
 
+BEIJING = timezone(timedelta(hours=8))
+
+
 def when(value: str | None) -> str:
-    """An ISO time as ``2025-06-30 14:05`` (UTC)."""
+    """An ISO time as ``2025-06-30 14:05`` in Beijing time (stored times are UTC)."""
     if not value:
         return ""
     try:
-        return datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return value[:16]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
 def where(loc: dict[str, Any] | None) -> str:

@@ -90,6 +90,24 @@ NOTICES = {
     "user": "用户已建立。",
     "signed_out": "已退出登录。",
 }
+ACTIONS = {
+    "auth.login": "登录",
+    "auth.login_failed": "登录失败",
+    "dataset.upload": "上传数据",
+    "dataset.upload_rejected": "上传未被接受",
+    "dataset.download": "下载数据文件",
+    "document.build": "生成文件",
+    "document.download": "下载文件",
+    "workflow.submit": "提交审核",
+    "workflow.return": "退回修改",
+    "workflow.approve": "审核通过",
+    "workflow.publish": "公开",
+    "department.create": "建立部门",
+    "user.create": "建立用户",
+    "user.password": "重设密码",
+    "check.upload": "检查已公开文件",
+}
+WARNINGS = {"rejected"}
 SEVERITIES = {"error": "错误", "warning": "警告", "info": "提示"}
 FORMULAS = {
     "input": "填报数",
@@ -118,6 +136,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         csrf=csrf_token(request),
         csrf_field=CSRF_FIELD,
         notice=notice,
+        notice_warn=request.query_params.get("done", "") in WARNINGS,
         severities=SEVERITIES,
         Role=Role,
         **values,
@@ -882,6 +901,7 @@ def admin_audit(request: Request) -> Response:
         records=records,
         shown=shown,
         errors=errors,
+        actions=ACTIONS,
         query=urlencode({k: v for k, v in shown.items() if v}),
     )
 
