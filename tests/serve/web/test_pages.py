@@ -192,3 +192,28 @@ def test_amounts_and_places_are_formatted_for_finance_officers() -> None:
     assert fmt.where({"file": "a.yaml", "line": 12}) == "第12行"
     assert fmt.where({"page": 21, "table": "情况说明"}) == "第21页；表「情况说明」"
     assert str(fmt.highlight("共<0.3>万元", "0.3")) == "共&lt;<mark>0.3</mark>&gt;万元"
+
+
+def test_preview_figures_carry_formula_inputs_and_workbook_cells(
+    browser_client: TestClient, preparer
+) -> None:  # type: ignore[no-untyped-def]
+    from juesuan import pipeline
+    from juesuan.excel.workbook import workbook_bytes
+
+    ds, _ = pipeline.load(pipeline.sample_path("seed"))
+    sign_in(browser_client, preparer[0])
+    token = token_of(browser_client, f"/dept/{preparer[1]}")
+    r = browser_client.post(
+        f"/dept/{preparer[1]}/upload",
+        data={"csrf": token, "year": "2024"},
+        files={"file": ("seed.xlsx", workbook_bytes(ds), "application/octet-stream")},
+    )
+    assert r.status_code == 303 and "done=uploaded" in r.headers["location"]
+    figures = browser_client.get(f"/dept/{preparer[1]}/2024/figures").json()
+    total = figures["income.grand_total"]
+    assert total["value"] == "253.87" and total["formula"] == "求和" and total["inputs"]
+    typed = [f["source"] for f in figures.values() if f["formula"] == "填报数" and f["source"]]
+    cells = [s for s in typed if re.fullmatch(r".+![A-Z]+\d+", s)]
+    assert len(cells) > len(typed) // 2  # typed amounts point at their sheet and cell
+    assert "一般公共预算财政拨款支出决算表!G6" in cells
+    assert not any("/tmp" in s or "juesuan-upload" in s for s in typed)
