@@ -91,6 +91,7 @@ def test_full_workflow(server: Server, browser, tmp_path: Path) -> None:  # type
 
     # The preview: the document, its charts, and a figure's formula, inputs and source.
     page.goto(f"{server.url}/dept/{DEPT}/{YEAR}/preview")
+    page.locator("iframe[data-preview][data-ready]").wait_for()
     frame = page.frame_locator("iframe[data-preview]")
     assert frame.locator("figure[data-chart] img").count() == 7
     frame.locator('.fig[data-fig="income.grand_total.change"]').first.hover()

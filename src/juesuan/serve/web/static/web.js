@@ -94,6 +94,7 @@ function setupPreview(frame) {
   function attach() {
     const doc = frame.contentDocument;
     if (!doc || !figures || doc.readyState === "loading") return;
+    if (doc.location.href === "about:blank") return;  // the frame's initial empty document
     if (doc.body && doc.body.dataset.juesuanReady) return;
     const style = doc.createElement("link");
     style.rel = "stylesheet"; style.href = "/static/preview-frame.css";
@@ -106,6 +107,7 @@ function setupPreview(frame) {
       el.addEventListener("click", function () { describe(panel, id, figures); });
     });
     if (doc.body) doc.body.dataset.juesuanReady = "1";
+    frame.dataset.ready = "1";  // figures explained (tests wait for this)
   }
   frame.addEventListener("load", attach);
   attach();
