@@ -136,14 +136,14 @@ def check_bytes(data: bytes, kind: str, filename: str) -> dict[str, Any]:
     """Run ``juesuan check`` on an uploaded document; the JSON report as a dict."""
     import json
 
-    from juesuan.check import check_file
+    from juesuan.check.limits import check_file_limited
     from juesuan.check.report import to_json
 
     suffix = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "text": ".txt"}[kind]
     with tempfile.TemporaryDirectory(prefix="juesuan-check-") as tmp:
         path = Path(tmp) / f"document{suffix}"
         path.write_bytes(data)
-        report = json.loads(to_json(check_file(path)))
+        report = json.loads(to_json(check_file_limited(path)))  # time and memory budget
     report["file"] = filename
     for item in report.get("findings", []):
         loc = item.get("location") if isinstance(item, dict) else None
