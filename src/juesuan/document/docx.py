@@ -211,6 +211,7 @@ class _Writer:
         self.break_pending = False  # a PageBreak block waits for the next paragraph
         self.after_table = False  # the last body element is a table
         self.section_empty = True  # the current section has no content yet
+        self.after_part_heading = False  # the last block is a level-1 heading (a part)
         self._style_ids: dict[str, str] = {}
 
     def _style_id(self, name: str) -> str:
@@ -363,6 +364,7 @@ class _Writer:
             self.table(block)
         else:  # pragma: no cover - the model has no other blocks
             raise TypeError(f"unknown block {type(block).__name__}")
+        self.after_part_heading = isinstance(block, Heading) and block.level <= 1
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 3)
@@ -399,6 +401,8 @@ class _Writer:
 
     def table(self, t: Table) -> None:
         ncols = max(t.columns, 1)
+        if self.styles.table_new_page and not self.after_part_heading:
+            self.break_pending = True  # the profile's rule, as in the PDF
         title = f"{t.number}  {t.title}" if t.number else t.title
         if title.strip():
             _run(
