@@ -40,6 +40,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.widths import _column_weights, _layout
 from juesuan.document.ziprepack import repack
 
 __all__ = ["write_docx"]
@@ -133,61 +134,6 @@ def _cover_lines(doc: Document) -> list[str]:
     if match:
         return [match.group(1), match.group(2)]
     return [title]
-
-
-def _layout(rows: Sequence[Sequence[Cell]], ncols: int) -> list[tuple[int, int, int, int, Cell]]:
-    """Place the cells on the grid like HTML does: ``(row, col, rowspan, colspan, cell)``.
-
-    Spans are clipped to the grid and never overlap; cells past the last column are
-    dropped."""
-    nrows = len(rows)
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            if c >= ncols:
-                break
-            cs = 1
-            while cs < max(1, cell.colspan) and c + cs < ncols and (r, c + cs) not in taken:
-                cs += 1
-            rs = 1
-            while (
-                rs < max(1, cell.rowspan)
-                and r + rs < nrows
-                and all((r + rs, c + k) not in taken for k in range(cs))
-            ):
-                rs += 1
-            taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            placed.append((r, c, rs, cs, cell))
-            c += cs
-    return placed
-
-
-def _text_width(text: str) -> int:
-    """Display width in half-width units: CJK and full-width characters count 2."""
-    return sum(1 if ord(ch) < 0x1100 else 2 for ch in text)
-
-
-def _column_weights(
-    placed: Sequence[tuple[int, int, int, int, Cell]], nhead: int, ncols: int, styles: Styles
-) -> list[float]:
-    """Relative widths when the table gives none: from the longest single-column text,
-    header text counting little (it may wrap)."""
-    weights = [4.0] * ncols
-    for r, c, _rs, cs, cell in placed:
-        if cs != 1:
-            continue
-        if cell.figure is not None:
-            text = _figure_text(cell.figure, styles.table)
-        else:
-            text = cell.text
-        width = _text_width(text) + 2 * cell.indent
-        cap = 8 if r < nhead else 28
-        weights[c] = max(weights[c], float(min(width, cap)))
-    return weights
 
 
 def _column_twips(widths: Sequence[float], ncols: int, total: int) -> list[int]:

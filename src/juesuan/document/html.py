@@ -21,6 +21,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import NumberStyle, Styles, format_figure
+from juesuan.document.widths import table_widths
 
 # 公文 typography (GB/T 9704 and the DOCX writer's styles): 小标宋 二号 title, 黑体 parts and
 # sections, 楷体 subsections, 仿宋 三号 body on a fixed 28 pt line (22 lines on the A4 text
@@ -57,7 +58,7 @@ section.table { margin: 0 0 12pt; }
 section.table h5 { font-family: %(biaosong)s; font-size: 16pt; line-height: 28pt;
                    text-align: center; margin: 0 0 6pt; font-weight: normal; }
 section.table p.unit { font-family: %(song)s; font-size: 10.5pt; line-height: 14pt; }
-table.std { border-collapse: collapse; width: 100%%; font-family: %(song)s; font-size: 10pt;
+table.std { border-collapse: collapse; width: 100%%; table-layout: fixed; font-family: %(song)s; font-size: 10pt;
             line-height: 13pt; }
 table.std th, table.std td { border: 0.75pt solid #000; padding: 1.5pt 3pt; vertical-align: middle; }
 table.std th { font-size: 10.5pt; font-weight: bold; text-align: center; }
@@ -129,10 +130,20 @@ def _paragraph(p: Paragraph, style: NumberStyle) -> str:
     return f"<p{cls}>{''.join(parts)}</p>"
 
 
-def _chart(chart: ChartRef, png: bytes | None) -> str:
+# In print the charts are fetched by the PDF writer under this scheme instead of parsed from
+# base64 data URLs (the HTML parser would spend a second on the image text).
+CHART_SCHEME = "juesuan-chart:"
+
+
+def _chart(chart: ChartRef, png: bytes | None, by_url: bool = False) -> str:
     caption = f"<figcaption>{escape(chart.caption)}</figcaption>"
     if png is None:
         return f'<figure data-chart="{escape(chart.key)}">{caption}</figure>'
+    if by_url:
+        return (
+            f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
+            f'src="{CHART_SCHEME}{escape(chart.key)}">{caption}</figure>'
+        )
     data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
@@ -164,7 +175,8 @@ def _cell(tag: str, cell: Cell, style: NumberStyle) -> str:
     return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{text}</{tag}>"
 
 
-def _table(table: Table, style: NumberStyle, *, new_page: bool = False, tight: bool = False) -> str:
+def _table(table: Table, styles: Styles, *, tight: bool = False) -> str:
+    style = styles.table
     title = f"{table.number}\u3000{table.title}" if table.number else table.title
     head = "".join(
         "<tr>" + "".join(_cell("th", c, style) for c in row) + "</tr>" for row in table.header
@@ -174,18 +186,19 @@ def _table(table: Table, style: NumberStyle, *, new_page: bool = False, tight: b
     )
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in (table.note, table.empty_note) if n)
     wide = " wide" if table.columns > 7 else ""
-    if new_page:
+    if styles.table_new_page:
         wide += " np"
     if tight:
         wide += " tight"
-    cols = ""
-    if len(table.widths) == table.columns:
-        total = sum(table.widths)
-        cols = (
-            "<colgroup>"
-            + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in table.widths)
-            + "</colgroup>"
-        )
+    # Fixed layout with the DOCX's column proportions: the same look, and no costly
+    # content-based width computation in the PDF writer.
+    widths = table_widths(table, styles)
+    total = sum(widths)
+    cols = (
+        "<colgroup>"
+        + "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in widths)
+        + "</colgroup>"
+    )
     return (
         f'<section class="table{wide}" data-table="{escape(table.key)}"><h5>{escape(title)}</h5>'
         f'<p class="unit">{escape(table.unit)}</p>'
@@ -211,9 +224,11 @@ def write_html(
     for_print: bool = False,
     font_faces: str = "",
     tight: frozenset[str] = frozenset(),
+    chart_urls: bool = False,
 ) -> str:
     """The document as HTML. ``tight`` names tables set with less row height (the PDF writer
-    uses it for a table whose last page would otherwise hold only a few rows)."""
+    uses it for a table whose last page would otherwise hold only a few rows); ``chart_urls``
+    refers to the charts by ``CHART_SCHEME`` URLs instead of embedding them."""
     charts = charts or {}
     body = [f'<h1 class="title">{escape(doc.title)}</h1>']
     if doc.subtitle:
@@ -224,13 +239,9 @@ def write_html(
             level = min(block.level + 1, 6)
             body.append(f'<h{level} id="s{n}">{escape(block.text)}</h{level}>')
         elif isinstance(block, ChartRef):
-            body.append(_chart(block, charts.get(block.key)))
+            body.append(_chart(block, charts.get(block.key), chart_urls))
         elif isinstance(block, Table):
-            body.append(
-                _table(
-                    block, styles.table, new_page=styles.table_new_page, tight=block.key in tight
-                )
-            )
+            body.append(_table(block, styles, tight=block.key in tight))
         elif isinstance(block, PageBreak):
             body.append('<div class="pb"></div>')
         else:

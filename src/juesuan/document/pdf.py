@@ -7,13 +7,17 @@ with less row height, so that it ends on the page before instead of leaving a ne
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from juesuan.document.fonts import font_face_css
-from juesuan.document.html import write_html
-from juesuan.document.model import Document
-from juesuan.document.numbers import Styles
+from juesuan.document.html import CHART_SCHEME, write_html
+from juesuan.document.model import Document, Heading, Table
+from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.widths import _layout, _text_width, table_widths
+
+LANDSCAPE_COLUMNS = 7  # as the DOCX: tables with more columns go on landscape pages
 
 # A table's last page with at most this many body rows (and nothing after them on the page)
 # counts as near-empty.
@@ -28,7 +32,7 @@ def _boxes(box: Any) -> Iterator[Any]:
 
 def table_rows_by_page(document: Any) -> dict[str, list[tuple[int, int]]]:
     """For each table (``data-table`` key): (page index, body rows on that page), in order."""
-    from weasyprint.formatting_structure.boxes import TableRowBox
+    from weasyprint.formatting_structure.boxes import TableRowBox, TableRowGroupBox
 
     rows: dict[str, list[tuple[int, int]]] = {}
     for index, page in enumerate(document.pages):
@@ -40,10 +44,8 @@ def table_rows_by_page(document: Any) -> dict[str, list[tuple[int, int]]]:
                 key = element.get("data-table")
                 if key is not None:
                     counts.setdefault(key, 0)
-            elif key is not None and isinstance(box, TableRowBox):
-                group = getattr(box, "parent", None)
-                if not getattr(group, "is_header", False):
-                    counts[key] += 1
+            elif key is not None and isinstance(box, TableRowGroupBox) and not box.is_header:
+                counts[key] += sum(isinstance(c, TableRowBox) for c in box.children)
         for k, n in counts.items():
             rows.setdefault(k, []).append((index, n))
     return rows
@@ -57,6 +59,107 @@ def _short_tails(document: Any) -> set[str]:
     return short
 
 
+# Geometry of the print style sheet (points): text area of a portrait and a landscape page,
+# table line height and cell padding + border, title + unit line above a table.
+_PORTRAIT = (442.2, 637.8)  # width, height
+_LANDSCAPE = (637.8, 442.2)
+_ROW_LINE, _ROW_EXTRA = 13.0, 3.75
+_TABLE_TOP = 28 + 6 + 14
+_PART_HEADING = 28 + 14
+
+
+def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
+    """Body rows on the last page of ``table`` set on fresh pages, estimated from the text
+    widths; 0 when it fits one page. Exact only for single-line and wrapped cells; the
+    layout check after rendering corrects a wrong guess."""
+    ncols = max(table.columns, 1)
+    width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
+    weights = table_widths(table, styles)
+    total = sum(weights)
+    col_pt = [w / total * width for w in weights]
+    rows = list(table.header) + list(table.rows)
+    lines = [1] * len(rows)
+    joined = [False] * len(rows)  # row r is held to row r - 1 by a cell spanning both
+    for r, c, rs, cs, cell in _layout(rows, ncols):
+        for k in range(r + 1, r + rs):
+            joined[k] = True
+        if rs != 1:
+            continue
+        text = (
+            format_figure(cell.figure.value, cell.figure.unit, styles.table, cell.figure.absolute)
+            if cell.figure is not None
+            else cell.text
+        )
+        size = 10.5 if r < len(table.header) else 10.0
+        room = max(sum(col_pt[c : c + cs]) - 6 - cell.indent * size, size)
+        lines[r] = max(lines[r], math.ceil(_text_width(text) * size / 2 / room))
+    heights = [n * _ROW_LINE + _ROW_EXTRA for n in lines]
+    nhead = len(table.header)
+    head = sum(heights[:nhead])
+    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0)
+    groups: list[list[float]] = []  # rows that break together (merged cells)
+    for r in range(nhead, len(rows)):
+        if joined[r] and groups:
+            groups[-1].append(heights[r])
+        else:
+            groups.append([heights[r]])
+    pages, on_page = 1, 0
+    for group in groups:
+        h = sum(group)
+        if h > room and on_page:
+            pages, on_page, room = pages + 1, 0, height - head
+        room -= h
+        on_page += len(group)
+    return on_page if pages > 1 else 0
+
+
+def predicted_tight(doc: Document, styles: Styles) -> frozenset[str]:
+    """Tables expected to end with a near-empty page (only when each table starts a page)."""
+    if not styles.table_new_page:
+        return frozenset()
+    tight = set()
+    previous = None
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            under = isinstance(previous, Heading) and previous.level <= 1
+            if 0 < _predicted_tail(block, styles, under) <= SHORT_TAIL_ROWS:
+                tight.add(block.key)
+        previous = block
+    return frozenset(tight)
+
+
+def _allowed_font(url: str) -> bool:
+    return url.startswith("file:") and url.endswith((".otf", ".ttf", ".ttc"))
+
+
+def _fetcher(weasyprint: Any, images: Mapping[str, bytes]) -> Any:
+    """URL fetcher of the print HTML: the charts from memory, the font files of the style
+    sheet, nothing else (no network, no other file)."""
+    base = getattr(weasyprint.urls, "URLFetcher", None)
+    if base is not None:  # WeasyPrint >= 68: a fetcher class
+
+        class Fetcher(base):  # type: ignore[misc, valid-type]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if url in images:
+                    return weasyprint.urls.URLFetcherResponse(
+                        url, body=images[url], headers={"Content-Type": "image/png"}
+                    )
+                if _allowed_font(url):
+                    return super().fetch(url, headers)
+                raise ValueError(f"refused to fetch {url[:80]!r}")
+
+        return Fetcher()
+
+    def fetch(url: str) -> dict[str, Any]:  # older WeasyPrint: a function
+        if url in images:
+            return {"string": images[url], "mime_type": "image/png"}
+        if _allowed_font(url):
+            return weasyprint.default_url_fetcher(url)
+        raise ValueError(f"refused to fetch {url[:80]!r}")
+
+    return fetch
+
+
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
     import logging
 
@@ -67,13 +170,21 @@ def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     faces = font_face_css()
+    images = {f"{CHART_SCHEME}{key}": png for key, png in (charts or {}).items()}
+
+    fetch = _fetcher(weasyprint, images)
 
     def layout(tight: frozenset[str]) -> Any:
-        html = write_html(doc, styles, charts, for_print=True, font_faces=faces, tight=tight)
-        return weasyprint.HTML(string=html).render()
+        html = write_html(
+            doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
+        )
+        return weasyprint.HTML(string=html, url_fetcher=fetch).render()
 
-    document = layout(frozenset())
-    tight = _short_tails(document)
-    if tight:
-        document = layout(frozenset(tight))
+    # The tables that would end on a near-empty page are predicted; the laid-out pages are
+    # checked, and only a wrong prediction costs a second layout.
+    tight = predicted_tight(doc, styles)
+    document = layout(tight)
+    missed = _short_tails(document) - tight
+    if missed:
+        document = layout(tight | missed)
     return document.write_pdf()
