@@ -47,6 +47,7 @@ __all__ = ["write_docx"]
 from juesuan.document.docx_style import (
     _AFTER_PGNUMTYPE,
     _AFTER_UPDATEFIELDS,
+    _FONT_SIG,
     _FONT_TABLE,
     _STYLES_WITH_EFFECTS,
     A4_HEIGHT,
@@ -558,10 +559,11 @@ def _cell_margins(tblPr) -> None:
 
 def _font_entries() -> bytes:
     parts = []
-    for name, alt, family, pitch in _FONT_TABLE:
+    for name, alt, panose, family, pitch in _FONT_TABLE:
         parts.append(
-            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>'
+            f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/><w:sig {_FONT_SIG}/></w:font>'
         )
     return "".join(parts).encode("utf-8")
 

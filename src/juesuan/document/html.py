@@ -59,7 +59,7 @@ section.table h5 { font-family: %(biaosong)s; font-size: 16pt; line-height: 28pt
                    text-align: center; margin: 0 0 6pt; font-weight: normal; }
 section.table p.unit { font-family: %(song)s; font-size: 10.5pt; line-height: 14pt; }
 table.std { border-collapse: collapse; width: 100%%; table-layout: fixed; font-family: %(song)s; font-size: 10pt;
-            line-height: 13pt; }
+            line-height: 13.5pt; }
 table.std th, table.std td { border: 0.75pt solid #000; padding: 1.5pt 3pt; vertical-align: middle; }
 table.std th { font-size: 10.5pt; font-weight: bold; text-align: center; }
 table.std td.num { text-align: right; white-space: nowrap; }
@@ -102,11 +102,12 @@ nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 nav.toc li { break-inside: avoid; }
 section.table.np { page-break-before: always; }
 h2 + section.table.np { page-break-before: avoid; }
-section.table.tight table.std { font-size: 9pt; line-height: 11pt; }
-section.table.tight table.std th { font-size: 9.5pt; }
-section.table.tight table.std th, section.table.tight table.std td { padding: 0.5pt 2pt; }
+section.table.tight table.std { line-height: 11.5pt; }
+section.table.tight table.std th, section.table.tight table.std td { padding-top: 0.5pt;
+                                                                     padding-bottom: 0.5pt; }
 section.table.wide { page: landscape; }
 section.table h5, section.table p.unit { break-after: avoid; page-break-after: avoid; }
+section.table p.note { break-before: avoid; page-break-before: avoid; }
 table.std tr { page-break-inside: avoid; }
 p.unit { break-after: avoid; page-break-after: avoid; }
 figure { break-inside: avoid; page-break-inside: avoid; }
@@ -196,7 +197,7 @@ def _table(table: Table, styles: Styles, *, tight: bool = False) -> str:
     total = sum(widths)
     cols = (
         "<colgroup>"
-        + "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in widths)
+        + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths)
         + "</colgroup>"
     )
     return (

@@ -54,7 +54,7 @@ def table_rows_by_page(document: Any) -> dict[str, list[tuple[int, int]]]:
 def _short_tails(document: Any) -> set[str]:
     short = set()
     for key, pages in table_rows_by_page(document).items():
-        if len(pages) >= 2 and 0 < pages[-1][1] <= SHORT_TAIL_ROWS:
+        if len(pages) >= 2 and pages[-1][1] <= SHORT_TAIL_ROWS:  # 0: only its notes
             short.add(key)
     return short
 
@@ -63,15 +63,19 @@ def _short_tails(document: Any) -> set[str]:
 # table line height and cell padding + border, title + unit line above a table.
 _PORTRAIT = (442.2, 637.8)  # width, height
 _LANDSCAPE = (637.8, 442.2)
-_ROW_LINE, _ROW_EXTRA = 13.0, 3.75
+_ROW = (13.5, 3.75, 10.0, 10.5)  # line height, padding + border, body and header font size
+_TIGHT_ROW = (11.5, 1.75, 10.0, 10.5)  # same size, less leading: same line breaks
 _TABLE_TOP = 28 + 6 + 14
 _PART_HEADING = 28 + 14
 
 
-def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
-    """Body rows on the last page of ``table`` set on fresh pages, estimated from the text
-    widths; 0 when it fits one page. Exact only for single-line and wrapped cells; the
-    layout check after rendering corrects a wrong guess."""
+def _predicted_pages(
+    table: Table, styles: Styles, under_heading: bool, tight: bool = False
+) -> tuple[int, int]:
+    """(pages, body rows on the last page) of ``table`` set from the top of a page,
+    estimated from the text widths. Exact for single-line and wrapped cells; the layout
+    check after rendering corrects a wrong guess."""
+    line, extra, body_size, head_size = _TIGHT_ROW if tight else _ROW
     ncols = max(table.columns, 1)
     width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
     weights = table_widths(table, styles)
@@ -90,10 +94,10 @@ def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
             if cell.figure is not None
             else cell.text
         )
-        size = 10.5 if r < len(table.header) else 10.0
+        size = head_size if r < len(table.header) else body_size
         room = max(sum(col_pt[c : c + cs]) - 6 - cell.indent * size, size)
         lines[r] = max(lines[r], math.ceil(_text_width(text) * size / 2 / room))
-    heights = [n * _ROW_LINE + _ROW_EXTRA for n in lines]
+    heights = [n * line + extra for n in lines]
     nhead = len(table.header)
     head = sum(heights[:nhead])
     room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0)
@@ -110,11 +114,25 @@ def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
             pages, on_page, room = pages + 1, 0, height - head
         room -= h
         on_page += len(group)
-    return on_page if pages > 1 else 0
+    return pages, on_page
+
+
+def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
+    pages, tail = _predicted_pages(table, styles, under_heading)
+    return tail if pages > 1 else 0
+
+
+def _tighter_saves_a_page(table: Table, styles: Styles, under_heading: bool) -> bool:
+    pages, tail = _predicted_pages(table, styles, under_heading)
+    return pages > 1 and (
+        tail <= SHORT_TAIL_ROWS
+        or _predicted_pages(table, styles, under_heading, tight=True)[0] < pages
+    )
 
 
 def predicted_tight(doc: Document, styles: Styles) -> frozenset[str]:
-    """Tables expected to end with a near-empty page (only when each table starts a page)."""
+    """Tables to set tighter: those expected to end with a near-empty page, or to take a
+    page less when tighter (only when each table starts a page of its own)."""
     if not styles.table_new_page:
         return frozenset()
     tight = set()
@@ -122,7 +140,7 @@ def predicted_tight(doc: Document, styles: Styles) -> frozenset[str]:
     for block in doc.blocks:
         if isinstance(block, Table):
             under = isinstance(previous, Heading) and previous.level <= 1
-            if 0 < _predicted_tail(block, styles, under) <= SHORT_TAIL_ROWS:
+            if _tighter_saves_a_page(block, styles, under):
                 tight.add(block.key)
         previous = block
     return frozenset(tight)
