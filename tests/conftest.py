@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 
 import pytest
+
+# Charts are drawn in every test run, never taken from a cache of earlier runs
+# (tests/document/test_chart_cache.py tests the cache with its own directory).
+os.environ["JUESUAN_CACHE_DIR"] = "off"
 
 from juesuan.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
