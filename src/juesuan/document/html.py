@@ -103,6 +103,9 @@ nav.toc li { break-inside: avoid; }
 section.table.np { page-break-before: always; }
 h2 + section.table.np { page-break-before: avoid; }
 section.table.tight table.std { line-height: 11.5pt; }
+section.table.tighter table.std { line-height: 10.5pt; }
+section.table.tighter table.std th, section.table.tighter table.std td { padding-top: 0;
+                                                                         padding-bottom: 0; }
 section.table.tight table.std th, section.table.tight table.std td { padding-top: 0.5pt;
                                                                      padding-bottom: 0.5pt; }
 section.table.wide { page: landscape; }
@@ -176,7 +179,7 @@ def _cell(tag: str, cell: Cell, style: NumberStyle) -> str:
     return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{text}</{tag}>"
 
 
-def _table(table: Table, styles: Styles, *, tight: bool = False) -> str:
+def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
     style = styles.table
     title = f"{table.number}\u3000{table.title}" if table.number else table.title
     head = "".join(
@@ -190,7 +193,7 @@ def _table(table: Table, styles: Styles, *, tight: bool = False) -> str:
     if styles.table_new_page:
         wide += " np"
     if tight:
-        wide += " tight"
+        wide += " tight" if tight == 1 else " tight tighter"
     # Fixed layout with the DOCX's column proportions: the same look, and no costly
     # content-based width computation in the PDF writer.
     widths = table_widths(table, styles)
@@ -224,11 +227,11 @@ def write_html(
     *,
     for_print: bool = False,
     font_faces: str = "",
-    tight: frozenset[str] = frozenset(),
+    tight: Mapping[str, int] | None = None,
     chart_urls: bool = False,
 ) -> str:
-    """The document as HTML. ``tight`` names tables set with less row height (the PDF writer
-    uses it for a table whose last page would otherwise hold only a few rows); ``chart_urls``
+    """The document as HTML. ``tight`` maps tables to a setting with less row height, 1 or 2
+    (the PDF writer uses it for a table whose last page would otherwise hold only a few rows); ``chart_urls``
     refers to the charts by ``CHART_SCHEME`` URLs instead of embedding them."""
     charts = charts or {}
     body = [f'<h1 class="title">{escape(doc.title)}</h1>']
@@ -242,7 +245,7 @@ def write_html(
         elif isinstance(block, ChartRef):
             body.append(_chart(block, charts.get(block.key), chart_urls))
         elif isinstance(block, Table):
-            body.append(_table(block, styles, tight=block.key in tight))
+            body.append(_table(block, styles, tight=(tight or {}).get(block.key, 0)))
         elif isinstance(block, PageBreak):
             body.append('<div class="pb"></div>')
         else:

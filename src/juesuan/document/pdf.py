@@ -192,17 +192,21 @@ def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None 
 
     fetch = _fetcher(weasyprint, images)
 
-    def layout(tight: frozenset[str]) -> Any:
+    def layout(tight: Mapping[str, int]) -> Any:
         html = write_html(
             doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
         )
         return weasyprint.HTML(string=html, url_fetcher=fetch).render()
 
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
-    # checked, and only a wrong prediction costs a second layout.
-    tight = predicted_tight(doc, styles)
+    # checked, and only a wrong prediction costs another layout: a table still ending on a
+    # near-empty page is set one step tighter (at most twice).
+    tight = dict.fromkeys(predicted_tight(doc, styles), 1)
     document = layout(tight)
-    missed = _short_tails(document) - tight
-    if missed:
-        document = layout(tight | missed)
+    for _ in range(2):
+        again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
+        if not again:
+            break
+        tight.update(again)
+        document = layout(tight)
     return document.write_pdf()
