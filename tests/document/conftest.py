@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
-
-
-def build_pdf(sample: str) -> bytes:
-    analysis, _ = validate(sample_path(sample))
-    doc = narrative(analysis)
-    return render(analysis, "pdf", doc, chart_images(analysis, doc))
+from pdf_pages import build_pdf
 
 
 @pytest.fixture(scope="session")

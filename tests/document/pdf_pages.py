@@ -9,7 +9,15 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
+
 FOOTER_MARK = "—"
+
+
+def build_pdf(sample: str) -> bytes:
+    analysis, _ = validate(sample_path(sample))
+    doc = narrative(analysis)
+    return render(analysis, "pdf", doc, chart_images(analysis, doc))
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ def pages(data: bytes) -> list[Page]:
             footer_zone = h - 3.4 * 72 / 2.54 if w < h else h - 2.5 * 72 / 2.54
             for obj in page.get_objects(max_depth=1):
                 bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 | 4
-                left, b, right, top = bounds()
+                _left, b, _right, _top = bounds()
                 if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
                     images += 1
                 if obj.type in (raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE):
