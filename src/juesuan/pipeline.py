@@ -240,8 +240,20 @@ def write_outputs(
     stem = f"{analysis.dataset.department.name}-{analysis.dataset.year}"
     outdir.mkdir(parents=True, exist_ok=True)
     written = []
+    laid_out: tuple[bytes, dict[int, int]] | None = None
+    if "pdf" in formats and "docx" in formats:  # the DOCX contents take the PDF's pages
+        from juesuan.document.pdf import layout_pdf
+
+        laid_out = layout_pdf(doc, analysis.profile.styles, charts)
     for fmt in formats:
-        data = render(analysis, fmt, doc, charts)
+        if laid_out is not None and fmt == "pdf":
+            data = laid_out[0]
+        elif laid_out is not None and fmt == "docx":
+            from juesuan.document.docx import write_docx
+
+            data = write_docx(doc, analysis.profile.styles, charts, toc_pages=laid_out[1])
+        else:
+            data = render(analysis, fmt, doc, charts)
         path = outdir / f"{stem}.{fmt}"
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(data)

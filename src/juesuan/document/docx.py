@@ -27,7 +27,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
+from docx.shared import Cm, Pt, Twips
 
 from juesuan.document.model import (
     Cell,
@@ -40,7 +40,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import Styles, format_figure
-from juesuan.document.widths import _column_weights, _layout
+from juesuan.document.widths import _column_weights, _layout, toc_line_height
 from juesuan.document.ziprepack import repack
 
 __all__ = ["write_docx"]
@@ -66,6 +66,7 @@ from juesuan.document.docx_style import (
     LANDSCAPE_COLUMNS,
     LANDSCAPE_TEXT_WIDTH,
     LATIN,
+    LINE,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -148,8 +149,15 @@ def _column_twips(widths: Sequence[float], ncols: int, total: int) -> list[int]:
 
 
 class _Writer:
-    def __init__(self, doc: Document, styles: Styles, charts: Mapping[str, bytes]):
+    def __init__(
+        self,
+        doc: Document,
+        styles: Styles,
+        charts: Mapping[str, bytes],
+        toc_pages: Mapping[int, int] | None = None,
+    ):
         self.doc = doc
+        self.toc_pages = toc_pages
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
@@ -269,21 +277,37 @@ class _Writer:
 
     def contents(self) -> None:
         """The contents page: a TOC field whose cached result lists the level-1/2
-        headings (without page numbers), for readers that do not update fields."""
+        headings, for readers that do not update fields — with their page numbers when the
+        PDF layout gave them (``toc_pages``), counted from the first body page. Long
+        contents get a tighter line so that they stay on one page."""
         heading = self.d.add_paragraph(style="TOC Heading")
         _run(heading, TOC_TITLE, _Look(HEITI, HEITI, BODY_SIZE))
         looks = {1: _Look(HEITI, LATIN, BODY_SIZE), 2: BODY}
-        entries = [(b.level, b.text) for b in self.doc.blocks if isinstance(b, Heading)]
-        entries = [(max(level, 1), text) for level, text in entries if level <= 2]
-        paragraphs = [self.d.add_paragraph(style=f"toc {level}") for level, _ in entries]
+        entries = [
+            (max(b.level, 1), b.text, n)
+            for n, b in enumerate(self.doc.blocks)
+            if isinstance(b, Heading) and b.level <= 2
+        ]
+        pages = self.toc_pages or {}
+        first_page = min(pages.values(), default=1)
+        line = toc_line_height(len(entries))
+        paragraphs = []
+        for level, _, _ in entries:
+            p = self.d.add_paragraph(style=f"toc {level}")
+            if line < LINE.pt:
+                p.paragraph_format.line_spacing = Pt(line)
+            paragraphs.append(p)
         if not paragraphs:
             paragraphs = [self.d.add_paragraph(style="toc 1")]
         first, last = paragraphs[0], paragraphs[-1]
         _field_char(first, "begin", looks[1], dirty=True)
         _field_code(first, TOC_INSTR, looks[1])
         _field_char(first, "separate", looks[1])
-        for p, (level, text) in zip(paragraphs, entries, strict=False):
+        for p, (level, text, n) in zip(paragraphs, entries, strict=False):
             _run(p, text, looks[level])
+            if n in pages:
+                _run(p, "\t", looks[level])
+                _run(p, str(pages[n] - first_page + 1), looks[level])
         _field_char(last, "end", looks[1])
 
     # -- blocks --
@@ -579,11 +603,19 @@ def _repack(data: bytes) -> bytes:
     return repack(data, fonts)
 
 
-def write_docx(doc: Document, styles: Styles, charts: Mapping[str, bytes]) -> bytes:
+def write_docx(
+    doc: Document,
+    styles: Styles,
+    charts: Mapping[str, bytes],
+    *,
+    toc_pages: Mapping[int, int] | None = None,
+) -> bytes:
     """The document as DOCX bytes.
 
     ``styles`` formats the numbers (``styles.text`` in paragraphs, ``styles.table`` in
     table cells); ``charts`` maps :attr:`ChartRef.key` to PNG bytes; a chart without an
-    image keeps only its caption.
+    image keeps only its caption. ``toc_pages`` (block index of a heading -> its page in
+    the PDF layout, see :func:`juesuan.document.pdf.layout_pdf`) puts page numbers in the
+    contents for readers that do not update fields; Word still recomputes them on opening.
     """
-    return _Writer(doc, styles, charts).write()
+    return _Writer(doc, styles, charts, toc_pages).write()

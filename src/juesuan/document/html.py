@@ -21,7 +21,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import NumberStyle, Styles, format_figure
-from juesuan.document.widths import table_widths
+from juesuan.document.widths import table_widths, toc_line_height
 
 # 公文 typography (GB/T 9704 and the DOCX writer's styles): 小标宋 二号 title, 黑体 parts and
 # sections, 楷体 subsections, 仿宋 三号 body on a fixed 28 pt line (22 lines on the A4 text
@@ -217,7 +217,9 @@ def _contents(doc: Document) -> str:
         for n, b in enumerate(doc.blocks)
         if isinstance(b, Heading) and b.level <= 2
     ]
-    return f'<nav class="toc"><h2 class="toc">目　录</h2><ul>{"".join(items)}</ul></nav>'
+    line = toc_line_height(len(items))
+    style = f' style="line-height:{line}pt"' if line < 28 else ""
+    return f'<nav class="toc"><h2 class="toc">目　录</h2><ul{style}>{"".join(items)}</ul></nav>'
 
 
 def write_html(

@@ -179,6 +179,23 @@ def _fetcher(weasyprint: Any, images: Mapping[str, bytes]) -> Any:
 
 
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
+    return layout_pdf(doc, styles, charts)[0]
+
+
+def heading_pages(document: Any) -> dict[int, int]:
+    """Block index of each heading -> the page (1-based) it is set on."""
+    pages: dict[int, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            if anchor.startswith("s") and anchor[1:].isdigit():
+                pages.setdefault(int(anchor[1:]), number)
+    return pages
+
+
+def layout_pdf(
+    doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
+) -> tuple[bytes, dict[int, int]]:
+    """The PDF, and the page of every heading (for the DOCX's contents)."""
     import logging
 
     import weasyprint
@@ -209,4 +226,4 @@ def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None 
             break
         tight.update(again)
         document = layout(tight)
-    return document.write_pdf()
+    return document.write_pdf(), heading_pages(document)
