@@ -69,3 +69,22 @@ def codes(findings: list[Finding], severity: str | None = None) -> set[str]:
 @pytest.fixture
 def base_text() -> str:
     return BASE
+
+
+def _build_pdf(sample: str) -> bytes:
+    from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
+
+    analysis, _ = validate(sample_path(sample))
+    doc = narrative(analysis)
+    return render(analysis, "pdf", doc, chart_images(analysis, doc))
+
+
+@pytest.fixture(scope="session")
+def seed_pdf() -> bytes:
+    """The seed sample as PDF (built once; tests/document layout and visual tests)."""
+    return _build_pdf("seed")
+
+
+@pytest.fixture(scope="session")
+def putuo_pdf() -> bytes:
+    return _build_pdf("putuo")

@@ -78,5 +78,5 @@ def table_widths(table: Table, styles: Styles) -> list[float]:
 def toc_line_height(entries: int, line: float = 28.0, page: float = 637.8) -> float:
     """Line height (pt) of the contents entries: the body's 28 pt unless the title and all
     entries would then not fit one page (no last entry alone on a page of its own)."""
-    room = page - 42 - 8  # the contents title with its spacing, and a little slack
+    room = page - 42 - 2  # the contents title with its spacing, and a little slack
     return line if entries * line <= room else max(18.0, int(room / max(entries, 1) * 2) / 2)
