@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 import textwrap
+from pathlib import Path
 
 import pytest
 
-# Charts are drawn in every test run, never taken from a cache of earlier runs
-# (tests/document/test_chart_cache.py tests the cache with its own directory).
+# Charts are drawn in every test run, never taken from a cache of earlier runs.
 os.environ["JUESUAN_CACHE_DIR"] = "off"
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
-from juesuan.pipeline import Analysis, analyse
+from juesuan.pipeline import FORMATS, Analysis, analyse, sample_path, validate, write_outputs
 
 BASE = textwrap.dedent("""\
     juesuan: 1
@@ -71,20 +71,31 @@ def base_text() -> str:
     return BASE
 
 
-def _build_pdf(sample: str) -> bytes:
-    from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Both bundled samples built once per test session in every format: (sample, format) → file.
 
-    analysis, _ = validate(sample_path(sample))
-    doc = narrative(analysis)
-    return render(analysis, "pdf", doc, chart_images(analysis, doc))
+    Read-only: a test that edits a document copies it first."""
+    out: dict[tuple[str, str], Path] = {}
+    for name in ("seed", "putuo"):
+        analysis, _ = validate(sample_path(name))
+        assert analysis is not None
+        for p in write_outputs(analysis, tmp_path_factory.mktemp(f"built-{name}"), FORMATS):
+            out[(name, p.suffix[1:])] = p
+    return out
 
 
 @pytest.fixture(scope="session")
-def seed_pdf() -> bytes:
-    """The seed sample as PDF (built once; tests/document layout and visual tests)."""
-    return _build_pdf("seed")
+def seed_docx(built: dict[tuple[str, str], Path]) -> Path:
+    return built[("seed", "docx")]
 
 
 @pytest.fixture(scope="session")
-def putuo_pdf() -> bytes:
-    return _build_pdf("putuo")
+def seed_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    """The seed sample as PDF (tests/document layout and visual tests)."""
+    return built[("seed", "pdf")].read_bytes()
+
+
+@pytest.fixture(scope="session")
+def putuo_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    return built[("putuo", "pdf")].read_bytes()

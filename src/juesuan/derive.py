@@ -11,7 +11,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from juesuan.figures import COUNT, PCT, WAN, Figure, FigureSet
+from juesuan.core.figures import COUNT, PCT, WAN, Figure, FigureSet
+from juesuan.core.money import (
+    HALF_CENT,
+    ZERO,
+    largest_remainder_shares,
+    percent,
+    rate,
+    to_wan,
+    tolerance_of,
+)
 from juesuan.model.dataset import (
     FUND_KEYS,
     INCOME_SOURCES,
@@ -20,7 +29,6 @@ from juesuan.model.dataset import (
     Dataset,
     FunctionalLine,
 )
-from juesuan.money import ZERO, largest_remainder_shares, percent, rate, to_wan, tolerance_of
 
 LINE_INCOME = (
     "appropriation",
@@ -40,7 +48,6 @@ FUND_FIELDS = (
     "closing_balance",
 )
 PERSONNEL_CLASSES = ("301", "303")
-HALF_CENT = Decimal("0.005")
 # ``stated`` entries with this table name were printed in the 情况说明 (the narrative), not in a
 # table: they are checked against the detail but never replace a computed total (see _Builder.sum).
 NARRATIVE_TABLE = "情况说明"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.check.model import Coverage, Item
-from juesuan.findings import Finding, Severity
+from juesuan.core.findings import Finding, Severity
 
 
 @dataclass
@@ -41,7 +41,7 @@ class CheckReport:
 
 
 def rounding_note(report: CheckReport) -> Item:
-    from juesuan.findings import Location
+    from juesuan.core.findings import Location
 
     detail = "；".join(f"{i.where()} {i.finding.message}" for i in report.rounding[:20])
     more = "" if len(report.rounding) <= 20 else f"；等{len(report.rounding)}处"
@@ -63,12 +63,13 @@ def document_year(lines: list[str]) -> int | None:
 
 
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
-    from juesuan.check.narrative import NarrativeChecker, paragraphs
+    from juesuan.check.narrative import NarrativeChecker
     from juesuan.check.narrative_tables import check_against_tables
-    from juesuan.check.reader import read
+    from juesuan.check.read.reader import read
     from juesuan.check.sink import Sink
     from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
+    from juesuan.check.text import paragraphs
 
     doc, problems = read(path, engine=engine)
     report = CheckReport(str(path), None)
@@ -102,8 +103,8 @@ def _pdf_grids(doc) -> tuple[list, set[int]]:
     """A PDF's tables as grids (the other readers give them directly), and their pages."""
     if doc.kind != "pdf":
         return [], set()
-    from juesuan.check.pdf_grid import ruled_tables
-    from juesuan.check.pdf_tables import pdf_tables
+    from juesuan.check.read.pdf_grid import ruled_tables
+    from juesuan.check.read.pdf_tables import pdf_tables
 
     standard, pages = pdf_tables(doc)
     ruled, ruled_pages = ruled_tables(doc)

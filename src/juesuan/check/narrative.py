@@ -10,116 +10,32 @@ rounding note.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.reader import SourceDoc, TextLine
+from juesuan.check.read.source import SourceDoc
 from juesuan.check.sink import Sink
-
-NUM = r"-?\d[\d,]*(?:\.\d+)?"
-AMOUNT = re.compile(rf"({NUM})万元")
-PERCENT = re.compile(rf"({NUM})%")
-SHARE = re.compile(rf"({NUM})万元[，,、]?(?:占(?:比)?(?:为)?)({NUM})%")
-SHARE_OF = re.compile(rf"占([^，。；%\d]{{2,20}}?)的({NUM})%")
-CHANGE = re.compile(
-    rf"(增加|减少|增长|下降)({NUM})万元[，、,]?(?:[^，。；]{{0,4}})?(增长|下降|增加|减少)({NUM})%"
+from juesuan.check.text import (
+    AMOUNT,
+    BUDGET,
+    CHANGE,
+    CN_COUNT,
+    COMPLETION,
+    COUNTED,
+    DOUBLE_PUNCT,
+    FINAL,
+    LISTED,
+    NUM,
+    PLACEHOLDER,
+    SAME_UNIT,
+    SHARE,
+    SHARE_OF,
+    WHEREOF,
+    YEAR,
+    Para,
+    sentences,
 )
-COMPLETION = re.compile(rf"完成(?:年初|调整|全年)?预算(?:数)?的?({NUM})%")
-BUDGET = re.compile(rf"(?:年初|调整|全年)?预算(?:数)?(?:为|是)?({NUM})万元")
-FINAL = re.compile(rf"决算(?:数)?(?:为|是)?({NUM})万元")
-HEADING = re.compile(
-    r"^\s*(第[一二三四五六七八九十\d]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+、\s*\S{0,20}$|附表)"
-)
-PLACEHOLDER = re.compile(
-    r"(XX|ＸＸ|××|xx)(?=[局办委单部门中心公司区县市省处科股])|××|(主要(?:用于|原因(?:是|为)?|变动原因(?:是|为)?|包括)[：:]?)(?=[。；])"
-)
-DOUBLE_PUNCT = re.compile(r"([。，；、：！？])\1+")
-YEAR = re.compile(r"(?<![\d〔\[（(])(20\d\d)(?=年)")
-HALF = Decimal("0.005")
-CN_COUNT = {
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
-LISTED = re.compile(
-    r"([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
-)
-PAGE_NUMBER = re.compile(r"^([—\-–－]*\d{1,4}[—\-–－]*|第\d{1,4}页(共\d{1,4}页)?)$")
-ITEM = re.compile(r"^(\d+[、.．](?!\d)|（\d+）)")
-WHEREOF = re.compile(r"其中[：:，,]?")
-COUNTED = re.compile(r"(?<![\d.])(\d+)(人|名|个|辆)(?!次)")
-SAME_UNIT = {"人": "人|名", "名": "人|名", "个": "个", "辆": "辆"}
-
-
-@dataclass
-class Para:
-    text: str
-    spans: list[tuple[int, TextLine]]
-    number: int
-
-    def at(self, offset: int) -> TextLine:
-        found = self.spans[0][1]
-        for start, line in self.spans:
-            if start > offset:
-                break
-            found = line
-        return found
-
-    def where(self, offset: int) -> dict:
-        """The location of ``offset`` as keyword arguments of :meth:`Sink.add` (line and page;
-        the paragraph number where the reader gives one, i.e. in a DOCX)."""
-        line = self.at(offset)
-        return {"line": line.line, "page": line.page, "paragraph": line.paragraph}
-
-
-def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]:
-    out: list[Para] = []
-    cur_text = ""
-    spans: list[tuple[int, TextLine]] = []
-
-    def flush() -> None:
-        nonlocal cur_text, spans
-        if cur_text:
-            out.append(Para(cur_text, spans, len(out) + 1))
-        cur_text, spans = "", []
-
-    for line in doc.lines:
-        if skip_pages and line.page in skip_pages:
-            continue
-        text = re.sub(r"\s+", "", line.text)
-        if doc.kind == "pdf" and PAGE_NUMBER.match(text):
-            continue  # a page's running number (“—22—”, “- 22 -”, “第22页”) is not text
-        if not text:
-            if doc.kind != "pdf":
-                flush()
-            continue
-        heading = bool(HEADING.match(line.text)) and len(text) <= 40 and "。" not in text
-        if heading or (cur_text and cur_text[-1] in "。" and doc.kind in ("docx", "html")):
-            flush()
-        spans.append((len(cur_text), line))
-        cur_text += text
-        if heading:
-            flush()
-    flush()
-    return out
-
-
-def sentences(text: str) -> list[tuple[int, str]]:
-    out, start = [], 0
-    for m in re.finditer(r"。", text):
-        out.append((start, text[start : m.end()]))
-        start = m.end()
-    if start < len(text):
-        out.append((start, text[start:]))
-    return out
+from juesuan.core.money import HALF_CENT, largest_remainder_shares
 
 
 class NarrativeChecker:
@@ -194,7 +110,7 @@ class NarrativeChecker:
                     )
             return
         lr = _largest_remainder(amounts, whole)
-        covers = abs(sum(amounts, Decimal(0)) - whole) <= HALF * len(amounts)
+        covers = abs(sum(amounts, Decimal(0)) - whole) <= HALF_CENT * len(amounts)
         for i, m in enumerate(parts):
             self.sink.checked("CHK-101")
             stated_txt = m.group(2)
@@ -468,7 +384,7 @@ class NarrativeChecker:
             return
         w = para.where(off + idx)
         listed = " + ".join(parts)
-        rounding = abs(computed - total) <= HALF * len(parts)
+        rounding = abs(computed - total) <= HALF_CENT * len(parts)
         hint = "（差额可能来自各项分别四舍五入）" if rounding else ""
         self.sink.add(
             "CHK-106",
@@ -625,8 +541,8 @@ def _percent_off(part: Decimal, whole: Decimal, stated_txt: str) -> tuple[Decima
 
 def _ratio_range(part: Decimal, whole: Decimal) -> tuple[Decimal, Decimal]:
     """The range of part/whole×100 when both were rounded to 0.01 before being printed."""
-    lo_p, hi_p = max(part - HALF, Decimal(0)), part + HALF
-    lo_w, hi_w = whole - HALF, whole + HALF
+    lo_p, hi_p = max(part - HALF_CENT, Decimal(0)), part + HALF_CENT
+    lo_w, hi_w = whole - HALF_CENT, whole + HALF_CENT
     if lo_w <= 0:
         return Decimal(0), Decimal(10**9)
     return lo_p / hi_w * 100, hi_p / lo_w * 100
@@ -639,12 +555,6 @@ def _largest_remainder(parts: list[Decimal], whole: Decimal) -> list[Decimal]:
         rest = whole - sum(values, Decimal(0))
         if rest > 0:
             values.append(rest)
-        exact = [v / whole * 10000 for v in values]
-        floors = [int(e) for e in exact]
-        short = 10000 - sum(floors)
-        order = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
-        for i in order[: max(short, 0)]:
-            floors[i] += 1
-        return [Decimal(f) / 100 for f in floors[: len(parts)]]
+        return largest_remainder_shares(values, whole)[: len(parts)]
     except (InvalidOperation, ZeroDivisionError):
         return [Decimal(-1)] * len(parts)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from juesuan.check.model import CHECK_RULES, Coverage, Item
-from juesuan.findings import Finding, Location, Severity
+from juesuan.check.model import Coverage, Item
+from juesuan.core.codes import in_family
+from juesuan.core.codes import severity as code_severity
+from juesuan.core.findings import Finding, Location, Severity
 
 
 class Sink:
@@ -14,7 +16,7 @@ class Sink:
         self.items: list[Item] = []
         self.rounding: list[Item] = []  # rounding-only differences, reported as one note
         self.coverage: dict[str, Coverage] = {
-            code: Coverage(code, title) for code, (_, title) in CHECK_RULES.items()
+            c.code: Coverage(c.code, c.title) for c in in_family("check")
         }
 
     def checked(self, code: str, n: int = 1) -> None:
@@ -42,18 +44,19 @@ class Sink:
         severity: Severity | None = None,
         rounding: bool = False,
     ) -> None:
-        sev = severity or CHECK_RULES[code][0]
+        sev = severity or code_severity(code)
         if rounding:
             sev = Severity.INFO
         loc = Location(
             file=self.file,
             line=line,
-            sheet=f"第{page}页" if page is not None else None,
+            page=page,
+            paragraph=paragraph,
             table=table,
             row=row,
             column=column,
         )
-        item = Item(Finding(code, sev, message, loc, stated, expected), quote, page, paragraph)
+        item = Item(Finding(code, sev, message, loc, stated, expected), quote)
         if rounding:
             self.rounding.append(item)
             return

@@ -4,16 +4,18 @@ rule catalog; check the performance self-evaluation tables' arithmetic."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 
-from juesuan.check.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
 from juesuan.check.model import Coverage, Item, dec
 from juesuan.check.performance_tables import PerformanceChecker
-from juesuan.check.reader import RawTable, SourceDoc
-from juesuan.check.recover import Origin, Recovered, number, recover_table
+from juesuan.check.read.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
+from juesuan.check.read.recover import Origin, Recovered, number, recover_table
+from juesuan.check.read.source import RawTable, SourceDoc
 from juesuan.check.sink import Sink
-from juesuan.findings import Finding, Location
+from juesuan.core.findings import Finding, Location
+from juesuan.core.money import HALF_CENT
 
 # rule families of the shared catalog that run on recovered tables; the others are covered
 # by the checker's own narrative rules or need data a published document does not contain
@@ -51,7 +53,7 @@ class TableChecker:
 
     # ------------------------------------------------------------ standard tables
     def _standard(self, grids: list[RawTable]) -> None:
-        from juesuan.catalog import load_catalogs
+        from juesuan.catalog.catalogs import load_catalogs
 
         catalogs = load_catalogs(self.year or 2024)
         class_names = {
@@ -242,18 +244,17 @@ class TableChecker:
         new_loc = Location(
             file=self.doc.path,
             line=origin.line if origin else None,
-            sheet=f"第{origin.page}页" if origin and origin.page else None,
+            page=origin.page if origin else None,
             table=loc.table,
             row=loc.row,
             column=loc.column,
         )
-        finding = Finding(f.code, f.severity, f.message, new_loc, f.stated, f.expected)
         paragraph = None
         if origin and origin.table == "情况说明" and self.doc.kind in ("docx", "html"):
             paragraph = origin.line
-        return Item(
-            finding, origin.quote if origin else "", origin.page if origin else None, paragraph
-        )
+        new_loc = replace(new_loc, paragraph=paragraph)
+        finding = Finding(f.code, f.severity, f.message, new_loc, f.stated, f.expected)
+        return Item(finding, origin.quote if origin else "")
 
     def _department(self) -> str:
         for line in self.doc.lines[:60]:
@@ -322,9 +323,7 @@ class TableChecker:
                 if stated == total:
                     continue
                 label = code or "合计"
-                rounding = stated is not None and abs(stated - total) <= Decimal("0.005") * len(
-                    kids
-                )
+                rounding = stated is not None and abs(stated - total) <= HALF_CENT * len(kids)
                 shown = "空白" if stated is None else str(stated)
                 self.sink.add(
                     "CHK-120",

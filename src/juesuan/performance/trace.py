@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from juesuan.findings import Location
+from juesuan.core.findings import Location, Severity
+from juesuan.core.money import round2
 
-CENT = Decimal("0.01")
 SOURCE_LABELS = {
     "figure": "决算数字",
     "dataset": "数据字段",
@@ -18,9 +18,7 @@ SOURCE_LABELS = {
 }
 
 
-def q2(value: Decimal) -> Decimal:
-    """Quantize a score to two decimals, half up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+q2 = round2  # a score to two decimals, half up
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +68,7 @@ class Problem:
 
     code: str  # PERF-008 sub-kind, kept for tests and JSON: zero_division, missing_input, …
     message: str
-    severity: str = "warning"  # error | warning | info
+    severity: Severity = Severity.WARNING
     location: Location | None = None
 
 
@@ -135,6 +133,10 @@ class Tracer:
         self.steps.append(text)
 
     def problem(
-        self, kind: str, message: str, severity: str = "warning", location: Location | None = None
+        self,
+        kind: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        location: Location | None = None,
     ) -> None:
         self.problems.append(Problem(kind, message, severity, location))

@@ -1,0 +1,212 @@
+"""Tables drawn with cell borders (ruled tables) on PDF pages.
+
+The drawn rules give a lattice: the distinct x of the vertical rules and y of the horizontal
+ones. Two neighbouring lattice cells with no rule between them belong to one merged cell.
+Each merged cell's text (its words, line by line) goes to its top-left lattice position, as
+the DOCX reader gives a merged cell; in the first three rows (the header) a cell merged over
+columns repeats its text in each of them, again as in the DOCX reader. A table continued on
+the following pages is read on the first page's columns, without the repeated header rows.
+
+Used for the tables whose layout varies too much for the word clustering of
+:mod:`juesuan.check.read.pdf_tables`: the 明细表 and 项目支出表 (codes and amounts under a header
+of merged cells), the fund tables and the performance self-evaluation tables 附表1/附表2.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from juesuan.check.read.kinds import kind_of
+from juesuan.check.read.reader import group_lines
+from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
+
+TOL = 2.0  # points: rules closer than this are the same line
+PERFORMANCE = ("部门整体支出绩效自评表", "项目支出绩效自评表")
+HEADER_ROWS = 3
+
+
+@dataclass
+class _Rules:
+    horizontal: list[tuple[float, float, float]]  # (y, x0, x1)
+    vertical: list[tuple[float, float, float]]  # (x, y0, y1)
+
+
+@dataclass
+class _Open:
+    table: RawTable
+    xs: list[float]
+    header: list[list[str]] = field(default_factory=list)
+
+
+def is_ruled_title(text: str) -> bool:
+    """Titles of the tables read by their borders."""
+    t = re.sub(r"\s+", "", text)
+    if len(t) > 40 or "说明" in t or t.endswith(("。", "：", ":")):
+        return False
+    if any(p in t for p in PERFORMANCE):
+        return not t.startswith(("附表：", "附表:"))
+    return kind_of(t) == "skip"
+
+
+def ruled_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
+    """Every ruled table of the document under a title :func:`is_ruled_title` accepts."""
+    tables: list[RawTable] = []
+    pages: set[int] = set()
+    current: _Open | None = None
+    for page in doc.pages:
+        rules = _rules(page)
+        titles = [
+            (i, "".join(w.text for w in ln))
+            for i, ln in enumerate(page.lines)
+            if _is_title_line(ln)
+        ]
+        if not titles:
+            if current is not None and _starts_with_grid(page, rules):
+                rows = _grid_rows(page, rules, 0, page_bottom(page), current.xs)
+                _append(current, rows, continued=True)
+                pages.add(page.number)
+            else:
+                current = None
+            continue
+        current = None
+        for n, (i, title) in enumerate(titles):
+            top = page.lines[i][0].bottom
+            bottom = page.lines[titles[n + 1][0]][0].top if n + 1 < len(titles) else 1e9
+            if not is_ruled_title(title):
+                continue
+            xs = _lattice(
+                [v[0] for v in rules.vertical if top < (v[1] + v[2]) / 2 < bottom],
+            )
+            rows = _grid_rows(page, rules, top, bottom, xs)
+            pages.add(page.number)
+            if not rows:
+                continue
+            table = RawTable(title, [], page=page.number, number=len(tables) + 1)
+            tables.append(table)
+            opened = _Open(table, xs)
+            _append(opened, rows, continued=False)
+            last = n == len(titles) - 1
+            current = opened if last else None
+    return tables, pages
+
+
+def page_bottom(page: PdfPage) -> float:
+    return max((w.bottom for w in page.words), default=0) + 1
+
+
+def _is_title_line(line: list[Word]) -> bool:
+    text = "".join(w.text for w in line)
+    return len(text) <= 40 and (kind_of(text) is not None or is_ruled_title(text))
+
+
+def _starts_with_grid(page: PdfPage, rules: _Rules) -> bool:
+    """A continuation page: its first text line sits inside the drawn grid."""
+    if not page.lines or not rules.horizontal:
+        return False
+    first = page.lines[0][0]
+    top_rule = min(h[0] for h in rules.horizontal)
+    return top_rule <= first.yc + 1
+
+
+def _append(current: _Open, rows: list[tuple[RawRow, list[str]]], continued: bool) -> None:
+    """Rows come as (row, its cells with merged header texts repeated)."""
+    table = current.table
+    if not continued:
+        current.header = [full for _, full in rows[:HEADER_ROWS]]
+        for row, full in rows[:HEADER_ROWS]:
+            row.cells = full
+    else:
+        while rows and rows[0][1] in current.header:
+            rows = rows[1:]  # the header repeated on the new page
+    for row, _ in rows:
+        row.index = len(table.rows) + 1
+        table.rows.append(row)
+
+
+def _rules(page: PdfPage) -> _Rules:
+    horizontal, vertical = [], []
+    for x0, top, x1, bottom in page.rules:
+        w, h = x1 - x0, bottom - top
+        if h <= 3 and w > 3:
+            horizontal.append(((top + bottom) / 2, x0, x1))
+        elif w <= 3 and h > 3:
+            vertical.append(((x0 + x1) / 2, top, bottom))
+    return _Rules(horizontal, vertical)
+
+
+def _lattice(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] < TOL:
+            continue
+        out.append(v)
+    return out
+
+
+def _grid_rows(
+    page: PdfPage, rules: _Rules, top: float, bottom: float, xs: list[float]
+) -> list[tuple[RawRow, list[str]]]:
+    if len(xs) < 2:
+        return []
+    ys = _lattice([h[0] for h in rules.horizontal if top - TOL < h[0] < bottom + TOL])
+    if len(ys) < 2:
+        return []
+
+    def vertical_at(x: float, y: float) -> bool:
+        return any(abs(v[0] - x) < TOL and v[1] - TOL <= y <= v[2] + TOL for v in rules.vertical)
+
+    def horizontal_at(y: float, x: float) -> bool:
+        return any(abs(h[0] - y) < TOL and h[1] - TOL <= x <= h[2] + TOL for h in rules.horizontal)
+
+    ncols = len(xs) - 1
+    # lattice rows inside the table: the band has the table's left edge drawn
+    bands = [r for r in range(len(ys) - 1) if vertical_at(xs[0], (ys[r] + ys[r + 1]) / 2)]
+    if not bands:
+        return []
+    parent = {(r, c): (r, c) for r in bands for c in range(ncols)}
+
+    def find(a: tuple[int, int]) -> tuple[int, int]:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def union(a: tuple[int, int], b: tuple[int, int]) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    band_set = set(bands)
+    for r in bands:
+        ymid = (ys[r] + ys[r + 1]) / 2
+        for c in range(ncols):
+            xmid = (xs[c] + xs[c + 1]) / 2
+            if c + 1 < ncols and not vertical_at(xs[c + 1], ymid):
+                union((r, c), (r, c + 1))
+            if r + 1 in band_set and not horizontal_at(ys[r + 1], xmid):
+                union((r, c), (r + 1, c))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for cell in parent:
+        groups.setdefault(find(cell), []).append(cell)
+    texts: dict[tuple[int, int], str] = {}
+    spans: dict[tuple[int, int], list[int]] = {}
+    for root, cells in groups.items():
+        r0 = min(r for r, _ in cells)
+        r1 = max(r for r, _ in cells) + 1
+        c0 = min(c for _, c in cells)
+        c1 = max(c for _, c in cells) + 1
+        x0, x1, y0, y1 = xs[c0], xs[c1], ys[r0], ys[r1]
+        words = [w for w in page.words if x0 < w.xc < x1 and y0 < w.yc < y1]
+        texts[root] = "".join(w.text for ln in group_lines(words) for w in ln)
+        spans[root] = [c for r, c in cells if r == r0]
+    rows = []
+    for r in bands:
+        cells, full = [], []
+        for c in range(ncols):
+            root = find((r, c))
+            cells.append(texts[root] if root == (r, c) else "")
+            full.append(texts[root] if root[0] == r and c in spans[root] else "")
+        if any(cells):
+            rows.append((RawRow(cells, 0, page=page.number), full))
+    return rows

@@ -1,0 +1,419 @@
+"""PDF tables from positioned words: our own row/column clustering.
+
+A table starts at a title line (identified by :func:`kind_of`) and may continue over the
+following pages. Rows are anchored on the classification codes (or the row labels of the
+two-sided 总表); codes split over 类/款/项 columns are joined; names wrapped over lines and
+numbers printed a little above or below their row go to the nearest anchor. Columns come
+from the header words (matched by prefix, tolerant of headers broken over lines). The result
+is a grid (:class:`RawTable`) with a synthesized header, read by :mod:`juesuan.check.read.recover`.
+The other tables (明细表, 项目支出表, fund tables, 附表1/附表2) are read from their drawn cell
+borders instead (:mod:`juesuan.check.read.pdf_grid`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
+from juesuan.check.read.reader import group_lines
+from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
+
+AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
+ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
+END = re.compile(
+    r"^(第[一二三四五六七八九十]部分|注[:：]|[一二三四五六七八九十]+、.{2,30}情况说明)"
+)
+
+
+@dataclass
+class Region:
+    kind: str
+    title: str
+    page: int
+    words: list[Word] = field(default_factory=list)
+    header: dict[str, float] = field(default_factory=dict)
+    extra: list[tuple[int, list[Word]]] = field(default_factory=list)  # continuation pages
+
+
+def _text(line: list[Word]) -> str:
+    return "".join(w.text for w in line)
+
+
+def _is_amount(w: Word) -> bool:
+    return bool(AMOUNT.match(w.text)) and ("." in w.text or "," in w.text)
+
+
+def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
+    regions: list[Region] = []
+    pages: set[int] = set()
+    open_region: Region | None = None
+    for page in doc.pages:
+        starts = []
+        for i, line in enumerate(page.lines):
+            t = _text(line)
+            k = kind_of(t)
+            if k is not None and len(t) <= 40:
+                starts.append((i, k, t))
+        if not starts and open_region is not None and _looks_tabular(page):
+            open_region.extra.append((page.number, page.words))
+            pages.add(page.number)
+            continue
+        open_region = None
+        for n, (i, k, t) in enumerate(starts):
+            end = starts[n + 1][0] if n + 1 < len(starts) else len(page.lines)
+            lines = page.lines[i + 1 : end]
+            cut = next((j for j, ln in enumerate(lines) if END.match(_text(ln))), None)
+            words = [w for ln in (lines if cut is None else lines[:cut]) for w in ln]
+            region = Region(k, t, page.number, words)
+            if k in RECOVERED:
+                regions.append(region)
+            pages.add(page.number)
+            open_region = region if cut is None and n == len(starts) - 1 else None
+    tables = []
+    for region in regions:
+        table = _build(region)
+        if table is not None:
+            table.number = len(tables) + 1
+            tables.append(table)
+    return tables, pages
+
+
+def _looks_tabular(page: PdfPage) -> bool:
+    if not page.lines:
+        return False
+    head = [_text(ln) for ln in page.lines[:3]]
+    if any(END.match(t) or "。" in t for t in head):
+        return False
+    amounts = sum(1 for w in page.words if _is_amount(w))
+    return amounts >= 2
+
+
+def _build(region: Region) -> RawTable | None:
+    builder = {
+        "income": _code_table,
+        "expenditure": _code_table,
+        "gb": _code_table,
+        "summary": _two_sided,
+        "approp_summary": _two_sided,
+        "gb_basic": _economic,
+        "sangong": _sangong,
+    }[region.kind]
+    rows = builder(region)
+    if not rows:
+        return None
+    return RawTable(region.title, rows, page=region.page)
+
+
+def _columns(kind: str, header: list[Word]) -> list[tuple[str, str, float]]:
+    """(key, label, x-center) of each value column found in the header words."""
+    found = []
+    for key, prefixes in COLUMNS.get(kind, []):
+        for w in sorted(header, key=lambda w: (w.top, w.x0)):
+            if any(
+                w.text.startswith(p) or (p.startswith(w.text) and len(w.text) >= 3)
+                for p in prefixes
+            ):
+                if not any(abs(w.xc - x) < 5 for _, _, x in found):
+                    found.append((key, LABELS.get(kind, {}).get(key, prefixes[0]), w.xc))
+                    break
+    return sorted(found, key=lambda c: c[2])
+
+
+def _nearest(value: float, options: list[float], limit: float) -> int | None:
+    best, dist = None, limit
+    for i, o in enumerate(options):
+        d = abs(value - o)
+        if d < dist:
+            best, dist = i, d
+    return best
+
+
+def _name_anchor(w: Word, ys: list[float]) -> int | None:
+    """Names sit on or above their code line and wrap a little below it."""
+    best, score = None, 20.0
+    for i, y in enumerate(ys):
+        d = y - w.yc
+        sc = abs(d) if d >= -6 else abs(d) + 10
+        if sc < score:
+            best, score = i, sc
+    return best
+
+
+def _pages_words(region: Region) -> list[tuple[int, list[Word]]]:
+    return [(region.page, region.words), *region.extra]
+
+
+# ---------------------------------------------------------------- code tables
+
+
+def _code_table(region: Region) -> list[RawRow]:
+    first_words = region.words
+    codes = [w for w in first_words if re.fullmatch(r"\d{3}", w.text)]
+    first_anchor_top = min((w.top for w in codes), default=1e9)
+    header = [w for w in first_words if w.top < first_anchor_top - 3 and not _is_amount(w)]
+    cols = _columns(region.kind, header)
+    if not cols:
+        return []
+    name_hdr = next((w for w in header if w.text.startswith("科目名称")), None)
+    first_col = cols[0][2]
+    head = RawRow(["类", "款", "项", "科目名称", *[c[1] for c in cols]], 1)
+    rows = [head]
+    for page_no, words in _pages_words(region):
+        code_limit = name_hdr.x0 if name_hdr else first_col - 150
+        anchors = [
+            w
+            for w in words
+            if (re.fullmatch(r"\d{3}", w.text) and w.x1 <= code_limit + 5)
+            or (w.text == "合计" and w.xc < first_col - 40)
+        ]
+        anchors.sort(key=lambda w: w.top)
+        if not anchors:
+            continue
+        cells: list[dict] = [
+            {"code": [a.text], "name": [], "values": {}, "top": a.top} for a in anchors
+        ]
+        ys = [a.yc for a in anchors]
+        for w in words:
+            if w in anchors:
+                continue
+            if re.fullmatch(r"\d{2}", w.text) and w.x1 <= code_limit + 5:
+                i = _nearest(w.yc, ys, 6)
+                if i is not None:
+                    cells[i]["code"].append(w.text)
+            elif _is_amount(w) and w.xc > first_col - 60:
+                i = _nearest(w.yc, ys, 16)
+                j = _nearest(w.xc, [c[2] for c in cols], 45)
+                if i is not None and j is not None:
+                    cells[i]["values"][j] = w.text
+            elif not AMOUNT.match(w.text) and w.x1 < first_col - 20 and w.x0 >= code_limit - 80:
+                i = _name_anchor(w, ys)
+                if i is not None and w.top >= anchors[0].top - 20:
+                    cells[i]["name"].append(w)
+        _attach_wrapped(cells)
+        for c in cells:
+            code = c["code"]
+            is_total = code == ["合计"]
+            name = (
+                "合计"
+                if is_total
+                else "".join(w.text for w in sorted(c["name"], key=lambda w: (w.top, w.x0)))
+            )
+            codes = ["合计", "", ""] if is_total else ([*code, "", ""])[:3]
+            values = [c["values"].get(j, "") for j in range(len(cols))]
+            rows.append(RawRow([*codes, name, *values], len(rows) + 1, page=page_no))
+    return rows
+
+
+# ---------------------------------------------------------------- 总表 (two sides)
+
+LEFT_LABELS = (
+    "本年收入合计",
+    "使用非财政拨款结余",
+    "年初结转和结余",
+    "年初财政拨款结转和结余",
+    "总计",
+)
+RIGHT_LABELS = ("本年支出合计", "结余分配", "年末结转和结余", "年末财政拨款结转和结余", "总计")
+
+
+def _two_sided(region: Region) -> list[RawRow]:
+    first = region.words
+    heads = sorted([w for w in first if w.text == "项目"], key=lambda w: w.x0)
+    if len(heads) < 2:
+        return []
+    header_bottom = max(h.bottom for h in heads) + 30
+    header = [w for w in first if w.top <= header_bottom and not _is_amount(w)]
+    left_val = next(
+        (w.xc for w in header if w.text.startswith("决算数") and w.xc < heads[1].x0), None
+    )
+    if region.kind == "summary":
+        right_cols = [
+            ("amount", "决算数", w.xc)
+            for w in header
+            if w.text.startswith("决算数") and w.xc > heads[1].x0
+        ]
+    else:
+        right_cols = [
+            c
+            for c in _columns("approp_summary", [w for w in header if w.xc > heads[1].x0])
+            if c[0] != "amount"
+        ]
+    if left_val is None or not right_cols:
+        return []
+    ncols = 3 + len(right_cols)
+    out = [RawRow(["项目", "决算数", "项目", *[c[1] for c in right_cols]], 1)]
+    lefts: list[RawRow] = []
+    rights: list[RawRow] = []
+    for page_no, words in _pages_words(region):
+        top = min(h.top for h in heads) + 5 if page_no == region.page else -1
+        label_words = [w for w in words if not AMOUNT.match(w.text) and w.top > top]
+        left_rows = _labels([w for w in label_words if w.x1 < left_val - 30], LEFT_LABELS)
+        right_rows = _labels(
+            [w for w in label_words if w.x0 > left_val + 20 and w.x1 < right_cols[0][2] - 25],
+            RIGHT_LABELS,
+        )
+        ly = [r[1] for r in left_rows]
+        ry = [r[1] for r in right_rows]
+        lvals: dict[int, str] = {}
+        rvals: dict[tuple[int, int], str] = {}
+        for w in words:
+            if not _is_amount(w):
+                continue
+            if abs(w.xc - left_val) < 60:
+                i = _nearest(w.yc, ly, 14)
+                if i is not None:
+                    lvals[i] = w.text
+            else:
+                j = _nearest(w.xc, [c[2] for c in right_cols], 50)
+                i = _nearest(w.yc, ry, 14)
+                if i is not None and j is not None:
+                    rvals[(i, j)] = w.text
+        for i, (label, _) in enumerate(left_rows):
+            lefts.append(
+                RawRow([label, lvals.get(i, ""), "", *[""] * len(right_cols)], 0, page=page_no)
+            )
+        for i, (label, _) in enumerate(right_rows):
+            vals = [rvals.get((i, j), "") for j in range(len(right_cols))]
+            rights.append(RawRow(["", "", label, *vals], 0, page=page_no))
+    for r in lefts + rights:
+        r.index = len(out) + 1
+        r.cells += [""] * (ncols - len(r.cells))
+        out.append(r)
+    return out
+
+
+def _labels(words: list[Word], known: tuple[str, ...]) -> list[tuple[str, float]]:
+    """Row labels: a line starting with an ordinal or a known label opens a row; other lines
+    continue the label above (names wrapped over lines)."""
+    rows: list[list] = []
+    for line in group_lines(words):
+        text = "".join(w.text for w in line).replace("—", "").replace("－", "")
+        if not text:
+            continue
+        yc = sum(w.yc for w in line) / len(line)
+        if ORDINAL.match(text) or any(text.startswith(k[:5]) for k in known) or not rows:
+            rows.append([text, yc])
+        else:
+            rows[-1][0] += text
+    return [(t, y) for t, y in rows]
+
+
+# ---------------------------------------------------------------- 基本支出表 (economic, two sides)
+
+
+def _economic(region: Region) -> list[RawRow]:
+    first = region.words
+    heads = sorted([w for w in first if w.text.startswith("经济分")], key=lambda w: w.x0)
+    vals = sorted([w for w in first if w.text.startswith("决算数")], key=lambda w: w.x0)
+    if not heads or not vals:
+        return []
+    sides = [(h.x0, v.xc) for h, v in zip(heads, vals, strict=False)]
+    rows = [RawRow(["经济分类科目编码", "科目名称", "决算数"], 1)]
+    for page_no, words in _pages_words(region):
+        for s, (x_code, x_val) in enumerate(sides):
+            x_hi = sides[s + 1][0] - 5 if s + 1 < len(sides) else 1e9
+            side = [w for w in words if x_code - 25 <= w.x0 < x_hi]
+            anchors = sorted(
+                [
+                    w
+                    for w in side
+                    if re.fullmatch(r"\d{3}|\d{5}", w.text) and abs(w.x0 - x_code) < 25
+                ],
+                key=lambda w: w.top,
+            )
+            totals = [w for w in side if "合计" in w.text and not AMOUNT.match(w.text)]
+            allanchors = anchors + totals
+            ys = [a.yc for a in allanchors]
+            if not ys:
+                continue
+            data = [
+                {
+                    "code": [a.text] if a in anchors else [],
+                    "name": [] if a in anchors else [a],
+                    "value": "",
+                }
+                for a in allanchors
+            ]
+            first_top = min(a.top for a in allanchors)
+            for w in side:
+                if w in allanchors or w.top < first_top - 12:  # a header repeated on the page
+                    continue
+                if _is_amount(w) and abs(w.xc - x_val) < 50:
+                    i = _nearest(w.yc, ys, 16)
+                    if i is not None:
+                        data[i]["value"] = w.text
+                elif re.fullmatch(r"\d{2}", w.text):
+                    i = _nearest(w.yc, ys, 12)
+                    if i is not None:
+                        data[i]["code"].append(w.text)
+                elif not AMOUNT.match(w.text) and w.x1 < x_val - 20:
+                    i = _nearest(w.yc, ys, 22)
+                    if i is not None:
+                        data[i]["name"].append(w)
+            _attach_wrapped(data)
+            for d in data:
+                name = "".join(w.text for w in sorted(d["name"], key=lambda w: (w.top, w.x0)))
+                code = "".join(d["code"])
+                if code:
+                    rows.append(RawRow([code, name, d["value"]], len(rows) + 1, page=page_no))
+                else:
+                    rows.append(RawRow([name, d["value"]], len(rows) + 1, page=page_no))
+    return rows
+
+
+def _attach_wrapped(data: list[dict]) -> None:
+    """A short name fragment just below a long name is the end of that name (wrapped)."""
+    owner: list[tuple[Word, int]] = [(w, i) for i, d in enumerate(data) for w in d["name"]]
+    owner.sort(key=lambda t: t[0].top)
+    for w, i in owner:
+        if len(w.text) > 3:
+            continue
+        above = [
+            (v, k)
+            for v, k in owner
+            if len(v.text) >= 8 and 0 < w.top - v.top <= 18 and abs(v.x0 - w.x0) < 6
+        ]
+        if above:
+            _v, k = above[-1]
+            if k != i:
+                data[i]["name"].remove(w)
+                data[k]["name"].append(w)
+
+
+# ---------------------------------------------------------------- 三公
+
+
+SANGONG_ITEMS = ("合计", "因公出国", "小计", "公务用车购置费", "公务用车运行", "公务接待费")
+
+
+def _sangong(region: Region) -> list[RawRow]:
+    words = region.words
+    phases = sorted([w for w in words if w.text in ("预算数", "决算数")], key=lambda w: w.x0)
+    if not phases:
+        return []
+    phase_top = min(w.top for w in phases)
+    items = [
+        w
+        for w in words
+        if w.top < phase_top - 3 and any(w.text.startswith(i) for i in SANGONG_ITEMS)
+    ]
+    if not items:
+        return []
+    top_row, phase_row = [], []
+    for p in phases:
+        it = min(items, key=lambda w: abs(w.xc - p.xc))
+        top_row.append(it.text)
+        phase_row.append(p.text)
+    data = [""] * len(phases)
+    for w in words:
+        if _is_amount(w) and w.top > phase_top:
+            j = _nearest(w.xc, [p.xc for p in phases], 30)
+            if j is not None:
+                data[j] = w.text
+    return [
+        RawRow(["财政拨款“三公”经费"] * len(phases), 1),
+        RawRow(top_row, 2),
+        RawRow(phase_row, 3),
+        RawRow(data, 4, page=region.page),
+    ]

@@ -1,0 +1,309 @@
+"""Reading a published disclosure: text lines and tables with their locations.
+
+Every reader returns a :class:`SourceDoc`: the running text as :class:`TextLine` s (page and
+line number) and the tables as :class:`RawTable` s (a grid of cell texts, each row with its
+page and position). PDF tables are kept as positioned words (:class:`PdfPage`) because
+their column structure is recovered later, per table kind (see :mod:`juesuan.check.read.pdf_tables`).
+Problems come back as findings, never as exceptions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from juesuan.check.read.source import (
+    PdfPage,
+    RawRow,
+    RawTable,
+    SourceDoc,
+    TextLine,
+    Word,
+    decode_text,
+)
+from juesuan.core.findings import Finding, Location, Severity
+
+SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+
+def _fail(path: Path, code: str, message: str) -> tuple[None, list[Finding]]:
+    return None, [Finding(code, Severity.ERROR, message, Location(file=str(path)))]
+
+
+def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, list[Finding]]:
+    p = Path(path)
+    if not p.exists():
+        return _fail(p, "CHK-001", "文件不存在")
+    if not p.is_file():
+        return _fail(p, "CHK-001", "不是文件")
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        return _fail(
+            p,
+            "CHK-002",
+            f"不支持的文件类型「{p.suffix or '无扩展名'}」，可检查 .txt、.md、.docx、.pdf、.html",
+        )
+    if p.stat().st_size == 0:
+        return _fail(p, "CHK-003", "文件为空")
+    try:
+        if suffix == ".txt":
+            doc = read_text(p)
+        elif suffix in (".html", ".htm", ".md"):
+            from juesuan.check.read.markup import read_html, read_markdown
+
+            doc = read_markdown(p) if suffix == ".md" else read_html(p)
+        elif suffix == ".docx":
+            doc = read_docx(p)
+        else:
+            doc = read_pdf(p, engine=engine)
+    except _NoTextLayer:
+        return _fail(
+            p,
+            "CHK-005",
+            "PDF没有文字层（可能是扫描件），无法检查；请提供带文字层的PDF或原始Word文件",
+        )
+    except UnicodeDecodeError:
+        return _fail(p, "CHK-004", "文本文件不是UTF-8（或GB18030）编码，无法读取")
+    except Exception as exc:  # corrupt file: report, never a traceback
+        name = type(exc).__name__
+        return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{name}）")
+    if not any(line.text.strip() for line in doc.lines) and not doc.tables:
+        return _fail(p, "CHK-003", "文件中没有可检查的文字")
+    return doc, []
+
+
+class _NoTextLayer(Exception):
+    pass
+
+
+# ---------------------------------------------------------------- text
+
+
+_BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+
+
+def read_text(path: Path) -> SourceDoc:
+    """Plain text. Tables converted from Word come as runs of lines whose cells start with a
+    tab, one row per block separated by a blank line (as at the end of the seed)."""
+    text = decode_text(path.read_bytes())
+    doc = SourceDoc(str(path), "txt")
+    raw = [_BOOKMARK.sub("", ln).rstrip("\r") for ln in text.split("\n")]
+    i = 0
+    while i < len(raw):
+        line = raw[i]
+        if line.startswith("\t") and _is_table_start(raw, i):
+            i = _read_tab_table(raw, i, doc)
+            continue
+        doc.lines.append(TextLine(line, i + 1))
+        i += 1
+    return doc
+
+
+def _is_table_start(raw: list[str], i: int) -> bool:
+    """A tab-cell block: at least two tab-led lines within the next few lines."""
+    window = raw[i : i + 6]
+    return sum(1 for ln in window if ln.startswith("\t")) >= 2
+
+
+def _read_tab_table(raw: list[str], i: int, doc: SourceDoc) -> int:
+    title = ""
+    for back in range(len(doc.lines) - 1, max(-1, len(doc.lines) - 4), -1):
+        t = doc.lines[back].text.strip()
+        if t:
+            title = t
+            break
+    start = i
+    rows: list[RawRow] = []
+    cells: list[str] = []
+    row_line = i + 1
+    blank_run = 0
+    while i < len(raw):
+        line = raw[i]
+        if line.startswith("\t") or line.startswith(" \t"):
+            if blank_run and cells:
+                rows.append(RawRow(cells, len(rows) + 1, row_line))
+                cells = []
+            if not cells:
+                row_line = i + 1
+            cells.append(line.split("\t", 1)[1].strip())
+            blank_run = 0
+        elif not line.strip():
+            blank_run += 1
+            if blank_run > 3:
+                break
+        elif cells and blank_run == 0:
+            cells[-1] = (cells[-1] + line.strip()).strip()  # wrapped cell text
+        else:
+            break
+        i += 1
+    if cells:
+        rows.append(RawRow(cells, len(rows) + 1, row_line))
+    # a single-cell first row is the table title (" \t部门整体支出绩效自评表")
+    if rows and len(rows[0].cells) == 1 and not title.endswith("表"):
+        title = rows[0].cells[0] or title
+    elif rows and len(rows[0].cells) == 1 and rows[0].cells[0].endswith("表"):
+        title = rows[0].cells[0]
+    doc.tables.append(RawTable(title, rows, line=start + 1, number=len(doc.tables) + 1))
+    return i
+
+
+# ---------------------------------------------------------------- docx
+
+
+def read_docx(path: Path) -> SourceDoc:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = docx.Document(str(path))
+    doc = SourceDoc(str(path), "docx")
+    para = 0
+    last_title = ""
+    for el in d.element.body.iterchildren():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            para += 1
+            text = Paragraph(el, d).text
+            doc.lines.append(TextLine(text, para, paragraph=para))
+            if text.strip() and not text.strip().startswith("单位"):
+                last_title = text.strip()
+        elif tag == "tbl":
+            table = Table(el, d)
+            rows = []
+            above: list = []
+            for r_i, row in enumerate(table.rows, 1):
+                tcs = [c._tc for c in row.cells]
+                texts = []
+                for j, c in enumerate(row.cells):
+                    merged_left = j > 0 and tcs[j] is tcs[j - 1]
+                    merged_up = j < len(above) and tcs[j] is above[j]
+                    # a merged cell's text belongs to its first grid position only
+                    texts.append("" if merged_up or (merged_left and r_i > 3) else c.text.strip())
+                above = tcs
+                rows.append(RawRow(texts, r_i))
+            doc.tables.append(RawTable(last_title, rows, line=para, number=len(doc.tables) + 1))
+    return doc
+
+
+# ---------------------------------------------------------------- pdf
+
+
+def read_pdf(path: Path, engine: str = "pdfium") -> SourceDoc:
+    doc = SourceDoc(str(path), "pdf")
+    pages = _pdf_words_pdfplumber(path) if engine == "pdfplumber" else _pdf_words_pdfium(path)
+    if not any(p.words for p in pages):
+        raise _NoTextLayer
+    for page in pages:
+        doc.pages.append(page)
+        for n, words in enumerate(page.lines, 1):
+            doc.lines.append(TextLine(_join_words(words), n, page=page.number))
+    return doc
+
+
+def _join_words(words: list[Word]) -> str:
+    out = ""
+    prev: Word | None = None
+    for w in words:
+        if prev is not None and w.x0 - prev.x1 > 12:
+            out += " "
+        out += w.text
+        prev = w
+    return out
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Visual lines: a word joins the line whose first word it overlaps vertically by at least
+    half its height (digits set in another font sit a few points lower than the CJK text)."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        if lines:
+            ref = lines[-1][0]
+            overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
+            height = min(ref.bottom - ref.top, w.bottom - w.top) or 1
+            if overlap >= 0.5 * height:
+                lines[-1].append(w)
+                continue
+        lines.append([w])
+    for ln in lines:
+        ln.sort(key=lambda w: w.x0)
+    return lines
+
+
+def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(str(path)) as pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            words = [
+                Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
+                for w in page.extract_words(x_tolerance=1.5, y_tolerance=2)
+            ]
+            rules = [(g["x0"], g["top"], g["x1"], g["bottom"]) for g in (*page.rects, *page.lines)]
+            pages.append(PdfPage(n, words, group_lines(words), rules))
+    return pages
+
+
+def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
+    """Words from pypdfium2's characters (faster than pdfplumber): x from the glyph box,
+    top/bottom from the baseline and the font size (as pdfplumber does), so that lines and
+    columns cluster the same way."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    pages = []
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    try:
+        for n in range(len(pdf)):
+            page = pdf[n]
+            height = page.get_height()
+            tp = page.get_textpage()
+            text = tp.get_text_range()
+            words: list[Word] = []
+            cur: list[tuple[str, float, float, float, float]] = []
+            for i in range(tp.count_chars()):
+                ch = text[i] if i < len(text) else tp.get_text_range(i, 1)
+                if not ch.strip():
+                    if cur:
+                        words.append(_mk_word(cur))
+                        cur = []
+                    continue
+                left, _, right, _ = tp.get_charbox(i)
+                raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
+                size = raw.FPDFText_GetFontSize(tp.raw, i) or 10.0
+                base = height - oy.value
+                if cur:
+                    _, pl, pr, pbase, psize = cur[-1]
+                    same_line = abs(base - pbase) < 0.3 * max(size, psize)
+                    if not same_line or left - pr > 0.45 * size or right < pl:
+                        words.append(_mk_word(cur))
+                        cur = []
+                cur.append((ch, left, right, base, size))
+            if cur:
+                words.append(_mk_word(cur))
+            rules = []
+            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
+                left, bottom, right, top = obj.get_bounds()
+                rules.append((left, height - top, right, height - bottom))
+            pages.append(PdfPage(n + 1, words, group_lines(words), rules))
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    return pages
+
+
+def _mk_word(chars: list[tuple[str, float, float, float, float]]) -> Word:
+    text = "".join(c[0] for c in chars)
+    size = max(c[4] for c in chars)
+    base = max(c[3] for c in chars)
+    return Word(
+        text,
+        min(c[1] for c in chars),
+        max(c[2] for c in chars),
+        base - 0.88 * size,
+        base + 0.12 * size,
+    )

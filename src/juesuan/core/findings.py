@@ -1,0 +1,104 @@
+"""User-facing problems as data: code, severity, Chinese message, location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value or problem lives: a source position and/or a logical table cell."""
+
+    file: str | None = None
+    line: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    table: str | None = None
+    row: str | None = None
+    column: str | None = None
+    path: str | None = None  # dotted path inside the dataset, e.g. functional[3].expenditure.basic
+    page: int | None = None  # 1-based page of a published document
+    paragraph: int | None = None  # 1-based paragraph of a published document
+
+    def describe(self) -> str:
+        parts: list[str] = []
+        if self.file:
+            parts.append(f"{self.file}:{self.line}" if self.line else self.file)
+        if self.sheet:
+            parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
+        logical = []
+        if self.table:
+            logical.append(f"表「{self.table}」")
+        if self.row:
+            logical.append(f"行「{self.row}」")
+        if self.column:
+            logical.append(f"列「{self.column}」")
+        if logical:
+            parts.append(" ".join(logical))
+        if not parts and self.path:
+            parts.append(self.path)
+        return "；".join(parts) if parts else "（无位置）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    location: Location = field(default_factory=Location)
+    stated: Decimal | None = None
+    expected: Decimal | None = None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.stated is None or self.expected is None:
+            return None
+        return self.stated - self.expected
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location.to_dict(),
+        }
+        for name in ("stated", "expected", "difference"):
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = str(value)
+        return out
+
+    def render(self) -> str:
+        return f"[{self.severity.label}] {self.code} {self.location.describe()}：{self.message}"
+
+
+class JuesuanError(Exception):
+    """Raised when input cannot be processed at all; carries the findings that explain why."""
+
+    def __init__(self, findings: list[Finding]):
+        super().__init__("; ".join(f.render() for f in findings))
+        self.findings = findings
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
