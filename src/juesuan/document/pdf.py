@@ -64,18 +64,24 @@ def _short_tails(document: Any) -> set[str]:
 _PORTRAIT = (442.2, 637.8)  # width, height
 _LANDSCAPE = (637.8, 442.2)
 _ROW = (13.5, 3.75, 10.0, 10.5)  # line height, padding + border, body and header font size
-_TIGHT_ROW = (11.5, 1.75, 10.0, 10.5)  # same size, less leading: same line breaks
+_TIGHT_ROWS = (  # per tightness step: same type size, less leading, so the same line breaks
+    (11.5, 1.75, 10.0, 10.5),
+    (10.5, 0.75, 10.0, 10.5),
+)
+# The estimate is rough for merged cells; a margin makes it err towards a tighter setting
+# (cheap) rather than towards a second layout (a second or more of work).
+_PREDICTION_MARGIN = 2  # same size, less leading: same line breaks
 _TABLE_TOP = 28 + 6 + 14
 _PART_HEADING = 28 + 14
 
 
 def _predicted_pages(
-    table: Table, styles: Styles, under_heading: bool, tight: bool = False
+    table: Table, styles: Styles, under_heading: bool, tight: int = 0
 ) -> tuple[int, int]:
     """(pages, body rows on the last page) of ``table`` set from the top of a page,
     estimated from the text widths. Exact for single-line and wrapped cells; the layout
     check after rendering corrects a wrong guess."""
-    line, extra, body_size, head_size = _TIGHT_ROW if tight else _ROW
+    line, extra, body_size, head_size = _TIGHT_ROWS[tight - 1] if tight else _ROW
     ncols = max(table.columns, 1)
     width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
     weights = table_widths(table, styles)
@@ -100,7 +106,13 @@ def _predicted_pages(
     heights = [n * line + extra for n in lines]
     nhead = len(table.header)
     head = sum(heights[:nhead])
-    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0)
+    notes = sum(
+        math.ceil(_text_width(n) * 10 / 2 / width) * 14 + 3
+        for n in (table.note, table.empty_note)
+        if n
+    )
+    # the notes stay with the last rows; a little slack for borders and rounding
+    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - notes - 12
     groups: list[list[float]] = []  # rows that break together (merged cells)
     for r in range(nhead, len(rows)):
         if joined[r] and groups:
@@ -122,28 +134,35 @@ def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
     return tail if pages > 1 else 0
 
 
-def _tighter_saves_a_page(table: Table, styles: Styles, under_heading: bool) -> bool:
+def _predicted_step(table: Table, styles: Styles, under_heading: bool) -> int:
+    """0, or the tightness step (1, 2) expected to spare ``table`` a near-empty last page
+    (or a page altogether)."""
+    short = SHORT_TAIL_ROWS + _PREDICTION_MARGIN
     pages, tail = _predicted_pages(table, styles, under_heading)
-    return pages > 1 and (
-        tail <= SHORT_TAIL_ROWS
-        or _predicted_pages(table, styles, under_heading, tight=True)[0] < pages
-    )
+    if pages == 1:
+        return 0
+    for step in (1, 2):
+        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step)
+        if tight_pages < pages and (tight_pages == 1 or tight_tail > short):
+            return step
+    return 1 if tail <= short else 0
 
 
-def predicted_tight(doc: Document, styles: Styles) -> frozenset[str]:
-    """Tables to set tighter: those expected to end with a near-empty page, or to take a
-    page less when tighter (only when each table starts a page of its own)."""
+def predicted_tight(doc: Document, styles: Styles) -> dict[str, int]:
+    """Tables to set tighter (key -> step): those expected to end with a near-empty page,
+    or to take a page less when tighter (only when each table starts a page of its own)."""
     if not styles.table_new_page:
-        return frozenset()
-    tight = set()
+        return {}
+    tight: dict[str, int] = {}
     previous = None
     for block in doc.blocks:
         if isinstance(block, Table):
             under = isinstance(previous, Heading) and previous.level <= 1
-            if _tighter_saves_a_page(block, styles, under):
-                tight.add(block.key)
+            step = _predicted_step(block, styles, under)
+            if step:
+                tight[block.key] = step
         previous = block
-    return frozenset(tight)
+    return tight
 
 
 def _allowed_font(url: str) -> bool:
@@ -218,7 +237,7 @@ def layout_pdf(
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
-    tight = dict.fromkeys(predicted_tight(doc, styles), 1)
+    tight = predicted_tight(doc, styles)
     document = layout(tight)
     for _ in range(2):
         again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
