@@ -110,12 +110,13 @@ def test_contents_fit_one_page(request, sample):
 
 def test_seed_faces_and_sizes_follow_the_official_scheme(seed_pdf):
     cover = runs(seed_pdf, 1)
-    assert cover[0].font == "JS-Biaosong" and cover[0].size * PT == pytest.approx(22, abs=0.1)
+    # 小标宋 二号 title: the bold serif face
+    assert cover[0].font == "JS-Serif-Bold" and cover[0].size * PT == pytest.approx(22, abs=0.1)
     body_page = runs(seed_pdf, 3)
     fonts = {(r.font, round(r.size * PT)) for r in body_page}
     assert ("JS-Hei", 16) in fonts  # 黑体 三号: part and section headings
-    assert ("JS-FangSong", 16) in fonts  # 仿宋 三号: body text
-    assert ("JS-Song", 14) in fonts  # 宋体 四号: page number
+    assert ("JS-Serif", 16) in fonts  # 仿宋 三号 body text (open serif face, see docs)
+    assert ("JS-Serif", 14) in fonts  # 宋体 四号: page number
     kai = {r.font for p in range(6, 12) for r in runs(seed_pdf, p)}
     assert "JS-Kai" in kai  # 楷体: subsections （一）…
 

@@ -32,11 +32,11 @@ SERIF_BOLD = FONT_DIR / "JuesuanSerif-Bold.otf"
 SANS_REGULAR = FONT_DIR / "JuesuanSans-Regular.otf"
 KAI_REGULAR = FONT_DIR / "JuesuanKai-Regular.ttf"
 
-# CSS family -> ((file, weight), ...): the names the print style sheet uses for each role.
+# CSS family -> ((file, weight), ...): the names the print style sheet uses. Roles that share
+# a face share the family (宋/仿宋 -> JS Serif, 小标宋 -> JS Serif bold), so that the PDF
+# writer subsets each font file once.
 FACES: dict[str, tuple[tuple[Path, str], ...]] = {
-    "JS FangSong": ((SERIF_REGULAR, "normal"), (SERIF_BOLD, "bold")),
-    "JS Song": ((SERIF_REGULAR, "normal"), (SERIF_BOLD, "bold")),
-    "JS Biaosong": ((SERIF_BOLD, "normal"), (SERIF_BOLD, "bold")),
+    "JS Serif": ((SERIF_REGULAR, "normal"), (SERIF_BOLD, "bold")),
     "JS Hei": ((SANS_REGULAR, "normal"),),
     "JS Kai": ((KAI_REGULAR, "normal"),),
 }

@@ -77,12 +77,15 @@ nav.toc a { color: inherit; text-decoration: none; }
 .pb { page-break-after: always; }
 """
 _PRINT_STACKS = {
-    "fangsong": '"JS FangSong", "JS Full", serif',
+    "fangsong": '"JS Serif", "JS Full", serif',
     "hei": '"JS Hei", "JS Full", sans-serif',
     "kai": '"JS Kai", "JS Full", serif',
-    "song": '"JS Song", "JS Full", serif',
-    "biaosong": '"JS Biaosong", "JS Full", serif',
+    "song": '"JS Serif", "JS Full", serif',
+    "biaosong": '"JS Serif", "JS Full", serif',
 }
+# 小标宋 is the bold serif face in print (on screen 方正小标宋 itself is of normal weight).
+_PRINT_BIAOSONG = "h1.title, section.table h5 { font-weight: bold; }\n"
+
 
 # Page geometry of GB/T 9704 as the DOCX sets it: A4, text area 156 x 225 mm (margins top
 # 37, bottom 35, left 28, right 26 mm), "— N —" in 四号 宋体 7 mm under the text area.
@@ -253,7 +256,7 @@ def write_html(
         else:
             body.append(_paragraph(block, styles.text))
     if for_print:
-        css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS
+        css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS + _PRINT_BIAOSONG
     else:
         css = _CSS % _STACKS
     return (
