@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 # Charts are drawn in every test run, never taken from a cache of earlier runs.
 os.environ["JUESUAN_CACHE_DIR"] = "off"
@@ -14,6 +15,15 @@ os.environ["JUESUAN_CACHE_DIR"] = "off"
 from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
 from juesuan.pipeline import FORMATS, Analysis, analyse, sample_path, validate, write_outputs
+
+# Shared, loaded CI machines: no per-example deadline, and slow input generation is not a failure
+# (the number of examples each test asks for is unchanged).
+settings.register_profile(
+    "juesuan",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("juesuan")
 
 BASE = textwrap.dedent("""\
     juesuan: 1

@@ -24,7 +24,6 @@ from juesuan.check.text import (
     COUNTED,
     DOUBLE_PUNCT,
     FINAL,
-    LISTED,
     NUM,
     PLACEHOLDER,
     SAME_UNIT,
@@ -33,6 +32,7 @@ from juesuan.check.text import (
     WHEREOF,
     YEAR,
     Para,
+    listed_counts,
     sentences,
 )
 from juesuan.core.money import HALF_CENT, largest_remainder_shares
@@ -417,7 +417,7 @@ class NarrativeChecker:
 
     # -- counts: listed names against their stated number, head counts against their parts
     def _counts(self, para: Para, off: int, sent: str) -> None:
-        for m in LISTED.finditer(sent):
+        for m in listed_counts(sent):
             if "等" in m.group(1) or m.group(2) in ("一", "1"):
                 continue
             items = [i for i in m.group(1).split("、") if i]

@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
     "check": "已公开文件的检查（juesuan check）",
     "read": "已公开文件的读取",
     "import": "分类科目目录导入（juesuan catalog import）",
+    "serve": "在线服务的上传（juesuan serve）",
 }
 RULE_FAMILIES = ("totals", "between", "catalog", "narrative", "data", "performance")
 
@@ -299,6 +300,7 @@ _ALL: tuple[Code, ...] = (
     Code("LOAD-106", "load", "文本为空"),
     Code("LOAD-107", "load", "取值不在允许的选项中"),
     Code("LOAD-108", "load", "类型不符（应为列表、映射或文本等）"),
+    Code("LOAD-109", "load", "文本含控制字符，或文本、列表过长（输出文件无法容纳）"),
     Code("LOAD-199", "load", "其他数据校验错误"),
     Code("LOAD-020", "load", "文件类型暂不支持（如 Excel 工作簿）"),
     Code("LOAD-021", "load", "未知的地区模板（profile）"),
@@ -321,6 +323,8 @@ _ALL: tuple[Code, ...] = (
     Code("XLS-023", "workbook", "同一科目在同一表中重复出现"),
     Code("XLS-030", "workbook", "金额单元格中不是数字"),
     Code("XLS-031", "workbook", "单位不是“元”或“万元”"),
+    Code("XLS-032", "workbook", "公式没有计算结果（请在 Excel 中保存后再导入）"),
+    Code("XLS-033", "workbook", "同一字段在「部门信息」等表中重复填写"),
     # -- indicator system files
     Code("PERF-101", "system", "指标体系文件不存在或无法读取"),
     Code("PERF-102", "system", "未知的评分规则类型"),
@@ -385,6 +389,9 @@ _ALL: tuple[Code, ...] = (
     Code("CHK-003", "read", "文件为空或没有可检查的文字"),
     Code("CHK-004", "read", "文件损坏、格式不符或文本编码无法识别"),
     Code("CHK-005", "read", "PDF没有文字层（扫描件）"),
+    Code("CHK-090", "read", "PDF已加密，无法读取"),
+    Code("CHK-091", "read", "PDF中有无法读取的页面（内容或字体已损坏），这些页面的文字不完整"),
+    Code("CHK-092", "read", "文件过大/过于复杂，未能检查"),
     Code("CHK-900", "read", "仅差舍入误差的数字，汇总为一条提示"),
     # -- importing a classification catalog
     Code("CAT-IMP-000", "import", "年度或科目体系参数无效"),
@@ -405,6 +412,17 @@ _ALL: tuple[Code, ...] = (
     Code("CAT-LOAD-001", "import", "已导入的目录文件表头或说明文件（catalog.json）格式错误"),
     Code("CAT-LOAD-002", "import", "已导入的目录文件中有无效的科目行"),
     Code("CAT-LOAD-003", "import", "已导入的目录文件无法读取"),
+    # -- uploads to the service (juesuan serve)
+    Code("SRV-001", "serve", "在线服务不读取数据中引用的上年数据文件", Severity.WARNING),
+    Code("SRV-002", "serve", "数据文件的地区模板与部门设置不同，按部门设置处理", Severity.WARNING),
+    Code("SRV-010", "serve", "上传的文件类型不受支持", Severity.ERROR),
+    Code("SRV-011", "serve", "声明的文件类型与文件内容不符", Severity.ERROR),
+    Code("SRV-012", "serve", "文件已损坏，无法作为工作簿读取", Severity.ERROR),
+    Code("SRV-013", "serve", "疑似压缩炸弹（解压后过大、部件过多或压缩比异常）", Severity.ERROR),
+    Code("SRV-014", "serve", "XML 含有 DOCTYPE 或实体声明", Severity.ERROR),
+    Code("SRV-015", "serve", "文件过大", Severity.ERROR),
+    Code("SRV-016", "serve", "文本不是 UTF-8 编码", Severity.ERROR),
+    Code("SRV-017", "serve", "YAML 别名（*引用）过多", Severity.ERROR),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}
