@@ -53,9 +53,10 @@ def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
 
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from juesuan.excel.workbook import fixed_layout
         from juesuan.io.workbook.loader import load_workbook
 
-        return load_workbook(p)
+        return load_workbook(p, fixed_layout)
     if p.suffix.lower() == ".ods":
         return None, [
             Finding(
