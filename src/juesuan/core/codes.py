@@ -325,6 +325,8 @@ _ALL: tuple[Code, ...] = (
     Code("XLS-031", "workbook", "单位不是“元”或“万元”"),
     Code("XLS-032", "workbook", "公式没有计算结果（请在 Excel 中保存后再导入）"),
     Code("XLS-033", "workbook", "同一字段在「部门信息」等表中重复填写"),
+    Code("XLS-040", "workbook", "单元格有内容但不在填报区，未被读取"),
+    Code("XLS-041", "workbook", "键值表中的行无法识别（隐藏的字段标识被改动）"),
     # -- indicator system files
     Code("PERF-101", "system", "指标体系文件不存在或无法读取"),
     Code("PERF-102", "system", "未知的评分规则类型"),
