@@ -217,3 +217,26 @@ def test_preview_figures_carry_formula_inputs_and_workbook_cells(
     assert len(cells) > len(typed) // 2  # typed amounts point at their sheet and cell
     assert "一般公共预算财政拨款支出决算表!G6" in cells
     assert not any("/tmp" in s or "juesuan-upload" in s for s in typed)
+
+
+def test_an_upload_overtaken_by_another_is_refused_and_kept(
+    browser_client: TestClient, preparer
+) -> None:  # type: ignore[no-untyped-def]
+    """Two preparers open the page on the same version; the second save is refused, not lost."""
+    sign_in(browser_client, preparer[0])
+    token = token_of(browser_client, f"/dept/{preparer[1]}")
+    first = browser_client.post(
+        f"/dept/{preparer[1]}/upload",
+        data={"csrf": token, "year": "2024"},
+        files={"file": ("seed-2024.yaml", SEED, "application/x-yaml")},
+    )
+    assert first.status_code == 303 and "done=uploaded" in first.headers["location"]
+    page = browser_client.get(f"/dept/{preparer[1]}").text
+    base = re.search(r'name="based_on" value="(\d+)"', page)
+    assert base is not None and 'name="based_on_year" value="2024"' in page
+    form = {"csrf": token, "year": "2024", "based_on": base.group(1), "based_on_year": "2024"}
+    upload = {"file": ("seed-2024.yaml", SEED + b"\n# edit\n", "application/x-yaml")}
+    ours = browser_client.post(f"/dept/{preparer[1]}/upload", data=form, files=upload)
+    assert ours.status_code == 303 and "done=uploaded" in ours.headers["location"]
+    theirs = browser_client.post(f"/dept/{preparer[1]}/upload", data=form, files=upload)
+    assert theirs.status_code == 303 and "done=rejected" in theirs.headers["location"]

@@ -298,6 +298,11 @@ def department_home(request: Request, code: str) -> Response:
     years.sort(key=lambda y: -y["view"].year)
     can_write = allowed(who, Action.DATASET_WRITE, _target(ctx, code))
     default_year = years[0]["view"].year if years else datetime.now(UTC).year - 1
+    # The version this page shows as current: an upload made from it is based on it, so a save
+    # that another upload overtook meanwhile is refused (and kept as a rejected draft).
+    based_on = None
+    if years and years[0]["current"] is not None:
+        based_on = {"number": years[0]["current"].number, "year": years[0]["view"].year}
     return render(
         request,
         "department.html",
@@ -305,6 +310,7 @@ def department_home(request: Request, code: str) -> Response:
         years=years,
         can_write=can_write,
         default_year=default_year,
+        based_on=based_on,
     )
 
 
@@ -375,7 +381,12 @@ async def upload(request: Request, code: str) -> Response:
     if errors:
         return await run_in_threadpool(_upload_errors, request, code, errors)
     assert isinstance(upload_file, UploadFile) and year is not None
-    base = int_or_none(data.get("based_on"))
+    # The page's current version is the base only for the year it was shown for.
+    base = (
+        int_or_none(data.get("based_on"))
+        if int_or_none(data.get("based_on_year")) == year
+        else None
+    )
 
     def save() -> Response:
         current = base
