@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Charts are drawn in every test run, never taken from a cache of earlier runs.
+os.environ["JUESUAN_CACHE_DIR"] = "off"
 
 from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
@@ -94,3 +98,14 @@ def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
 @pytest.fixture(scope="session")
 def seed_docx(built: dict[tuple[str, str], Path]) -> Path:
     return built[("seed", "docx")]
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    """The seed sample as PDF (tests/document layout and visual tests)."""
+    return built[("seed", "pdf")].read_bytes()
+
+
+@pytest.fixture(scope="session")
+def putuo_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    return built[("putuo", "pdf")].read_bytes()

@@ -90,4 +90,7 @@ def create_app(
         return response
 
     app.include_router(routes.router)
+    from juesuan.serve.web import mount  # the pages for people (issue 17)
+
+    mount(app)
     return app
