@@ -53,7 +53,14 @@ class RuleContext:
         """The source position of ``path`` with a logical table/row/column attached."""
         src = self.ds.locate(path)
         return Location(
-            file=src.file, line=src.line, table=table, row=row, column=column, path=path
+            file=src.file,
+            line=src.line,
+            sheet=src.sheet,
+            cell=src.cell,
+            table=table,
+            row=row,
+            column=column,
+            path=path,
         )
 
 

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.workbook_guard import WorkbookRefused, check_xlsx
-from juesuan.io.validation_messages import translate
+from juesuan.io.validation_messages import field_label, translate
 from juesuan.io.workbook.fields import KV_SHEETS, entries, field_kind, model_at
 from juesuan.io.workbook.layout import (
     ECONOMIC_INPUT,
@@ -547,7 +547,7 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
             if path in first_row:
                 st.error(
                     "XLS-033",
-                    f"字段「{path}」重复：已在第 {first_row[path] + 1} 行填写，"
+                    f"字段「{field_label(path)}」重复：已在第 {first_row[path] + 1} 行填写，"
                     "每个字段只能填写一行（请删除或合并其中一行）",
                     st.loc(sheet.name, r, 0, path),
                 )
@@ -558,6 +558,8 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
             value = _kv_value(st, sheet, r, 2, path, cells[0])
             if value is not None:
                 st.put(path, value, st.loc(sheet.name, r, 2, path))
+            else:  # a message about the missing value names the cell to fill in
+                st.sources.setdefault(path, st.loc(sheet.name, r, 2, path))
         elif e.kind == "list":
             value = _text(cells[0])
             if value is not None:
