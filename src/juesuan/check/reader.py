@@ -9,6 +9,7 @@ Problems come back as findings, never as exceptions.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,9 +307,12 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
 
 
 def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
-    """Words from pypdfium2's characters (faster than pdfplumber): x from the glyph box,
-    top/bottom from the baseline and the font size (as pdfplumber does), so that lines and
-    columns cluster the same way."""
+    """Words from pypdfium2's characters (faster than pdfplumber), assembled by geometry: the
+    order in which a producer wrote its text objects says nothing (one glyph per object,
+    shuffled objects), so characters are banded into lines by their baseline and ordered by x.
+    x comes from the glyph box, top/bottom from the baseline and the *effective* font size:
+    the nominal size times the vertical scale of the character's matrix (WPS writes a nominal
+    size of ~300 scaled by 0.05), as pdfplumber does."""
     import ctypes
 
     import pypdfium2 as pdfium
@@ -317,38 +321,39 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     pdf = pdfium.PdfDocument(str(path))
     pages = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    matrix = raw.FS_MATRIX()
     try:
         for n in range(len(pdf)):
             page = pdf[n]
             height = page.get_height()
             tp = page.get_textpage()
             text = tp.get_text_range()
-            words: list[Word] = []
-            cur: list[tuple[str, float, float, float, float]] = []
+            chars: list[_Char] = []
             for i in range(tp.count_chars()):
                 ch = text[i] if i < len(text) else tp.get_text_range(i, 1)
-                if not ch.strip():
-                    if cur:
-                        words.append(_mk_word(cur))
-                        cur = []
-                    continue
-                left, _, right, _ = tp.get_charbox(i)
+                if not ch.strip() and raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+                    continue  # a space pdfium inserted: the gap rule finds it by geometry
+                raw.FPDFText_GetCharBox(
+                    tp.raw,
+                    i,
+                    ctypes.byref(left),
+                    ctypes.byref(right),
+                    ctypes.byref(bottom),
+                    ctypes.byref(top),
+                )
                 raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
                 size = raw.FPDFText_GetFontSize(tp.raw, i) or 10.0
-                base = height - oy.value
-                if cur:
-                    _, pl, pr, pbase, psize = cur[-1]
-                    same_line = abs(base - pbase) < 0.3 * max(size, psize)
-                    if not same_line or left - pr > 0.45 * size or right < pl:
-                        words.append(_mk_word(cur))
-                        cur = []
-                cur.append((ch, left, right, base, size))
-            if cur:
-                words.append(_mk_word(cur))
+                if raw.FPDFText_GetMatrix(tp.raw, i, ctypes.byref(matrix)):
+                    scale = math.hypot(matrix.c, matrix.d)
+                    if scale > 0:
+                        size *= scale
+                chars.append((ch, left.value, right.value, height - oy.value, size))
+            words = words_from_chars(chars)
             rules = []
             for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
-                left, bottom, right, top = obj.get_bounds()
-                rules.append((left, height - top, right, height - bottom))
+                x0, y0, x1, y1 = obj.get_bounds()
+                rules.append((x0, height - y1, x1, height - y0))
             pages.append(PdfPage(n + 1, words, group_lines(words), rules))
             tp.close()
             page.close()
@@ -357,7 +362,42 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     return pages
 
 
-def _mk_word(chars: list[tuple[str, float, float, float, float]]) -> Word:
+# (text, left, right, baseline from the top, effective font size)
+_Char = tuple[str, float, float, float, float]
+
+
+def words_from_chars(chars: list[_Char]) -> list[Word]:
+    """Characters → words, whatever order they were written in: characters whose baselines
+    lie within 0.3 of their size form a line; along the line, a space or a gap wider than
+    0.45 of the size ends a word."""
+    words: list[Word] = []
+    bands: list[list[_Char]] = []
+    ref_base, ref_size = -1e9, 0.0
+    for c in sorted(chars, key=lambda c: c[3]):
+        if bands and abs(c[3] - ref_base) < 0.3 * max(c[4], ref_size):
+            bands[-1].append(c)
+            continue
+        bands.append([c])
+        ref_base, ref_size = c[3], c[4]
+    for band in bands:
+        band.sort(key=lambda c: c[1])
+        cur: list[_Char] = []
+        for c in band:
+            if not c[0].strip():
+                if cur:
+                    words.append(_mk_word(cur))
+                    cur = []
+                continue
+            if cur and c[1] - cur[-1][2] > 0.45 * max(c[4], cur[-1][4]):
+                words.append(_mk_word(cur))
+                cur = []
+            cur.append(c)
+        if cur:
+            words.append(_mk_word(cur))
+    return words
+
+
+def _mk_word(chars: list[_Char]) -> Word:
     text = "".join(c[0] for c in chars)
     size = max(c[4] for c in chars)
     base = max(c[3] for c in chars)
