@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.check.model import Coverage, Item
+from juesuan.check.reading import Reading
 from juesuan.findings import Finding, Severity
 
 
@@ -27,6 +28,14 @@ class CheckReport:
     tables_found: list[str] = field(default_factory=list)
     fatal: list[Finding] = field(default_factory=list)
     quotes: dict[int, str] = field(default_factory=dict)
+    reading: Reading | None = None
+
+    @property
+    def headline(self) -> str:
+        """How reliably the document was read (the report's first line)."""
+        if self.reading is None:
+            return "读取情况：文件未能读取。"
+        return self.reading.headline()
 
     @property
     def findings(self) -> list[Finding]:
@@ -76,15 +85,31 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         report.fatal = problems
         return report
     report.kind = doc.kind
+    from juesuan.check.reading import screen_pages
+
+    reading = Reading(doc.kind)
+    report.reading = reading
+    sink = Sink(str(path))
+    screen_pages(doc, reading)
+    for page_no, why in sorted(reading.unreliable_pages.items()):
+        sink.unreadable(f"第{page_no}页无法可靠读取：{why}；该页未检查", page=page_no)
     year = document_year([ln.text for ln in doc.lines[:400]])
     report.year = year
-    sink = Sink(str(path))
-    grids, pages = _pdf_grids(doc)
+    grids, pages, unread = _pdf_grids(doc)
+    for title, page_no in unread:
+        name = "".join(title.split()) + f"（第{page_no}页）"
+        if reading.distrust(name, "只读到表题，没有可读取的表格线，表格内容未能恢复"):
+            sink.unreadable(
+                f"表「{name}」无法可靠读取：只读到表题，没有可读取的表格线，表格内容未能恢复；"
+                "该表未检查",
+                page=page_no,
+                table=name,
+            )
     structure = StructureChecker(doc, sink)
     structure.run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
     paras = paragraphs(doc, pages)  # the running text, without the table pages of a PDF
-    tables = TableChecker(doc, sink, year, paras, grids, profile)
+    tables = TableChecker(doc, sink, year, paras, grids, profile, reading)
     tables.run()
     NarrativeChecker(doc, sink, year).run(paras)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
@@ -98,13 +123,15 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     return report
 
 
-def _pdf_grids(doc) -> tuple[list, set[int]]:
-    """A PDF's tables as grids (the other readers give them directly), and their pages."""
+def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
+    """A PDF's tables as grids (the other readers give them directly), their pages, and the
+    titles of ruled tables whose grid could not be read."""
     if doc.kind != "pdf":
-        return [], set()
+        return [], set(), []
     from juesuan.check.pdf_grid import ruled_tables
     from juesuan.check.pdf_tables import pdf_tables
 
     standard, pages = pdf_tables(doc)
-    ruled, ruled_pages = ruled_tables(doc)
-    return standard + ruled, pages | ruled_pages
+    unread: list[tuple[str, int]] = []
+    ruled, ruled_pages = ruled_tables(doc, unread)
+    return standard + ruled, pages | ruled_pages, unread

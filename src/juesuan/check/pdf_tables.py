@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from juesuan.check.kinds import COLUMNS, LABELS, RECOVERED, kind_of
 from juesuan.check.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.reading import contents_pages
 
 AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
@@ -47,7 +48,10 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     regions: list[Region] = []
     pages: set[int] = set()
     open_region: Region | None = None
+    contents = contents_pages(doc)
     for page in doc.pages:
+        if page.number in contents:
+            continue
         starts = []
         for i, line in enumerate(page.lines):
             t = _text(line)

@@ -17,6 +17,14 @@ class Sink:
             code: Coverage(code, title) for code, (_, title) in CHECK_RULES.items()
         }
 
+    def unreadable(
+        self, message: str, *, page: int | None = None, table: str | None = None
+    ) -> None:
+        """A page or table the checker could not read reliably (reported once, not a rule's
+        finding: nothing was checked there)."""
+        loc = Location(file=self.file, sheet=f"第{page}页" if page else None, table=table)
+        self.items.append(Item(Finding("CHK-006", Severity.INFO, message, loc), "", page))
+
     def checked(self, code: str, n: int = 1) -> None:
         self.coverage[code].checked += n
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.check.reader import RawTable, SourceDoc, TextLine
+from juesuan.check.reading import contents_lines
 from juesuan.check.recover import number
 from juesuan.check.sink import Sink
 
@@ -108,7 +109,10 @@ class StructureChecker:
             return
         all_titles = sorted({t for lay in options for _, t, _ in lay.tables}, key=len)
         title_lines: list[tuple[int, str]] = []  # (index in doc.lines, title)
+        contents = contents_lines(self.doc.lines)
         for i, line in enumerate(self.doc.lines):
+            if i in contents:
+                continue
             title = title_of(line.text, all_titles)
             if title:
                 title_lines.append((i, title))
