@@ -79,9 +79,7 @@ def test_without_ruling_lines_nothing_false_and_the_loss_said(reports, name):
     base, bare = reports[(name, "weasyprint")], reports[(name, "norules")]
     serious = {Severity.ERROR, Severity.WARNING}
     base_places = set(_places(base))
-    assert not [
-        p for p in _places(bare) if p not in base_places and Severity(p[1]) in serious
-    ]
+    assert not [p for p in _places(bare) if p not in base_places and Severity(p[1]) in serious]
     assert bare.tables_found == base.tables_found
     ruled_lost = len(base.reading.tables) - len(bare.reading.tables) + len(bare.reading.untrusted)
     unreadable = [i for i in bare.items if i.finding.code == "CHK-006"]
