@@ -27,7 +27,7 @@ def ms(values: list[float]) -> str:
 
 def bench_engines(runs: int) -> None:
     from juesuan.check import check_file
-    from juesuan.check.reader import read_pdf
+    from juesuan.check.read.reader import read_pdf
 
     print(f"Putuo reference PDF, 25 pages, {runs} runs: median (min) ms\n")
     print("| engine | words with positions | whole check |")

@@ -54,7 +54,7 @@ def read_openpyxl(data: bytes) -> int:
 
 def main() -> None:
     from juesuan.excel.fill import fill_template
-    from juesuan.excel.loader import load_workbook_bytes
+    from juesuan.io.workbook.loader import load_workbook_bytes
     from juesuan.io.yaml_loader import load_yaml
     from juesuan.pipeline import sample_path
 

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
 from juesuan.pipeline import Analysis, analyse
 

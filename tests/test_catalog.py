@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.catalog import (
+from juesuan.catalog.catalogs import (
     Catalog,
     CatalogEntry,
     clear_cache,
@@ -19,7 +19,7 @@ from juesuan.catalog import (
     scheme_of,
     user_catalog_dir,
 )
-from juesuan.findings import JuesuanError
+from juesuan.core.findings import JuesuanError
 
 SHARED = Path("/work/shared/classification")
 

@@ -9,11 +9,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from juesuan import catalog_store
-from juesuan.catalog import clear_cache, load_catalogs, user_catalog_dir
-from juesuan.catalog_import import import_catalog
-from juesuan.cli_catalog import catalog_app
-from juesuan.findings import Severity, has_errors
+from juesuan.catalog import store as catalog_store
+from juesuan.catalog.catalogs import clear_cache, load_catalogs, user_catalog_dir
+from juesuan.catalog.importer import import_catalog
+from juesuan.cli.catalog import catalog_app
+from juesuan.core.findings import Severity, has_errors
 
 
 @pytest.fixture(autouse=True)

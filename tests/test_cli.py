@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASE
-from juesuan.cli import app
+from juesuan.cli.app import app
 
 runner = CliRunner()
 

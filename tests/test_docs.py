@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from juesuan.model.schema import schema_json
 from juesuan.rules.docs import rules_markdown
-from juesuan.schema import schema_json
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

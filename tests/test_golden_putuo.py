@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, run
+from juesuan.compose.narrative import build_narrative
 from juesuan.document.markdown import paragraph_text
 from juesuan.document.model import Heading, Paragraph
-from juesuan.narrative import build_narrative
 from juesuan.pipeline import Analysis, sample_path, validate
 
 GOLDEN = Path(__file__).parent / "golden" / "putuo-2024.txt"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juesuan.money import (
+from juesuan.core.money import (
     fmt_money,
     fmt_percent,
     largest_remainder_shares,

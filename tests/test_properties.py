@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run
-from juesuan.catalog import load_catalogs
-from juesuan.findings import Severity
+from juesuan.catalog.catalogs import load_catalogs
+from juesuan.core.findings import Severity
 
 CENT = Decimal("0.01")
 ITEM_CODES = sorted(e.code for e in load_catalogs(2024).functional if e.level == "项")

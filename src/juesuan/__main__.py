@@ -1,3 +1,3 @@
-from juesuan.cli import main
+from juesuan.cli.app import main
 
 main()

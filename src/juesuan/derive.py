@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
-from juesuan.figures import COUNT, PCT, WAN, Figure, FigureSet
+from juesuan.core.figures import COUNT, PCT, WAN, Figure, FigureSet
+from juesuan.core.money import ZERO, largest_remainder_shares, percent, rate, to_wan, tolerance_of
 from juesuan.model.dataset import (
     FUND_KEYS,
     INCOME_SOURCES,
@@ -20,7 +21,6 @@ from juesuan.model.dataset import (
     Dataset,
     FunctionalLine,
 )
-from juesuan.money import ZERO, largest_remainder_shares, percent, rate, to_wan, tolerance_of
 
 LINE_INCOME = (
     "appropriation",

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan.catalog import Catalogs, load_catalogs
+from juesuan.catalog.catalogs import Catalogs, load_catalogs
+from juesuan.catalog.names import Names
+from juesuan.core.figures import FigureSet
+from juesuan.core.findings import Finding, JuesuanError, Location, Severity, has_errors
 from juesuan.derive import derive
 from juesuan.document.model import ChartRef, Document, Table
-from juesuan.figures import FigureSet
-from juesuan.findings import Finding, JuesuanError, Location, Severity, has_errors
 from juesuan.model.dataset import Dataset
-from juesuan.names import Names
 from juesuan.profiles import Profile, available_profiles, load_profile
 
 SAMPLES_DIR = Path(__file__).parent / "samples"
@@ -58,7 +58,7 @@ def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
 
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        from juesuan.excel.loader import load_workbook
+        from juesuan.io.workbook.loader import load_workbook
 
         return load_workbook(p)
     if p.suffix.lower() == ".ods":
@@ -161,7 +161,7 @@ def validate(
 
 def tables(analysis: Analysis) -> list[Table]:
     """The profile's standard tables for this department-year."""
-    from juesuan.document.tables import TableContext, build_tables, load_specs
+    from juesuan.compose.tables import TableContext, build_tables, load_specs
 
     path = analysis.profile.directory / "tables.yaml"
     if not path.is_file():
@@ -172,8 +172,8 @@ def tables(analysis: Analysis) -> list[Table]:
 
 def narrative(analysis: Analysis, with_tables: bool = True) -> Document:
     """The whole document: the profile's narrative with the standard tables in place."""
-    from juesuan.narrative import build_narrative
-    from juesuan.performance import evaluation_tables
+    from juesuan.compose.evaluation import evaluation_tables
+    from juesuan.compose.narrative import build_narrative
 
     ds = analysis.dataset
     blocks = {"tables": [], "evaluation_tables": []}

@@ -154,9 +154,9 @@ def pdf_targets(path: Path) -> list[Target]:
     number with decimals), on text pages the numbers with a unit as in :func:`docx_targets`.
     In text the target carries up to three characters before the number and its unit, so that
     the PDF edit finds this number and not the same digits inside another one."""
-    from juesuan.check.pdf_grid import ruled_tables
-    from juesuan.check.pdf_tables import pdf_tables
-    from juesuan.check.reader import read_pdf
+    from juesuan.check.read.pdf_grid import ruled_tables
+    from juesuan.check.read.pdf_tables import pdf_tables
+    from juesuan.check.read.reader import read_pdf
 
     doc = read_pdf(path)
     table_pages = pdf_tables(doc)[1] | ruled_tables(doc)[1]
@@ -216,7 +216,7 @@ class Outcome:
 
 
 def keys(report) -> set[tuple]:
-    from juesuan.findings import Severity
+    from juesuan.core.findings import Severity
 
     out = set()
     for i in report.items:
@@ -275,10 +275,10 @@ def _at(key: tuple, target: Target, tables_on: dict[int, set[str]]) -> bool:
 
 def _tables_on_pages(path: Path) -> dict[int, set[str]]:
     """The titles the checker gives the tables printed on each page of a PDF."""
-    from juesuan.check.kinds import TITLES, kind_of
-    from juesuan.check.pdf_grid import ruled_tables
-    from juesuan.check.pdf_tables import pdf_tables
-    from juesuan.check.reader import read_pdf
+    from juesuan.check.read.kinds import TITLES, kind_of
+    from juesuan.check.read.pdf_grid import ruled_tables
+    from juesuan.check.read.pdf_tables import pdf_tables
+    from juesuan.check.read.reader import read_pdf
 
     doc = read_pdf(path)
     out: dict[int, set[str]] = {}

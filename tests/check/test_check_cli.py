@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from juesuan.cli_check import check
+from juesuan.cli.check import check
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 

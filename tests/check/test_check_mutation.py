@@ -9,7 +9,7 @@ import pytest
 from mutation import bump, docx_targets, mutate_docx, mutate_pdf, pdf_targets, run_mutations
 
 from juesuan.check import check_file
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.pipeline import sample_path, validate, write_outputs
 
 

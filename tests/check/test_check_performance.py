@@ -8,7 +8,7 @@ import pytest
 from mutation import _docx_titles
 
 from juesuan.check import check_file
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.pipeline import sample_path, validate, write_outputs
 
 

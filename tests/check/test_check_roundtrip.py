@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from juesuan.check import check_file
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.pipeline import sample_path, validate, write_outputs
 
 
@@ -106,8 +106,8 @@ def test_seed_pdf_ruled_tables_read_as_the_docx(built, engine):
     """The 明细表, 项目支出表, fund tables and both self-evaluation tables are read from the
     PDF's drawn borders into the very grid the DOCX reader gives (merged cells, wrapped names,
     tables continued over pages without their repeated header)."""
-    from juesuan.check.pdf_grid import is_ruled_title, ruled_tables
-    from juesuan.check.reader import read
+    from juesuan.check.read.pdf_grid import is_ruled_title, ruled_tables
+    from juesuan.check.read.reader import read
 
     pdf, _ = read(built[("seed", "pdf")], engine=engine)
     docx, _ = read(built[("seed", "docx")])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.check import check_file
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 

@@ -16,7 +16,7 @@ from mutation import keys, mutate_pdf, pdf_targets, run_mutations
 from pdf_variants import reencode
 
 from juesuan.check import check_file
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.pipeline import sample_path, validate, write_outputs
 
 SAME_LOOK = ("matrix", "glyphs", "shuffled")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from juesuan.check import check_file
-from juesuan.check.reader import read
-from juesuan.check.reader_markup import read_html, read_markdown
+from juesuan.check.read.markup import read_html, read_markdown
+from juesuan.check.read.reader import read
 
 PAGE = """<html><head><meta charset="utf-8"><title>某局</title><style>p{}</style></head><body>
 <div class="content"><h1>某局2024年度部门决算</h1>

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from juesuan.check.reader import PdfPage, RawRow, RawTable, SourceDoc, TextLine, Word, group_lines
-from juesuan.check.reading import Reading, contents_lines, page_problem, screen_pages
+from juesuan.check.read.reader import (
+    PdfPage,
+    RawRow,
+    RawTable,
+    SourceDoc,
+    TextLine,
+    Word,
+    group_lines,
+)
+from juesuan.check.read.reading import Reading, contents_lines, page_problem, screen_pages
 from juesuan.check.sink import Sink
 from juesuan.check.tables import TableChecker, code_rows, distrust_reason
 

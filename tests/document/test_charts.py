@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from juesuan.core.figures import Figure, FigureSet
 from juesuan.document import charts
 from juesuan.document.charts import (
     CJK_FONT,
@@ -25,7 +26,6 @@ from juesuan.document.charts import (
     render_charts,
 )
 from juesuan.document.model import ChartRef
-from juesuan.figures import Figure, FigureSet
 from juesuan.pipeline import Analysis, narrative, sample_path, validate
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

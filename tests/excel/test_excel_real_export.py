@@ -21,9 +21,9 @@ from typing import Any
 
 import openpyxl
 
-from juesuan.catalog import load_catalogs
-from juesuan.excel.loader import load_workbook, load_workbook_bytes
-from juesuan.findings import Severity
+from juesuan.catalog.catalogs import load_catalogs
+from juesuan.core.findings import Severity
+from juesuan.io.workbook.loader import load_workbook, load_workbook_bytes
 from juesuan.io.yaml_loader import load_yaml
 from juesuan.pipeline import sample_path
 

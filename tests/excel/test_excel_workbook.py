@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from juesuan.excel.fill import fill_template
-from juesuan.excel.loader import load_workbook, load_workbook_bytes
 from juesuan.excel.workbook import template_bytes
+from juesuan.io.workbook.loader import load_workbook, load_workbook_bytes
 from juesuan.pipeline import load, sample_path
 
 
@@ -203,7 +203,7 @@ def test_formula_text_stays_text(tmp_path: Path) -> None:
 def test_cli_template_and_convert(tmp_path: Path) -> None:
     import typer
 
-    from juesuan.cli_excel import convert, template
+    from juesuan.cli.excel import convert, template
 
     app = typer.Typer()
     app.command()(template)
@@ -258,7 +258,7 @@ def test_evaluation_round_trip_keeps_kinds() -> None:
 
 
 def test_evaluation_bare_inputs_findings_and_absent_rows() -> None:
-    from juesuan.performance.model import EnteredInput, IndicatorEntry
+    from juesuan.model.evaluation import EnteredInput, IndicatorEntry
 
     seed = _seed()
     dept = seed.evaluation.department

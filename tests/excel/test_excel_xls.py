@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.excel.fill import fill_template
-from juesuan.excel.loader import load_workbook
+from juesuan.io.workbook.loader import load_workbook
 from juesuan.io.yaml_loader import load_yaml
 from juesuan.pipeline import sample_path
 

@@ -20,9 +20,9 @@ import time
 
 import openpyxl
 
+from juesuan.core.findings import Finding
 from juesuan.excel.fill import fill_template
-from juesuan.excel.loader import load_workbook_bytes
-from juesuan.findings import Finding
+from juesuan.io.workbook.loader import load_workbook_bytes
 from juesuan.io.yaml_loader import load_yaml
 from juesuan.pipeline import sample_path
 

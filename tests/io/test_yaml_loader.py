@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from juesuan.findings import Finding, Severity
+from juesuan.core.findings import Finding, Severity
 from juesuan.io import validation_messages, yaml_events, yaml_loader
 from juesuan.io.yaml_loader import LOAD_CODES, load_yaml, parse_yaml_bytes, parse_yaml_text
 

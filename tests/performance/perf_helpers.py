@@ -6,7 +6,7 @@ import textwrap
 from decimal import Decimal
 
 from conftest import BASE, run
-from juesuan.figures import FigureSet
+from juesuan.core.figures import FigureSet
 from juesuan.model.dataset import Dataset
 from juesuan.performance.department import score_department
 from juesuan.performance.system import IndicatorSystem

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import BASE, run
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.performance.checks import run_checks
 from juesuan.performance.engine import score_dataset
 from juesuan.performance.project import grade, number_in

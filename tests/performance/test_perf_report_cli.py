@@ -10,12 +10,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from juesuan.cli_score import score
+from juesuan.cli.score import score
+from juesuan.compose.evaluation import evaluation_tables
 from juesuan.document.grid import place
 from juesuan.document.markdown import table_markdown
 from juesuan.document.model import FigureRef, Table
 from juesuan.document.numbers import NumberStyle
-from juesuan.performance.report import evaluation_tables
 from juesuan.pipeline import sample_path, validate
 
 D = Decimal
@@ -25,7 +25,7 @@ app.command()(score)
 
 @app.command()
 def noop() -> None:
-    """Keeps `score` a subcommand, as when mounted in juesuan.cli."""
+    """Keeps `score` a subcommand, as when mounted in juesuan.cli.app."""
 
 
 runner = CliRunner()

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from perf_helpers import dataset, one, system
 
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.performance.checks import run_checks
 from juesuan.performance.engine import score_dataset
 

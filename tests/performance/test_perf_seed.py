@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.performance.checks import run_checks
 from juesuan.performance.engine import EvaluationResult, score_dataset
 from juesuan.pipeline import Analysis, sample_path, validate

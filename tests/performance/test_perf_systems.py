@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from perf_helpers import SYSTEM_HEAD
 
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.performance.checks import run_checks
 from juesuan.performance.engine import score_dataset
 from juesuan.performance.system_loader import available_systems, load_system, parse_system_text

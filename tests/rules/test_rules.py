@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from conftest import BASE, codes, run
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 from juesuan.rules.registry import load_rules
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.check.model import Coverage, Item
-from juesuan.check.reading import Reading
-from juesuan.findings import Finding, Severity
+from juesuan.check.read.reading import Reading
+from juesuan.core.findings import Finding, Severity
 
 
 @dataclass
@@ -50,7 +50,7 @@ class CheckReport:
 
 
 def rounding_note(report: CheckReport) -> Item:
-    from juesuan.findings import Location
+    from juesuan.core.findings import Location
 
     detail = "；".join(f"{i.where()} {i.finding.message}" for i in report.rounding[:20])
     more = "" if len(report.rounding) <= 20 else f"；等{len(report.rounding)}处"
@@ -74,7 +74,7 @@ def document_year(lines: list[str]) -> int | None:
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.narrative import NarrativeChecker, paragraphs
     from juesuan.check.narrative_tables import check_against_tables
-    from juesuan.check.reader import read
+    from juesuan.check.read.reader import read
     from juesuan.check.sink import Sink
     from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
@@ -85,7 +85,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         report.fatal = problems
         return report
     report.kind = doc.kind
-    from juesuan.check.reading import screen_pages
+    from juesuan.check.read.reading import screen_pages
 
     reading = Reading(doc.kind)
     report.reading = reading
@@ -128,8 +128,8 @@ def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
     titles of ruled tables whose grid could not be read."""
     if doc.kind != "pdf":
         return [], set(), []
-    from juesuan.check.pdf_grid import ruled_tables
-    from juesuan.check.pdf_tables import pdf_tables
+    from juesuan.check.read.pdf_grid import ruled_tables
+    from juesuan.check.read.pdf_tables import pdf_tables
 
     standard, pages = pdf_tables(doc)
     unread: list[tuple[str, int]] = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 # Rule catalog of the checker's own checks (the shared rule catalog adds TOT/BTW/CAT/...).
 CHECK_RULES: dict[str, tuple[Severity, str]] = {

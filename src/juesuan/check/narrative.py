@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.reader import SourceDoc, TextLine
+from juesuan.check.read.reader import SourceDoc, TextLine
 from juesuan.check.sink import Sink
 
 NUM = r"-?\d[\d,]*(?:\.\d+)?"

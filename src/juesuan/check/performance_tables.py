@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from juesuan.check.model import dec, quantize
-from juesuan.check.reader import RawRow, RawTable
-from juesuan.check.recover import number
+from juesuan.check.read.reader import RawRow, RawTable
+from juesuan.check.read.recover import number
 from juesuan.check.sink import Sink
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 
 POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 TOTAL_WORDS = ("合计", "总分", "总计")

@@ -7,7 +7,7 @@ from html import escape
 
 from juesuan.check import CheckReport, rounding_note
 from juesuan.check.model import Item
-from juesuan.findings import Severity
+from juesuan.core.findings import Severity
 
 ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from juesuan.check.model import CHECK_RULES, Coverage, Item
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 
 class Sink:

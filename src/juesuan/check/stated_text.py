@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from juesuan.check.kinds import strip_ordinal
 from juesuan.check.model import dec
 from juesuan.check.narrative import Para
-from juesuan.check.recover import Origin
+from juesuan.check.read.kinds import strip_ordinal
+from juesuan.check.read.recover import Origin
 
 NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 # (pattern, figure id) — from the two profiles' sentence templates; first match per sentence

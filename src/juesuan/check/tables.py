@@ -7,14 +7,14 @@ import re
 from decimal import Decimal
 from itertools import pairwise
 
-from juesuan.check.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
 from juesuan.check.model import Coverage, Item, dec
 from juesuan.check.performance_tables import PerformanceChecker
-from juesuan.check.reader import RawTable, SourceDoc
-from juesuan.check.reading import Reading
-from juesuan.check.recover import Origin, Recovered, number, recover_table
+from juesuan.check.read.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
+from juesuan.check.read.reader import RawTable, SourceDoc
+from juesuan.check.read.reading import Reading
+from juesuan.check.read.recover import Origin, Recovered, number, recover_table
 from juesuan.check.sink import Sink
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 # rule families of the shared catalog that run on recovered tables; the others are covered
 # by the checker's own narrative rules or need data a published document does not contain
@@ -54,7 +54,7 @@ class TableChecker:
 
     # ------------------------------------------------------------ standard tables
     def _standard(self, grids: list[RawTable]) -> None:
-        from juesuan.catalog import load_catalogs
+        from juesuan.catalog.catalogs import load_catalogs
 
         catalogs = load_catalogs(self.year or 2024)
         class_names = {

@@ -4,7 +4,7 @@
 :func:`chart_png` draws one chart; :func:`render_charts` draws several with one font set-up.
 Every number printed on a chart is formatted from its ``Decimal`` (value labels through
 :func:`~juesuan.document.numbers.format_figure`, pie shares through
-:func:`~juesuan.money.largest_remainder_shares`); floats only place things on the canvas.
+:func:`~juesuan.core.money.largest_remainder_shares`); floats only place things on the canvas.
 
 matplotlib is imported lazily (Agg, object-oriented API, no pyplot state) so that importing
 this module costs nothing at CLI start-up. Text uses Noto Sans CJK SC from the
@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import noto_cjk_sans_otc
 
+from juesuan.core.figures import WAN, FigureSet
+from juesuan.core.money import ZERO, largest_remainder_shares
 from juesuan.document.model import ChartRef
 from juesuan.document.numbers import NumberStyle, format_figure
-from juesuan.figures import WAN, FigureSet
-from juesuan.money import ZERO, largest_remainder_shares
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

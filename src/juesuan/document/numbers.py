@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.figures import COUNT, PCT, SCORE
-from juesuan.money import fmt_money, fmt_percent
+from juesuan.core.figures import COUNT, PCT, SCORE
+from juesuan.core.money import fmt_money, fmt_percent
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,11 +29,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from juesuan.core.figures import PCT
+from juesuan.core.money import round2
 from juesuan.document.grid import place
 from juesuan.document.model import Cell, Table
 from juesuan.document.ziprepack import repack
-from juesuan.figures import PCT
-from juesuan.money import round2
 
 __all__ = ["write_xlsx"]
 

@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 from pydantic import BaseModel
 
-from juesuan.catalog import load_catalogs
+from juesuan.catalog.catalogs import load_catalogs
 from juesuan.derive import LINE_INCOME
 from juesuan.document.xlsx import (
     _BORDER,
@@ -38,8 +38,8 @@ from juesuan.document.xlsx import (
     _clean,
 )
 from juesuan.document.ziprepack import repack
-from juesuan.excel.fields import KV_SHEETS, entries
-from juesuan.excel.layout import (
+from juesuan.io.workbook.fields import KV_SHEETS, entries
+from juesuan.io.workbook.layout import (
     ECONOMIC_INPUT,
     EXTRA_COLUMNS,
     FUNCTIONAL_INPUT,
@@ -601,7 +601,7 @@ def _side_items(side: dict[str, Any], key: str, catalogs: Any = None) -> list[An
     out: list[tuple[str, list[str]] | None] = []
     for item in side.get(key, ()):
         if isinstance(item, dict) and "classes" in item:
-            from juesuan.narrative import chinese_number
+            from juesuan.compose.narrative import chinese_number
 
             cls = item["classes"]
             for i, code in enumerate(cls["codes"], 1):

@@ -5,7 +5,7 @@ The codes themselves are listed in :data:`juesuan.io.yaml_loader.LOAD_CODES`.
 
 from __future__ import annotations
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 
 def finding(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import yaml
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.io.load_findings import finding, not_text
 
 _TAB_HINT = "不能用制表符（Tab）缩进或分隔，请改用空格"

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from juesuan.findings import Finding, Location
+from juesuan.core.findings import Finding, Location
 from juesuan.io.load_findings import clip, empty_file, finding
 from juesuan.io.yaml_nodes import (
     MERGE_TAG,

@@ -1,6 +1,6 @@
 """Load a :class:`~juesuan.model.dataset.Dataset` from YAML, keeping the line of every value.
 
-Bad input never raises: every problem becomes a :class:`~juesuan.findings.Finding` with a
+Bad input never raises: every problem becomes a :class:`~juesuan.core.findings.Finding` with a
 stable ``LOAD-xxx`` code (see :data:`LOAD_CODES`), a Chinese message and a location.
 
 This module checks the file as a whole (size, encoding, characters) and drives the steps:
@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.io.load_findings import empty_file, finding, not_text
 from juesuan.io.syntax_messages import yaml_error
 from juesuan.io.validation_messages import translate

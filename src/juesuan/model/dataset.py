@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr
 
-from juesuan.findings import Location
+from juesuan.core.findings import Location
 from juesuan.model.base import Amount, Code, Count, OptAmount, Record
-from juesuan.performance.model import Evaluation
+from juesuan.model.evaluation import Evaluation
 
 FUND_KEYS = ("general_budget", "government_fund", "state_capital")
 INCOME_SOURCES = (

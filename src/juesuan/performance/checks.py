@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan.figures import FigureSet
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.figures import FigureSet
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.money import ZERO, round2, to_wan
 from juesuan.model.dataset import Dataset
-from juesuan.money import ZERO, round2, to_wan
 from juesuan.performance.engine import EvaluationResult
 from juesuan.performance.project import ProjectResult
 from juesuan.performance.trace import Score, q2

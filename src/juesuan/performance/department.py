@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan.figures import FigureSet
+from juesuan.core.figures import FigureSet
+from juesuan.core.money import ZERO
 from juesuan.model.dataset import Dataset
-from juesuan.money import ZERO
 from juesuan.performance.inputs import Resolver
 from juesuan.performance.rules import score_indicator
 from juesuan.performance.system import Group, IndicatorSystem

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from juesuan.figures import FigureSet
-from juesuan.findings import Finding, Severity
+from juesuan.core.figures import FigureSet
+from juesuan.core.findings import Finding, Severity
 from juesuan.model.dataset import Dataset
 from juesuan.performance.department import DepartmentResult, score_department
 from juesuan.performance.project import ProjectResult, score_project

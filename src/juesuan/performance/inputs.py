@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from juesuan.figures import FigureSet
+from juesuan.core.figures import FigureSet
+from juesuan.core.money import ZERO, to_wan
 from juesuan.model.dataset import Dataset
-from juesuan.money import ZERO, to_wan
+from juesuan.model.evaluation import EnteredInput
 from juesuan.performance.expr import MissingName
-from juesuan.performance.model import EnteredInput
 from juesuan.performance.system import IndicatorSystem, InputSpec
 from juesuan.performance.trace import InputValue, Tracer
 

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from juesuan.findings import Location
-from juesuan.money import ZERO, to_wan
-from juesuan.performance.model import FundRow, Project, ProjectIndicator
+from juesuan.core.findings import Location
+from juesuan.core.money import ZERO, to_wan
+from juesuan.model.evaluation import FundRow, Project, ProjectIndicator
 from juesuan.performance.rules import completion_fraction
 from juesuan.performance.trace import InputValue, Problem, Score, Tracer, q2
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.performance.department import DepartmentResult, GroupScore
 from juesuan.performance.engine import EvaluationResult
 from juesuan.performance.project import ProjectResult, grade

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from juesuan.findings import Location
-from juesuan.money import ZERO
+from juesuan.core.findings import Location
+from juesuan.core.money import ZERO
+from juesuan.model.evaluation import IndicatorEntry
 from juesuan.performance.expr import FormulaError, MissingName, evaluate
 from juesuan.performance.inputs import Resolver
-from juesuan.performance.model import IndicatorEntry
 from juesuan.performance.system import (
     Band,
     BandsRule,

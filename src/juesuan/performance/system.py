@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, PrivateAttr
 
-from juesuan.findings import Location
+from juesuan.core.findings import Location
 from juesuan.model.base import Record
 
 Direction = Literal["≥", "≤", "="]

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 from juesuan.io.load_findings import clip, empty_file, finding, not_text
 from juesuan.io.syntax_messages import yaml_error
 from juesuan.io.validation_messages import translate

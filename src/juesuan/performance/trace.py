@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from juesuan.findings import Location
+from juesuan.core.findings import Location
 
 CENT = Decimal("0.01")
 SOURCE_LABELS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from juesuan.findings import Finding, Severity
-from juesuan.money import ZERO, round2
+from juesuan.core.findings import Finding, Severity
+from juesuan.core.money import ZERO, round2
 from juesuan.rules.registry import RuleContext, rule
 
 # Economic items that are part of a 三公 figure: (economic code, 三公 item, label).

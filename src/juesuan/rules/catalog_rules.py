@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from juesuan.catalog import Catalog
-from juesuan.findings import Finding, Severity
+from juesuan.catalog.catalogs import Catalog
+from juesuan.core.findings import Finding, Severity
 from juesuan.rules.registry import RuleContext, rule
 
 _SCHEME_LABEL = {"functional": "支出功能分类", "economic": "支出经济分类"}

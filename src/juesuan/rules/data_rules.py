@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from juesuan.findings import Finding, Severity
+from juesuan.core.findings import Finding, Severity
 from juesuan.rules.registry import RuleContext, rule
 
 # 1万亿元 in 万元: more than any single department spends in a year.

@@ -6,7 +6,7 @@ from juesuan.rules.registry import FAMILIES, load_rules
 
 
 def rules_markdown() -> str:
-    from juesuan.catalog_import import IMPORT_CODES
+    from juesuan.catalog.importer import IMPORT_CODES
     from juesuan.io.yaml_loader import LOAD_CODES
     from juesuan.pipeline import ANALYSIS_CODES
 

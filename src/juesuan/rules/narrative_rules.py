@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from juesuan.findings import Finding, Location, Severity
-from juesuan.money import round2
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.money import round2
 from juesuan.rules.registry import RuleContext, rule
 
 # Year-on-year changes the narrative explains: (figure, reason field, what).

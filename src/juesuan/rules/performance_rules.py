@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from juesuan.findings import Finding
+from juesuan.core.findings import Finding
 from juesuan.performance.checks import CHECKS, Check
 from juesuan.rules.registry import RuleContext, rule
 

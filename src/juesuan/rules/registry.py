@@ -9,12 +9,12 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from juesuan.catalog import Catalogs
-from juesuan.figures import Figure, FigureSet
-from juesuan.findings import Finding, Location, Severity
+from juesuan.catalog.catalogs import Catalogs
+from juesuan.catalog.names import Names
+from juesuan.core.figures import Figure, FigureSet
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.money import ZERO, round2
 from juesuan.model.dataset import Dataset
-from juesuan.money import ZERO, round2
-from juesuan.names import Names
 from juesuan.profiles import Profile
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
+from juesuan.core.figures import Figure
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.money import round2, to_wan
 from juesuan.derive import NARRATIVE_TABLE
-from juesuan.figures import Figure
-from juesuan.findings import Finding, Location, Severity
 from juesuan.model.dataset import FUND_KEYS
-from juesuan.money import round2, to_wan
 from juesuan.rules.registry import RuleContext, allowed_gap, rule
 
 # Identities checked between two derived figures: (left, right, table, row, message).

@@ -1,4 +1,4 @@
-"""Store imported catalog entries as the user's catalog of a year (see :mod:`juesuan.catalog`).
+"""Store imported catalog entries as the user's catalog of a year (see :mod:`juesuan.catalog.catalogs`).
 
 All files are written to temporary files first and then renamed into place, so a failed
 import leaves the previous catalog untouched.
@@ -14,7 +14,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from juesuan.catalog import (
+from juesuan.catalog.catalogs import (
     CSV_COLUMNS,
     META_FILE,
     clear_cache,
@@ -23,7 +23,7 @@ from juesuan.catalog import (
     read_meta,
     user_catalog_dir,
 )
-from juesuan.catalog_rows import Candidate
+from juesuan.catalog.rows import Candidate
 
 
 def _csv_text(entries: dict[str, Candidate], scheme: str) -> str:

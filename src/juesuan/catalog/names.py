@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from juesuan.catalog import Catalogs
+from juesuan.catalog.catalogs import Catalogs
 from juesuan.model.dataset import Dataset
 
 

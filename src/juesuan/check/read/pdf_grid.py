@@ -8,7 +8,7 @@ columns repeats its text in each of them, again as in the DOCX reader. A table c
 the following pages is read on the first page's columns, without the repeated header rows.
 
 Used for the tables whose layout varies too much for the word clustering of
-:mod:`juesuan.check.pdf_tables`: the 明细表 and 项目支出表 (codes and amounts under a header
+:mod:`juesuan.check.read.pdf_tables`: the 明细表 and 项目支出表 (codes and amounts under a header
 of merged cells), the fund tables and the performance self-evaluation tables 附表1/附表2.
 """
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from juesuan.check.kinds import kind_of
-from juesuan.check.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
-from juesuan.check.reading import contents_pages
+from juesuan.check.read.kinds import kind_of
+from juesuan.check.read.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.read.reading import contents_pages
 
 TOL = 2.0  # points: rules closer than this are the same line
 PERFORMANCE = ("部门整体支出绩效自评表", "项目支出绩效自评表")

@@ -3,7 +3,7 @@
 Every reader returns a :class:`SourceDoc`: the running text as :class:`TextLine` s (page and
 line number) and the tables as :class:`RawTable` s (a grid of cell texts, each row with its
 page and position). PDF tables are kept as positioned words (:class:`PdfPage`) because
-their column structure is recovered later, per table kind (see :mod:`juesuan.check.pdf_tables`).
+their column structure is recovered later, per table kind (see :mod:`juesuan.check.read.pdf_tables`).
 Problems come back as findings, never as exceptions.
 """
 
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from juesuan.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
@@ -102,7 +102,7 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         if suffix == ".txt":
             doc = read_text(p)
         elif suffix in (".html", ".htm", ".md"):
-            from juesuan.check.reader_markup import read_html, read_markdown
+            from juesuan.check.read.markup import read_html, read_markdown
 
             doc = read_markdown(p) if suffix == ".md" else read_html(p)
         elif suffix == ".docx":

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import jinja2
 
+from juesuan.catalog.names import Names
+from juesuan.core.figures import FigureSet
+from juesuan.core.money import round2
 from juesuan.document.model import (
     Block,
     ChartRef,
@@ -25,10 +28,7 @@ from juesuan.document.model import (
     Run,
     Text,
 )
-from juesuan.figures import FigureSet
 from juesuan.model.dataset import FUND_KEYS, INCOME_SOURCES, Dataset
-from juesuan.money import round2
-from juesuan.names import Names
 from juesuan.profiles import Profile
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"

@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from juesuan.cli_catalog import catalog_app
-from juesuan.cli_check import check
-from juesuan.cli_excel import convert, template
-from juesuan.cli_output import fail, print_findings
-from juesuan.cli_score import INPUT_HELP, parse_inputs, score
+from juesuan.cli.catalog import catalog_app
+from juesuan.cli.check import check
+from juesuan.cli.excel import convert, template
+from juesuan.cli.output import fail, print_findings
+from juesuan.cli.score import INPUT_HELP, parse_inputs, score
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
@@ -50,7 +50,7 @@ def validate(
     inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
     """校验数据：运行全部一致性规则，有错误时退出码为1。"""
-    from juesuan.findings import has_errors
+    from juesuan.core.findings import has_errors
     from juesuan.pipeline import validate as run
 
     _, findings = run(_resolve(file, sample), parse_inputs(inputs))
@@ -71,7 +71,7 @@ def build(
     inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
 ) -> None:
     """生成部门决算公开文件：Word、PDF、网页、Excel附表、数字明细JSON、Markdown。"""
-    from juesuan.findings import has_errors
+    from juesuan.core.findings import has_errors
     from juesuan.pipeline import FORMATS, write_outputs
     from juesuan.pipeline import validate as run
 
@@ -119,7 +119,7 @@ def schema(
     out: Annotated[Path | None, typer.Option("-o", "--out", help="写入文件")] = None,
 ) -> None:
     """输出数据文件的 JSON Schema。"""
-    from juesuan.schema import schema_json
+    from juesuan.model.schema import schema_json
 
     text = schema_json()
     if out is None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from juesuan.catalog import (
+from juesuan.catalog.catalogs import (
     SCHEME_LABELS,
     SCHEMES,
     Catalog,
@@ -16,8 +16,8 @@ from juesuan.catalog import (
     load_catalogs,
     scheme_of,
 )
-from juesuan.catalog_import import import_catalog
-from juesuan.findings import Finding, JuesuanError, Severity
+from juesuan.catalog.importer import import_catalog
+from juesuan.core.findings import Finding, JuesuanError, Severity
 
 catalog_app = typer.Typer(help="分类科目目录", no_args_is_help=True)
 

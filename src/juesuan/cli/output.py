@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from juesuan.findings import Finding
+    from juesuan.core.findings import Finding
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -20,7 +20,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def print_findings(findings: Sequence[Finding], as_json: bool = False, heading: str = "") -> None:
     """Findings, errors first, then a count line on stderr; or all of them as JSON."""
-    from juesuan.findings import Severity
+    from juesuan.core.findings import Severity
 
     if as_json:
         typer.echo(json.dumps([f.to_dict() for f in findings], ensure_ascii=False, indent=1))

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from juesuan.core.figures import PCT, WAN, FigureSet
 from juesuan.document.model import Cell, FigureRef, Table
-from juesuan.figures import PCT, WAN, FigureSet
 from juesuan.model.dataset import Dataset
+from juesuan.model.evaluation import ProjectIndicator
 from juesuan.performance.department import DepartmentResult, GroupScore
 from juesuan.performance.engine import EvaluationResult, score_dataset
-from juesuan.performance.model import ProjectIndicator
 from juesuan.performance.project import ProjectResult
 from juesuan.performance.system import Indicator
 from juesuan.performance.trace import Score

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from juesuan.check.kinds import (
+from juesuan.check.read.kinds import (
     APPROP_INCOME,
     APPROP_SPENDING,
     COLUMNS,
@@ -17,7 +17,7 @@ from juesuan.check.kinds import (
     TITLES,
     strip_ordinal,
 )
-from juesuan.check.reader import RawTable
+from juesuan.check.read.reader import RawTable
 
 NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 

@@ -24,12 +24,12 @@ from typing import Any
 
 import yaml
 
-from juesuan.catalog import Catalogs
+from juesuan.catalog.catalogs import Catalogs
+from juesuan.catalog.names import Names
+from juesuan.compose.narrative import chinese_number
+from juesuan.core.figures import FigureSet
 from juesuan.document.model import Cell, FigureRef, Table
-from juesuan.figures import FigureSet
 from juesuan.model.dataset import Dataset
-from juesuan.names import Names
-from juesuan.narrative import chinese_number
 
 Row = tuple[Cell, ...]
 

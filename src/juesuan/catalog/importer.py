@@ -3,7 +3,7 @@
 The official catalog of a year is distributed as a spreadsheet (with the 决算 software or by
 the finance bureau). :func:`import_catalog` reads such a file (.xlsx/.xlsm/.xlsb/.xls/.ods via
 python-calamine, or .csv/.tsv/.txt), finds the code and name columns by their header text,
-and stores the entries as the user's catalog of that year (see :mod:`juesuan.catalog`).
+and stores the entries as the user's catalog of that year (see :mod:`juesuan.catalog.catalogs`).
 
 Tolerated layouts: one code column (科目编码/编码/代码) holding numbers or text, or codes
 split into 类/款/项 columns (款/项 as "06" or 6, parents repeated or inherited from the
@@ -18,12 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from juesuan.catalog import LEVELS, SCHEME_LABELS, SCHEMES, level_of, user_catalog_dir
-from juesuan.catalog_headers import HEADER_SCAN_ROWS
-from juesuan.catalog_rows import RowParser, resolve_candidates
-from juesuan.catalog_sheets import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, read_sheets
-from juesuan.catalog_store import store_catalog
-from juesuan.findings import Finding, Location, Severity, has_errors
+from juesuan.catalog.catalogs import LEVELS, SCHEME_LABELS, SCHEMES, level_of, user_catalog_dir
+from juesuan.catalog.headers import HEADER_SCAN_ROWS
+from juesuan.catalog.rows import RowParser, resolve_candidates
+from juesuan.catalog.sheets import SPREADSHEET_SUFFIXES, TEXT_SUFFIXES, read_sheets
+from juesuan.catalog.store import store_catalog
+from juesuan.core.findings import Finding, Location, Severity, has_errors
 
 __all__ = [
     "HEADER_SCAN_ROWS",

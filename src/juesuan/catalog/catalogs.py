@@ -9,7 +9,7 @@ Codes roll up by prefix, so the parents of a code are its 3- and 5-digit prefixe
 
 Catalogs come from two places: the lists bundled in ``juesuan/data/catalogs/<year>/`` (not
 complete: a code missing from them is only a warning) and catalogs the user imported with
-:func:`juesuan.catalog_import.import_catalog`, stored under
+:func:`juesuan.catalog.importer.import_catalog`, stored under
 ``$JUESUAN_HOME/catalogs/<year>/`` (default ``~/.local/share/juesuan``). A user catalog
 overrides the bundled one of the same year and scheme.
 """
@@ -27,7 +27,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from juesuan.findings import Finding, JuesuanError, Location, Severity
+from juesuan.core.findings import Finding, JuesuanError, Location, Severity
 
 SCHEMES: tuple[str, ...] = ("functional", "economic")
 SCHEME_LABELS: dict[str, str] = {"functional": "支出功能分类", "economic": "部门预算支出经济分类"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juesuan.document.tables import COMMON, _leaf_columns, load_specs
+from juesuan.compose.tables import COMMON, _leaf_columns, load_specs
 from juesuan.profiles import PROFILES_DIR
 
 __all__ = [

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from juesuan.findings import Location
-from juesuan.money import ZERO
+from juesuan.core.findings import Location
+from juesuan.core.money import ZERO
 
 WAN = "万元"
 PCT = "%"

@@ -23,9 +23,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from juesuan.catalog import load_catalogs
-from juesuan.excel.fields import KV_SHEETS, entries, field_kind, model_at
-from juesuan.excel.layout import (
+from juesuan.catalog.catalogs import load_catalogs
+from juesuan.core.findings import Finding, Location, Severity
+from juesuan.io.validation_messages import translate
+from juesuan.io.workbook.fields import KV_SHEETS, entries, field_kind, model_at
+from juesuan.io.workbook.layout import (
     ECONOMIC_INPUT,
     EXTRA_COLUMNS,
     FUNCTIONAL_INPUT,
@@ -33,8 +35,6 @@ from juesuan.excel.layout import (
     leaf_columns,
     profile_specs,
 )
-from juesuan.findings import Finding, Location, Severity
-from juesuan.io.validation_messages import translate
 from juesuan.model.dataset import Dataset
 
 __all__ = ["XLS_CODES", "load_workbook", "load_workbook_bytes"]

@@ -1,6 +1,6 @@
 """Interpret the rows of catalog sheets: codes and names, per classification scheme.
 
-Below the header found by :mod:`juesuan.catalog_headers`, each row gives a code (numbers or
+Below the header found by :mod:`juesuan.catalog.headers`, each row gives a code (numbers or
 text, "2010101 行政运行" in one cell, or split 类/款/项 columns with 款/项 as "06" or 6 and
 parents repeated or inherited from the rows above) and a name (indentation and line wraps
 removed). Codes are sorted into schemes by their first digit; duplicates and missing
@@ -16,10 +16,10 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from juesuan.catalog import LEVELS, SCHEME_LABELS, SCHEMES, parent_codes, scheme_of
-from juesuan.catalog_headers import Block, Header, find_header
-from juesuan.catalog_sheets import Sheet
-from juesuan.findings import Finding, Location, Severity
+from juesuan.catalog.catalogs import LEVELS, SCHEME_LABELS, SCHEMES, parent_codes, scheme_of
+from juesuan.catalog.headers import Block, Header, find_header
+from juesuan.catalog.sheets import Sheet
+from juesuan.core.findings import Finding, Location, Severity
 
 _SKIP_CODE_TEXTS = frozenset({"栏次", "合计", "总计", "小计", "行次", "-", "—", "…", "……"})
 _CODE_AND_NAME = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$", re.S)

@@ -1,6 +1,6 @@
 """``juesuan template`` and ``juesuan convert``: the Excel fill-in workbook.
 
-Mount in :mod:`juesuan.cli` with ``app.command()(template)`` and ``app.command()(convert)``.
+Mount in :mod:`juesuan.cli.app` with ``app.command()(template)`` and ``app.command()(convert)``.
 Heavy imports stay inside the commands.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from juesuan.cli_output import fail
+from juesuan.cli.output import fail
 
 __all__ = ["convert", "template"]
 
@@ -46,10 +46,10 @@ def convert(
     target: Annotated[Path, typer.Argument(help="输出文件（.xlsx 或 .yaml）")],
 ) -> None:
     """在 YAML 数据文件与 Excel 填报工作簿之间转换。"""
-    from juesuan.findings import has_errors
+    from juesuan.core.findings import has_errors
 
     if source.suffix.lower() in _EXCEL:
-        from juesuan.excel.loader import load_workbook
+        from juesuan.io.workbook.loader import load_workbook
 
         ds, findings = load_workbook(source)
     else:

@@ -5,9 +5,9 @@ following pages. Rows are anchored on the classification codes (or the row label
 two-sided 总表); codes split over 类/款/项 columns are joined; names wrapped over lines and
 numbers printed a little above or below their row go to the nearest anchor. Columns come
 from the header words (matched by prefix, tolerant of headers broken over lines). The result
-is a grid (:class:`RawTable`) with a synthesized header, read by :mod:`juesuan.check.recover`.
+is a grid (:class:`RawTable`) with a synthesized header, read by :mod:`juesuan.check.read.recover`.
 The other tables (明细表, 项目支出表, fund tables, 附表1/附表2) are read from their drawn cell
-borders instead (:mod:`juesuan.check.pdf_grid`).
+borders instead (:mod:`juesuan.check.read.pdf_grid`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from juesuan.check.kinds import COLUMNS, LABELS, RECOVERED, kind_of
-from juesuan.check.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
-from juesuan.check.reading import contents_pages
+from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
+from juesuan.check.read.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.read.reading import contents_pages
 
 CODE_WORD = re.compile(r"\d{3}(?:\d{2}){0,2}")
 AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")

@@ -1,6 +1,6 @@
 """``juesuan score``: score a dataset's self-evaluation and show every score's trace.
 
-Mount in :mod:`juesuan.cli` with ``app.command()(score)``. Heavy imports stay inside.
+Mount in :mod:`juesuan.cli.app` with ``app.command()(score)``. Heavy imports stay inside.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from juesuan.cli_output import fail, print_findings
+from juesuan.cli.output import fail, print_findings
 
 if TYPE_CHECKING:
     pass
@@ -54,10 +54,10 @@ def score(
 ) -> None:
     """绩效自评评分：按指标体系计算部门整体和各项目的得分，列出计算轨迹（输入及来源、规则、
     计算过程），与自评表列示的得分比较；有错误时退出码为1。"""
-    from juesuan.findings import has_errors
+    from juesuan.core.findings import has_errors
+    from juesuan.model.evaluation import DepartmentEvaluation, Evaluation
     from juesuan.performance.checks import run_checks
     from juesuan.performance.engine import score_dataset
-    from juesuan.performance.model import DepartmentEvaluation, Evaluation
     from juesuan.performance.render import result_dict, result_text
     from juesuan.pipeline import SAMPLES, analyse, load, sample_path
 
