@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.narrative import BUDGET, FINAL, HALF, ITEM, NUM, Para, sentences
+from juesuan.check.sentences import BUDGET, FINAL, HALF, ITEM, NUM, Para, sentences
 from juesuan.check.sink import Sink
 
 STATED_ITEM = re.compile(

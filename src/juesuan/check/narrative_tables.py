@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.narrative import Para
+from juesuan.check.sentences import Para
 from juesuan.check.sink import Sink
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")

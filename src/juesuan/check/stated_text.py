@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from juesuan.check.model import dec
-from juesuan.check.narrative import Para
 from juesuan.check.read.kinds import strip_ordinal
 from juesuan.check.read.recover import Origin
+from juesuan.check.sentences import Para
 
 NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 # (pattern, figure id) — from the two profiles' sentence templates; first match per sentence

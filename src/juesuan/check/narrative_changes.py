@@ -1,0 +1,89 @@
+"""Changes in sentences: “增加X万元，增长Y%” against the current and prior figures, and the direction words (增加/减少/持平) against the signs of the amounts of their own clause."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from juesuan.check.model import dec, places_of, quantize
+from juesuan.check.sentences import (
+    AMOUNT,
+    CHANGE,
+    NUM,
+    Narrative,
+    Para,
+    ratio_range,
+)
+
+
+def rates(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -> None:
+    for m in CHANGE.finditer(sent):
+        word, ctext, rword, rtext = m.groups()
+        change, rate = dec(ctext), dec(rtext)
+        w = para.where(off + m.start())
+        chk.sink.checked("CHK-105")
+        up_words, down_words = ("增加", "增长"), ("减少", "下降")
+        if (word in up_words and rword in down_words) or (word in down_words and rword in up_words):
+            chk.sink.add("CHK-105", f"同一句中“{word}”与“{rword}”方向相反", quote=sent, **w)
+            continue
+        if change < 0 or rate < 0:
+            chk.sink.add("CHK-105", f"“{word}”后接负数，应改用相反方向的用语", quote=sent, **w)
+            continue
+        if change == 0:
+            chk.sink.add("CHK-105", f"增减额为0，应表述为“持平”而非“{word}”", quote=sent, **w)
+            continue
+        before = [a for a in AMOUNT.finditer(sent[: m.start()])]
+        current = dec(before[-1].group(1)) if before else (prev[-1] if prev else None)
+        if current is None:
+            chk.sink.cannot("CHK-103", "增减额所属的本年数不在同一句或前一句中")
+            continue
+        prior = current - change if word in up_words else current + change
+        chk.sink.checked("CHK-103")
+        if prior == 0:
+            chk.sink.checked("CHK-104")
+            chk.sink.add(
+                "CHK-104",
+                f"上年数为0，不应计算增长率（文中为{rtext}%）",
+                stated=rate,
+                quote=sent,
+                **w,
+            )
+            continue
+        exact = change / prior * 100
+        p = places_of(rtext)
+        plain = quantize(exact, p)
+        if plain == rate:
+            continue
+        lo, hi = ratio_range(change, prior)
+        unit = Decimal(1).scaleb(-p) / 2
+        rounding = lo - unit <= rate <= hi + unit
+        chk.sink.add(
+            "CHK-103",
+            f"本年{current}万元、上年{prior}万元，变动{change}万元，变动率应为{plain}%，文中为{rtext}%",
+            stated=rate,
+            expected=plain,
+            quote=sent,
+            rounding=rounding,
+            **w,
+        )
+
+
+def wording(chk: Narrative, para: Para, off: int, sent: str) -> None:
+    for m in re.finditer(rf"(增加|减少)({NUM})万元", sent):
+        if dec(m.group(2)) < 0:
+            chk.sink.checked("CHK-105")
+            w = para.where(off + m.start())
+            chk.sink.add("CHK-105", f"“{m.group(1)}”后接负数{m.group(2)}万元", quote=sent, **w)
+    if "持平" in sent:
+        for m in re.finditer(rf"(?:增加|减少)({NUM})万元", sent):
+            chk.sink.checked("CHK-105")
+            if dec(m.group(1)) != 0 and "基本持平" not in sent:
+                w = para.where(off + m.start())
+                chk.sink.add(
+                    "CHK-105",
+                    "同一句既称“持平”又列出非零的增减额",
+                    stated=dec(m.group(1)),
+                    expected=Decimal(0),
+                    quote=sent,
+                    **w,
+                )
