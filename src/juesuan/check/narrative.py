@@ -37,14 +37,16 @@ class NarrativeChecker:
         self.paras = paras
         for para in paras:
             prev_amounts: list[Decimal] = []
+            prev_sentence = ""
             for off, sent in sentences(para.text):
                 shares(self, para, off, sent)
-                rates(self, para, off, sent, prev_amounts)
+                rates(self, para, off, sent, prev_sentence)
                 completion(self, para, off, sent)
                 sums(self, para, off, sent, prev_amounts)
                 wording(self, para, off, sent)
                 counts(self, para, off, sent)
                 prev_amounts = [dec(m.group(1)) for m in AMOUNT.finditer(sent)]
+                prev_sentence = sent
         if not any(self.sink.coverage[c].checked for c in ("CHK-101", "CHK-102")):
             self.sink.cannot("CHK-101", "文中没有“X万元，占Y%”形式的占比")
             self.sink.cannot("CHK-102", "文中没有同一整体的多项占比")

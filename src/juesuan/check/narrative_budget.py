@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
@@ -16,25 +17,53 @@ from juesuan.check.sentences import (
     percent_off,
 )
 
+# the comparison of a final figure with its budget, in either order
+COMPARE = re.compile(
+    r"决算数?(大于|小于|等于|高于|低于|超过)(?:年初|调整|全年)?预算数?"
+    r"|与(?:年初|调整|全年)?预算数?(持平|相等|一致)"
+    r"|(?:年初|调整|全年)?预算数?(大于|小于|等于|高于|低于)决算数?"
+)
+WORD = {
+    "大于": ">",
+    "高于": ">",
+    "超过": ">",
+    "小于": "<",
+    "低于": "<",
+    "等于": "=",
+    "持平": "=",
+    "相等": "=",
+    "一致": "=",
+}
+
+
+def _relation(m: re.Match) -> str:
+    """The relation final ? budget a comparison phrase states ('>', '<' or '=')."""
+    if m.group(3):  # budget first: “预算数大于决算数” is final < budget
+        return {">": "<", "<": ">", "=": "="}[WORD[m.group(3)]]
+    return WORD[m.group(1) or m.group(2)]
+
 
 def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
+    """Each item (a clause that opens with its budget) is read with its own budget, final,
+    completion rate and comparison word: the rate against final/budget (CHK-107), the word
+    against the two figures whether or not a rate is stated (CHK-105), and the rate against
+    the word (CHK-108)."""
     for clause_off, clause in clauses_with_completion(sent):
         cm = COMPLETION.search(clause)
+        budget = BUDGET.search(clause)
+        final = FINAL.search(clause)
+        cmp_m = COMPARE.search(clause)
+        relation = _relation(cmp_m) if cmp_m else None
+        if budget and final and cmp_m:
+            _comparison(chk, para, off + clause_off, clause, budget, final, cmp_m, relation)
         if not cm:
             continue
         pct = dec(cm.group(1))
         w = para.where(off + clause_off + cm.start())
-        budget = BUDGET.search(clause)
-        final = FINAL.search(clause)
-        less, more, equal = (
-            "决算数小于预算数" in sent,
-            "决算数大于预算数" in sent,
-            "决算数等于预算数" in sent,
-        )
-        if less or more or equal:
+        if relation is not None:
             chk.sink.checked("CHK-108")
-            if pct == 100 and (less or more):
-                word = "小于" if less else "大于"
+            if pct == 100 and relation in "<>":
+                word = "小于" if relation == "<" else "大于"
                 chk.sink.add(
                     "CHK-108",
                     f"文中称完成预算100%，同时又称决算数{word}预算数，自相矛盾",
@@ -42,7 +71,7 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                     quote=sent,
                     **w,
                 )
-            elif equal and pct != 100:
+            elif relation == "=" and pct != 100:
                 chk.sink.add(
                     "CHK-108",
                     f"文中称决算数等于预算数，完成率却为{cm.group(1)}%",
@@ -86,12 +115,19 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                     rounding=rounding,
                     **w,
                 )
-            if (less and f >= b) or (more and f <= b) or (equal and f != b):
-                chk.sink.add(
-                    "CHK-105",
-                    f"决算{f}万元与预算{b}万元的大小关系与文中用语不符",
-                    stated=f,
-                    expected=b,
-                    quote=sent,
-                    **w,
-                )
+
+
+def _comparison(chk, para, at, clause, budget, final, cmp_m, relation) -> None:
+    b, f = dec(budget.group(1)), dec(final.group(1))
+    chk.sink.checked("CHK-105")
+    actual = ">" if f > b else "<" if f < b else "="
+    if actual == relation:
+        return
+    chk.sink.add(
+        "CHK-105",
+        f"决算{f}万元与预算{b}万元的大小关系与文中“{cmp_m.group(0)}”不符",
+        stated=f,
+        expected=b,
+        quote=clause,
+        **para.where(at + cmp_m.start()),
+    )

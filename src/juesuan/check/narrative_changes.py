@@ -12,11 +12,12 @@ from juesuan.check.sentences import (
     NUM,
     Narrative,
     Para,
+    clauses,
     ratio_range,
 )
 
 
-def rates(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -> None:
+def rates(chk: Narrative, para: Para, off: int, sent: str, prev_sentence: str) -> None:
     for m in CHANGE.finditer(sent):
         word, ctext, rword, rtext = m.groups()
         change, rate = dec(ctext), dec(rtext)
@@ -32,8 +33,9 @@ def rates(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) 
         if change == 0:
             chk.sink.add("CHK-105", f"增减额为0，应表述为“持平”而非“{word}”", quote=sent, **w)
             continue
-        before = [a for a in AMOUNT.finditer(sent[: m.start()])]
-        current = dec(before[-1].group(1)) if before else (prev[-1] if prev else None)
+        current = _current(sent, m.start())
+        if current is None:  # “…支出0.46万元。…比上年减少0.53万元”: the previous sentence's
+            current = _current(prev_sentence, len(prev_sentence)) if prev_sentence else None
         if current is None:
             chk.sink.cannot("CHK-103", "增减额所属的本年数不在同一句或前一句中")
             continue
@@ -74,16 +76,40 @@ def wording(chk: Narrative, para: Para, off: int, sent: str) -> None:
             chk.sink.checked("CHK-105")
             w = para.where(off + m.start())
             chk.sink.add("CHK-105", f"“{m.group(1)}”后接负数{m.group(2)}万元", quote=sent, **w)
-    if "持平" in sent:
-        for m in re.finditer(rf"(?:增加|减少)({NUM})万元", sent):
+    for c_off, clause in clauses(sent):
+        if "持平" not in clause or "基本持平" in clause:
+            continue
+        for m in re.finditer(rf"(?:增加|减少|增长|下降)({NUM})万元", clause):
             chk.sink.checked("CHK-105")
-            if dec(m.group(1)) != 0 and "基本持平" not in sent:
-                w = para.where(off + m.start())
+            if dec(m.group(1)) != 0:
+                w = para.where(off + c_off + m.start())
                 chk.sink.add(
                     "CHK-105",
-                    "同一句既称“持平”又列出非零的增减额",
+                    "同一分句既称“持平”又列出非零的增减额",
                     stated=dec(m.group(1)),
                     expected=Decimal(0),
                     quote=sent,
                     **w,
                 )
+
+
+CHANGED = re.compile(r"(增加|减少|增长|下降|增减|变动|相比|较上年)[了]?$")
+
+
+def _clause_before(sent: str, at: int) -> str:
+    """The text of the change's own clause before it (from the last “；” or “其中：”)."""
+    start = 0
+    for c_off, _ in clauses(sent):
+        if c_off <= at:
+            start = c_off
+    return sent[start:at]
+
+
+def _current(sent: str, at: int) -> Decimal | None:
+    """The current-year amount a change at ``at`` belongs to: the last amount of the change's
+    own clause that is not itself a change (“减少0.42万元” of another item is not it)."""
+    clause = _clause_before(sent, at)
+    for a in reversed(list(AMOUNT.finditer(clause))):
+        if not CHANGED.search(clause[: a.start()]):
+            return dec(a.group(1))
+    return None

@@ -25,21 +25,29 @@ def sums(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -
     if idx < 0:
         return
     before = [m for m in AMOUNT.finditer(sent[:idx])]
+    total_sign = 1
     if before:
         total_txt = before[-1].group(1)
+        total_sign = _sign(sent[: before[-1].start()])
     elif len(prev) == 1:  # “…购置支出0万元。全年购置公务用车0辆，其中：…金额0万元”
         total_txt = str(prev[0])
     else:
         return
     region = sent[idx:]
     parts: list[str] = []
+    signs: list[int] = []
     for seg in re.split(r"[；、;]", region):
         seg = re.sub(rf"占[^，；]*?{NUM}%", "", seg)
-        found = AMOUNT.findall(seg)
+        found = list(AMOUNT.finditer(seg))
         if len(found) > 1:
             return
-        parts += found
+        parts += [f.group(1) for f in found]
+        signs += [_sign(seg[: f.start()]) for f in found]
     total = dec(total_txt)
+    if total_sign < 0 or any(x < 0 for x in signs):
+        # changes: “减少10万元，其中：甲增加5万元，乙减少15万元” sums with their signs
+        _signed(chk, para, off + idx, sent, total_txt, total_sign, parts, signs)
+        return
     if len(parts) == 1 and dec(parts[0]) > total:
         chk.sink.checked("CHK-106")
         w = para.where(off + idx)
@@ -118,3 +126,31 @@ def counts(chk: Narrative, para: Para, off: int, sent: str) -> None:
                 quote=sent,
                 **w,
             )
+
+
+DOWN = re.compile(r"(减少|下降|降低)[了]?$")
+
+
+def _sign(before: str) -> int:
+    """-1 when the amount is a decrease (“减少X万元”), else 1."""
+    return -1 if DOWN.search(before) else 1
+
+
+def _signed(chk, para, at, sent, total_txt, total_sign, parts, signs) -> None:
+    if len(parts) < 2:
+        return
+    total = dec(total_txt) * total_sign
+    computed = sum((dec(p) * s for p, s in zip(parts, signs, strict=True)), Decimal(0))
+    chk.sink.checked("CHK-106")
+    if computed == total:
+        return
+    listed = " ".join(("-" if s < 0 else "+") + p for p, s in zip(parts, signs, strict=True))
+    chk.sink.add(
+        "CHK-106",
+        f"合计变动{total}万元，而所列各项变动 {listed.lstrip('+')} = {computed}万元",
+        stated=total,
+        expected=computed,
+        quote=sent,
+        rounding=abs(computed - total) <= HALF * len(parts),
+        **para.where(at),
+    )

@@ -157,9 +157,11 @@ def clauses_with_completion(sent: str) -> list[tuple[int, str]]:
     """Split at the start of each budget phrase so that each completion rate is read with
     its own budget and final amounts."""
     out = []
-    starts = [0] + [
-        m.start() for m in re.finditer(r"[，；：:](?=[^，；]*?(?:年初)?预算(?:数)?为)", sent)
-    ]
+    starts = (
+        [0]
+        + [m.start() for m in re.finditer(r"[，；：:](?=[^，；]*?(?:年初)?预算(?:数)?为)", sent)]
+        + [m.end() for m in re.finditer(r"[；;]", sent)]
+    )
     starts = sorted(set(starts))
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else len(sent)
