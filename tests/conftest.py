@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
-from juesuan.pipeline import Analysis, analyse
+from juesuan.pipeline import FORMATS, Analysis, analyse, sample_path, validate, write_outputs
 
 BASE = textwrap.dedent("""\
     juesuan: 1
@@ -64,3 +65,22 @@ def codes(findings: list[Finding], severity: str | None = None) -> set[str]:
 @pytest.fixture
 def base_text() -> str:
     return BASE
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Both bundled samples built once per test session in every format: (sample, format) → file.
+
+    Read-only: a test that edits a document copies it first."""
+    out: dict[tuple[str, str], Path] = {}
+    for name in ("seed", "putuo"):
+        analysis, _ = validate(sample_path(name))
+        assert analysis is not None
+        for p in write_outputs(analysis, tmp_path_factory.mktemp(f"built-{name}"), FORMATS):
+            out[(name, p.suffix[1:])] = p
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_docx(built: dict[tuple[str, str], Path]) -> Path:
+    return built[("seed", "docx")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from conftest import run
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.core.findings import Severity
+
+pytestmark = pytest.mark.slow
 
 CENT = Decimal("0.01")
 ITEM_CODES = sorted(e.code for e in load_catalogs(2024).functional if e.level == "项")

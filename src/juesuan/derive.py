@@ -12,7 +12,15 @@ from dataclasses import replace
 from decimal import Decimal
 
 from juesuan.core.figures import COUNT, PCT, WAN, Figure, FigureSet
-from juesuan.core.money import ZERO, largest_remainder_shares, percent, rate, to_wan, tolerance_of
+from juesuan.core.money import (
+    HALF_CENT,
+    ZERO,
+    largest_remainder_shares,
+    percent,
+    rate,
+    to_wan,
+    tolerance_of,
+)
 from juesuan.model.dataset import (
     FUND_KEYS,
     INCOME_SOURCES,
@@ -40,7 +48,6 @@ FUND_FIELDS = (
     "closing_balance",
 )
 PERSONNEL_CLASSES = ("301", "303")
-HALF_CENT = Decimal("0.005")
 # ``stated`` entries with this table name were printed in the 情况说明 (the narrative), not in a
 # table: they are checked against the detail but never replace a computed total (see _Builder.sum).
 NARRATIVE_TABLE = "情况说明"

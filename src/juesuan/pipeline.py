@@ -23,11 +23,6 @@ from juesuan.profiles import Profile, available_profiles, load_profile
 SAMPLES_DIR = Path(__file__).parent / "samples"
 SAMPLES = {"seed": "seed-2024.yaml", "putuo": "putuo-2024.yaml"}
 FORMATS = ("docx", "pdf", "html", "xlsx", "json", "md")
-ANALYSIS_CODES = {
-    "CAT-000": "没有决算年度的分类科目目录，改用相近年度的目录（警告）",
-    "LOAD-022": "上年数据文件（prior_year.file）无法读取",
-    "LOAD-023": "上年数据文件不是同一部门的上一年度（警告）",
-}
 
 
 @dataclass
@@ -161,7 +156,8 @@ def validate(
 
 def tables(analysis: Analysis) -> list[Table]:
     """The profile's standard tables for this department-year."""
-    from juesuan.compose.tables import TableContext, build_tables, load_specs
+    from juesuan.compose.tables import TableContext, build_tables
+    from juesuan.profiles.tables import load_specs
 
     path = analysis.profile.directory / "tables.yaml"
     if not path.is_file():

@@ -10,14 +10,8 @@ from mutation import bump, docx_targets, mutate_docx, mutate_pdf, pdf_targets, r
 
 from juesuan.check import check_file
 from juesuan.core.findings import Severity
-from juesuan.pipeline import sample_path, validate, write_outputs
 
-
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory):
-    analysis, _ = validate(sample_path("seed"))
-    (path,) = write_outputs(analysis, tmp_path_factory.mktemp("mut"), ("docx",))
-    return path
+pytestmark = pytest.mark.slow
 
 
 def _keys(report):
@@ -89,16 +83,6 @@ def test_text_share_mutation(seed_docx, tmp_path):
 
 # ---------------------------------------------------------------- sampled mutation runs
 # (bench/bench_check.py --mutations runs every target; docs/benchmarks.md has its figures)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = {}
-    for name in ("seed", "putuo"):
-        analysis, _ = validate(sample_path(name))
-        for p in write_outputs(analysis, tmp_path_factory.mktemp(name), ("docx", "pdf")):
-            out[(name, p.suffix[1:])] = p
-    return out
 
 
 def _spread(items: list, n: int) -> list:

@@ -9,14 +9,6 @@ from mutation import _docx_titles
 
 from juesuan.check import check_file
 from juesuan.core.findings import Severity
-from juesuan.pipeline import sample_path, validate, write_outputs
-
-
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory):
-    analysis, _ = validate(sample_path("seed"))
-    (path,) = write_outputs(analysis, tmp_path_factory.mktemp("perf"), ("docx",))
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -13,18 +13,8 @@ import pytest
 
 from juesuan.check import check_file
 from juesuan.core.findings import Severity
-from juesuan.pipeline import sample_path, validate, write_outputs
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = {}
-    for name in ("seed", "putuo"):
-        analysis, _ = validate(sample_path(name))
-        d = tmp_path_factory.mktemp(name)
-        for p in write_outputs(analysis, d, ("docx", "pdf", "html", "md")):
-            out[(name, p.suffix[1:])] = p
-    return out
+pytestmark = pytest.mark.slow
 
 
 def _errors(report):

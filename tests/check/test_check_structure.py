@@ -6,12 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from docx import Document
 
 from juesuan.check import check_file
 from juesuan.check.structure import layouts
-from juesuan.pipeline import sample_path, validate, write_outputs
 
 GOLDEN = Path(__file__).parent.parent / "golden"
 
@@ -71,13 +69,6 @@ def _docx(tmp_path, blocks) -> Path:
     p = tmp_path / "doc.docx"
     d.save(p)
     return p
-
-
-@pytest.fixture(scope="module")
-def seed_docx(tmp_path_factory):
-    analysis, _ = validate(sample_path("seed"))
-    d = tmp_path_factory.mktemp("seed")
-    return next(p for p in write_outputs(analysis, d, ("docx",)) if p.suffix == ".docx")
 
 
 # ------------------------------------------------------------------ layouts from the profiles

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from juesuan.check.read.pdf_tables import Region, _code_table
-from juesuan.check.read.reader import Word
 from juesuan.check.read.recover import Recovered, recover_table
+from juesuan.check.read.source import Word
 
 
 def _w(text: str, x0: float, top: float, width: float | None = None) -> Word:
@@ -49,7 +49,7 @@ def _table(whole_codes: bool) -> list[Word]:
 
 @pytest.mark.parametrize("whole_codes", [False, True])
 def test_every_level_read_whichever_way_codes_print(whole_codes):
-    from juesuan.check.read.reader import RawTable
+    from juesuan.check.read.source import RawTable
 
     rows = _code_table(Region("expenditure", "支出决算表", 1, _table(whole_codes)))
     table = RawTable("支出决算表", rows, page=1)

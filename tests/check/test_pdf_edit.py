@@ -8,8 +8,6 @@ import pypdfium2 as pdfium
 import pytest
 from pdf_edit import replace_on_page
 
-from juesuan.pipeline import sample_path, validate, write_outputs
-
 
 def _texts(path: Path) -> list[str]:
     doc = pdfium.PdfDocument(path)
@@ -20,9 +18,8 @@ def _texts(path: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed(tmp_path_factory) -> tuple[Path, list[str]]:
-    analysis, _ = validate(sample_path("seed"))
-    (pdf,) = write_outputs(analysis, tmp_path_factory.mktemp("seed"), ("pdf",))
+def seed(built) -> tuple[Path, list[str]]:
+    pdf = built[("seed", "pdf")]
     return pdf, _texts(pdf)
 
 

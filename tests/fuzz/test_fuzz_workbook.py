@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from fuzz_workbook import run
+
+pytestmark = pytest.mark.slow
 
 
 def test_fuzz_subset_never_tracebacks() -> None:

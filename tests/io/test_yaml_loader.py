@@ -13,9 +13,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from juesuan.core.codes import in_family
 from juesuan.core.findings import Finding, Severity
 from juesuan.io import validation_messages, yaml_events, yaml_loader
-from juesuan.io.yaml_loader import LOAD_CODES, load_yaml, parse_yaml_bytes, parse_yaml_text
+from juesuan.io.yaml_loader import load_yaml, parse_yaml_bytes, parse_yaml_text
+
+LOAD_CODES = {c.code: c.title for c in in_family("load")}
 
 ORIGIN = "data.yaml"
 

@@ -27,33 +27,11 @@ from juesuan.core.findings import Finding, Location, Severity, has_errors
 
 __all__ = [
     "HEADER_SCAN_ROWS",
-    "IMPORT_CODES",
     "SPREADSHEET_SUFFIXES",
     "TEXT_SUFFIXES",
     "ImportResult",
     "import_catalog",
 ]
-
-IMPORT_CODES: dict[str, str] = {
-    "CAT-IMP-000": "年度或科目体系参数无效",
-    "CAT-IMP-001": "文件不存在、是目录或无法打开",
-    "CAT-IMP-002": "文件为空",
-    "CAT-IMP-003": "不支持的文件类型",
-    "CAT-IMP-004": "文件损坏、有密码保护、不是电子表格或编码无法识别",
-    "CAT-IMP-005": "找不到可识别的表头（科目编码、科目名称）",
-    "CAT-IMP-006": "无法识别的科目编码",
-    "CAT-IMP-007": "科目编码没有名称",
-    "CAT-IMP-008": "跳过其他科目体系的编码",
-    "CAT-IMP-009": "同一编码有不同名称（保留第一个）",
-    "CAT-IMP-010": "上级科目缺失",
-    "CAT-IMP-011": "工作表有表头但没有数据行",
-    "CAT-IMP-012": "没有找到任何科目",
-    "CAT-IMP-013": "分列编码无法确定所属类、款",
-    "CAT-IMP-014": "保存失败",
-    "CAT-LOAD-001": "已导入的目录文件表头或说明文件（catalog.json）格式错误",
-    "CAT-LOAD-002": "已导入的目录文件中有无效的科目行",
-    "CAT-LOAD-003": "已导入的目录文件无法读取",
-}
 
 
 @dataclass(frozen=True)

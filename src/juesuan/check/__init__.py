@@ -72,12 +72,13 @@ def document_year(lines: list[str]) -> int | None:
 
 
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
-    from juesuan.check.narrative import NarrativeChecker, paragraphs
+    from juesuan.check.narrative import NarrativeChecker
     from juesuan.check.narrative_tables import check_against_tables
     from juesuan.check.read.reader import read
     from juesuan.check.sink import Sink
     from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
+    from juesuan.check.text import paragraphs
 
     doc, problems = read(path, engine=engine)
     report = CheckReport(str(path), None)

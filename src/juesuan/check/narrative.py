@@ -4,7 +4,8 @@ The rules live in modules named for what they check: :mod:`~juesuan.check.narrat
 :mod:`~juesuan.check.narrative_changes`, :mod:`~juesuan.check.narrative_budget`,
 :mod:`~juesuan.check.narrative_sums`, :mod:`~juesuan.check.narrative_text` and (across
 paragraphs) :mod:`~juesuan.check.narrative_spans`; sentences, clauses and the shared patterns
-in :mod:`~juesuan.check.sentences`.
+in :mod:`~juesuan.check.text` (rounding-aware percentages in
+:mod:`~juesuan.check.percentages`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,14 @@ from juesuan.check.narrative_shares import shares
 from juesuan.check.narrative_spans import SpanChecks
 from juesuan.check.narrative_sums import counts, sums
 from juesuan.check.narrative_text import text_rules
-from juesuan.check.read.reader import SourceDoc
-from juesuan.check.sentences import AMOUNT, Para, paragraphs, sentences
+from juesuan.check.read.source import SourceDoc
 from juesuan.check.sink import Sink
+from juesuan.check.text import (
+    AMOUNT,
+    Para,
+    paragraphs,
+    sentences,
+)
 
 __all__ = ["NarrativeChecker", "Para", "paragraphs", "sentences"]
 

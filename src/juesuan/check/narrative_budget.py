@@ -6,7 +6,8 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.sentences import (
+from juesuan.check.percentages import percent_off
+from juesuan.check.text import (
     AMOUNT,
     BUDGET,
     COMPLETION,
@@ -14,7 +15,6 @@ from juesuan.check.sentences import (
     Narrative,
     Para,
     clauses_with_completion,
-    percent_off,
 )
 
 # the comparison of a final figure with its budget, in either order

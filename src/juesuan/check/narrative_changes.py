@@ -6,14 +6,14 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.sentences import (
+from juesuan.check.percentages import ratio_range
+from juesuan.check.text import (
     AMOUNT,
     CHANGE,
     NUM,
     Narrative,
     Para,
     clauses,
-    ratio_range,
 )
 
 

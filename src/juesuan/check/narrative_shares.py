@@ -6,18 +6,16 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.sentences import (
+from juesuan.check.percentages import largest_remainder, percent_off, ratio_range
+from juesuan.check.text import (
     AMOUNT,
-    HALF,
     NUM,
     SHARE,
     SHARE_OF,
     Narrative,
     Para,
-    largest_remainder,
-    percent_off,
-    ratio_range,
 )
+from juesuan.core.money import HALF_CENT
 
 
 def shares(chk: Narrative, para: Para, off: int, sent: str) -> None:
@@ -52,7 +50,7 @@ def shares(chk: Narrative, para: Para, off: int, sent: str) -> None:
                 )
         return
     lr = largest_remainder(amounts, whole)
-    covers = abs(sum(amounts, Decimal(0)) - whole) <= HALF * len(amounts)
+    covers = abs(sum(amounts, Decimal(0)) - whole) <= HALF_CENT * len(amounts)
     for i, m in enumerate(parts):
         chk.sink.checked("CHK-101")
         stated_txt = m.group(2)

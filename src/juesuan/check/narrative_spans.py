@@ -8,8 +8,9 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.sentences import BUDGET, FINAL, HALF, ITEM, NUM, Para, sentences
 from juesuan.check.sink import Sink
+from juesuan.check.text import BUDGET, FINAL, ITEM, NUM, Para, sentences
+from juesuan.core.money import HALF_CENT
 
 STATED_ITEM = re.compile(
     rf"([\u4e00-\u9fff“”]{{2,14}}?(?:支出|收入|经费|合计|总计|总额))(?:决算数?)?(?:为|是|共计|达)?({NUM})万元"
@@ -104,7 +105,7 @@ class SpanChecks:
             stated=total,
             expected=computed,
             quote=head[-60:] + "其中：" + "；".join(it[:24] + "…" for it in items[:3]),
-            rounding=abs(computed - total) <= HALF * len(values),
+            rounding=abs(computed - total) <= HALF_CENT * len(values),
             **w,
         )
 

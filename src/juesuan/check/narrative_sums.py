@@ -6,10 +6,9 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.sentences import (
+from juesuan.check.text import (
     AMOUNT,
     COUNTED,
-    HALF,
     LISTED,
     NUM,
     SAME_UNIT,
@@ -18,6 +17,7 @@ from juesuan.check.sentences import (
     Para,
     count_of,
 )
+from juesuan.core.money import HALF_CENT
 
 
 def sums(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -> None:
@@ -69,7 +69,7 @@ def sums(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -
         return
     w = para.where(off + idx)
     listed = " + ".join(parts)
-    rounding = abs(computed - total) <= HALF * len(parts)
+    rounding = abs(computed - total) <= HALF_CENT * len(parts)
     hint = "（差额可能来自各项分别四舍五入）" if rounding else ""
     chk.sink.add(
         "CHK-106",
@@ -151,6 +151,6 @@ def _signed(chk, para, at, sent, total_txt, total_sign, parts, signs) -> None:
         stated=total,
         expected=computed,
         quote=sent,
-        rounding=abs(computed - total) <= HALF * len(parts),
+        rounding=abs(computed - total) <= HALF_CENT * len(parts),
         **para.where(at),
     )

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.sentences import Para
 from juesuan.check.sink import Sink
+from juesuan.check.text import Para
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
 CONTEXTS = (32, 24, 16, 12, 9, 6)

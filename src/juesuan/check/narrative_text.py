@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from juesuan.check.sentences import (
+from juesuan.check.text import (
     DOUBLE_PUNCT,
     PLACEHOLDER,
     YEAR,

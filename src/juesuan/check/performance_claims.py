@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec, quantize
-from juesuan.check.performance_tables import SAID_SCORE, Project, Scored, points_text
+from juesuan.check.performance_model import SAID_SCORE, Project, Scored, points_text
 from juesuan.check.sink import Sink
 
 PROJECT_CLAIM = re.compile(

@@ -15,21 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from juesuan.check.model import dec, quantize
-from juesuan.check.read.reader import RawRow, RawTable
+from juesuan.check.performance_model import SAID_SCORE, Project, Scored, points_text
 from juesuan.check.read.recover import number
+from juesuan.check.read.source import RawRow, RawTable
 from juesuan.check.sink import Sink
 from juesuan.core.findings import Severity
 
 POINTS = re.compile(r"[（(](\d+(?:\.\d+)?)分[)）]")
 TOTAL_WORDS = ("合计", "总分", "总计")
-NUM = r"\d+(?:\.\d+)?"
-SAID_SCORE = re.compile(rf"自评(?:总分|得分|总得分|分数)(?:为|是|：|:)?({NUM})分")
-
-
-def points_text(v: Decimal) -> str:
-    """A weight or score as printed: 98.6, 10, 8.5."""
-    s = format(v, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def _clean(row: RawRow) -> list[str]:
@@ -47,29 +40,6 @@ def _cell(row: RawRow, table: str, label: str, column: str) -> dict:
 
 def _quote(row: RawRow) -> str:
     return " ".join(c for c in row.cells if c)
-
-
-@dataclass
-class Scored:
-    """A table's stated total score, where it is printed."""
-
-    score: Decimal
-    row: RawRow
-    table: RawTable
-
-
-@dataclass
-class Project:
-    name: str
-    table: RawTable
-    initial: Decimal | None = None
-    adjusted: Decimal | None = None
-    executed: Decimal | None = None
-    total: Scored | None = None
-
-    @property
-    def budget(self) -> Decimal | None:
-        return self.adjusted if self.adjusted is not None else self.initial
 
 
 @dataclass

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from juesuan.check.model import CHECK_RULES, Coverage, Item
+from juesuan.check.model import Coverage, Item
+from juesuan.core.codes import in_family
+from juesuan.core.codes import severity as code_severity
 from juesuan.core.findings import Finding, Location, Severity
 
 
@@ -14,7 +16,7 @@ class Sink:
         self.items: list[Item] = []
         self.rounding: list[Item] = []  # rounding-only differences, reported as one note
         self.coverage: dict[str, Coverage] = {
-            code: Coverage(code, title) for code, (_, title) in CHECK_RULES.items()
+            c.code: Coverage(c.code, c.title) for c in in_family("check")
         }
 
     def unreadable(
@@ -50,7 +52,7 @@ class Sink:
         severity: Severity | None = None,
         rounding: bool = False,
     ) -> None:
-        sev = severity or CHECK_RULES[code][0]
+        sev = severity or code_severity(code)
         if rounding:
             sev = Severity.INFO
         loc = Location(

@@ -8,7 +8,7 @@ import re
 from juesuan.check.model import dec
 from juesuan.check.read.kinds import strip_ordinal
 from juesuan.check.read.recover import Origin
-from juesuan.check.sentences import Para
+from juesuan.check.text import Para
 
 NUM = r"(-?\d[\d,]*(?:\.\d+)?)"
 # (pattern, figure id) — from the two profiles' sentence templates; first match per sentence

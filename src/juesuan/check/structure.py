@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.check.read.reader import RawTable, SourceDoc, TextLine
 from juesuan.check.read.reading import contents_lines
 from juesuan.check.read.recover import number
+from juesuan.check.read.source import RawTable, SourceDoc, TextLine
 from juesuan.check.sink import Sink
 
 NUMERALS = "零一二三四五六七八九十"
@@ -36,8 +36,8 @@ class Layout:
 
 
 def layouts() -> list[Layout]:
-    from juesuan.compose.tables import load_specs
     from juesuan.profiles import available_profiles, load_profile
+    from juesuan.profiles.tables import load_specs
 
     out = []
     for name in available_profiles():

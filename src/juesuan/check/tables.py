@@ -10,11 +10,12 @@ from itertools import pairwise
 from juesuan.check.model import Coverage, Item, dec
 from juesuan.check.performance_tables import PerformanceChecker
 from juesuan.check.read.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
-from juesuan.check.read.reader import RawTable, SourceDoc
 from juesuan.check.read.reading import Reading
 from juesuan.check.read.recover import Origin, Recovered, number, recover_table
+from juesuan.check.read.source import RawTable, SourceDoc
 from juesuan.check.sink import Sink
 from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.money import HALF_CENT
 
 # rule families of the shared catalog that run on recovered tables; the others are covered
 # by the checker's own narrative rules or need data a published document does not contain
@@ -354,7 +355,7 @@ class TableChecker:
             if stated == total:
                 continue
             label = code or "合计"
-            rounding = stated is not None and abs(stated - total) <= Decimal("0.005") * len(kids)
+            rounding = stated is not None and abs(stated - total) <= HALF_CENT * len(kids)
             shown = "空白" if stated is None else str(stated)
             self.sink.add(
                 "CHK-120",

@@ -17,12 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import zip_longest
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from juesuan.catalog.catalogs import Catalogs
 from juesuan.catalog.names import Names
@@ -30,6 +26,7 @@ from juesuan.compose.narrative import chinese_number
 from juesuan.core.figures import FigureSet
 from juesuan.document.model import Cell, FigureRef, Table
 from juesuan.model.dataset import Dataset
+from juesuan.profiles.tables import leaf_columns
 
 Row = tuple[Cell, ...]
 
@@ -53,25 +50,6 @@ class TableContext:
 
     def fill(self, text: str) -> str:
         return text.format(dept=self.ds.department.name, year=self.ds.year)
-
-
-COMMON = Path(__file__).resolve().parents[1] / "profiles" / "_common" / "tables.yaml"
-
-
-@lru_cache(maxsize=16)
-def load_specs(path: Path) -> tuple[dict[str, Any], ...]:
-    """A profile's table specs, with ``{ref: key, …}`` entries resolved against the common ones."""
-    common = {
-        t["key"]: t for t in (yaml.safe_load(COMMON.read_text(encoding="utf-8")) or {})["tables"]
-    }
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    specs = []
-    for entry in data.get("tables", ()):
-        if "ref" in entry:
-            base = common[entry["ref"]]
-            entry = {**base, **{k: v for k, v in entry.items() if k != "ref"}}
-        specs.append(entry)
-    return tuple(specs)
 
 
 def build_tables(specs: Sequence[dict[str, Any]], ctx: TableContext) -> list[Table]:
@@ -179,13 +157,6 @@ def _bold_label(row: Row) -> Row:
 # -- functional tables ---------------------------------------------------------------------
 
 
-def _leaf_columns(columns: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for col in columns:
-        out += _leaf_columns(col["columns"]) if "columns" in col else [col]
-    return out
-
-
 def _functional_codes(ctx: TableContext, include: list[str]) -> list[str]:
     """类, 款 and 项 codes in classification order, keeping those with data in ``include``."""
     items = sorted({line.code for line in ctx.ds.functional})
@@ -203,7 +174,7 @@ def _code_cells(code: str, split: bool) -> Row:
 def _functional(spec: dict[str, Any], ctx: TableContext) -> Table:
     split = spec.get("codes", "single") == "split"
     code_cols = 3 if split else 1
-    leaves = _leaf_columns(spec["columns"])
+    leaves = leaf_columns(spec["columns"])
     include = spec.get("include") or [c["figure"] for c in leaves]
     head_rows = 3 if split else 2
     width = code_cols + 1 + len(leaves)

@@ -9,14 +9,20 @@ from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")  # the most a figure published with two decimals can be off by
 HUNDRED = Decimal(100)
 WAN = Decimal(10000)
 ZERO = Decimal(0)
 
 
+def round_to(value: Decimal, places: int) -> Decimal:
+    """Round to ``places`` decimals, half up (the publication rule): the only rounding."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def round2(value: Decimal) -> Decimal:
-    """Round to two decimals, half up (the publication rule)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round to two decimals, half up."""
+    return round_to(value, 2)
 
 
 def to_wan(value: Decimal, unit: str) -> Decimal:

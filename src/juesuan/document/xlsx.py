@@ -50,9 +50,9 @@ _HEADER_FONT = Font(name=_FONT_NAME, size=10, bold=True)
 _BODY_FONT = Font(name=_FONT_NAME, size=10)
 _BODY_BOLD_FONT = Font(name=_FONT_NAME, size=10, bold=True)
 _NOTE_FONT = Font(name=_FONT_NAME, size=10)
-_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
 _THIN = Side(style="thin", color="FF000000")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 # Excel's limits and conventions for sheet names.
 _SHEET_NAME_MAX = 31
@@ -95,7 +95,7 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
         ws.cell(row=1, column=1, value="本文件没有表格。")
 
     props = wb.properties
-    props.title = _clean(title) or None
+    props.title = xml_text(title) or None
     props.creator = "juesuan"
     props.lastModifiedBy = None
     props.created = FIXED_DATETIME
@@ -113,10 +113,10 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
 
 def _sheet_name(table: Table, index: int, taken: set[str]) -> str:
     """A valid, unique sheet name from the table's title; records it in ``taken``."""
-    base = _SHEET_NAME_BAD.sub("", _clean(table.title))
+    base = _SHEET_NAME_BAD.sub("", xml_text(table.title))
     base = " ".join(base.split()).strip("'").strip()
     if not base:
-        base = _SHEET_NAME_BAD.sub("", _clean(table.number)).strip("'").strip() or f"表{index}"
+        base = _SHEET_NAME_BAD.sub("", xml_text(table.number)).strip("'").strip() or f"表{index}"
     name = base[:_SHEET_NAME_MAX].rstrip("'")
     n = 1
     while name.casefold() in taken or name.casefold() in _RESERVED_SHEET_NAMES:
@@ -192,8 +192,8 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     last_col = get_column_letter(columns)
 
     # Row 1: the title.
-    title = ws.cell(row=1, column=1, value=_clean(table.title))
-    _as_text(title)
+    title = ws.cell(row=1, column=1, value=xml_text(table.title))
+    keep_text(title)
     title.font = _TITLE_FONT
     title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     _merge(ws, 1, 1, 1, columns)
@@ -202,13 +202,13 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     # Row 2: the table number (公开01表) on the left when there is one, the unit on the right.
     unit_start = 1
     if table.number and columns > 1:
-        number = ws.cell(row=2, column=1, value=_clean(table.number))
-        _as_text(number)
+        number = ws.cell(row=2, column=1, value=xml_text(table.number))
+        keep_text(number)
         number.font = _UNIT_FONT
         number.alignment = Alignment(horizontal="left", vertical="center")
         unit_start = 2
-    unit = ws.cell(row=2, column=unit_start, value=_clean(table.unit) or None)
-    _as_text(unit)
+    unit = ws.cell(row=2, column=unit_start, value=xml_text(table.unit) or None)
+    keep_text(unit)
     unit.font = _UNIT_FONT
     unit.alignment = Alignment(horizontal="right", vertical="center")
     _merge(ws, 2, unit_start, 2, columns)
@@ -229,7 +229,7 @@ def _write_table(ws: Worksheet, table: Table) -> None:
             _merge(ws, row, col, row + rowspan - 1, col + colspan - 1)
         if p.cell.figure is None and p.cell.text:
             span_width = sum(widths[p.col : p.col + colspan]) - 2 * p.cell.indent
-            lines = _lines(_clean(p.cell.text), span_width)
+            lines = _lines(xml_text(p.cell.text), span_width)
             per_row = _height(lines) / rowspan
             for dr in range(rowspan):
                 need[row + dr] = max(need.get(row + dr, 0.0), per_row)
@@ -239,9 +239,9 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     for r in range(n_rows):
         for c in range(columns):
             target = ws.cell(row=first + r, column=c + 1)
-            target.border = _BORDER
+            target.border = BORDER
             if r < n_header:
-                target.fill = _HEADER_FILL
+                target.fill = HEADER_FILL
 
     default = _height(1)
     for row, height in need.items():
@@ -251,11 +251,11 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     # The 注 and 说明 lines below the table.
     row = first + n_rows
     for line in (table.note, table.empty_note):
-        line = _clean(line)
+        line = xml_text(line)
         if not line:
             continue
         note = ws.cell(row=row, column=1, value=line)
-        _as_text(note)
+        keep_text(note)
         note.font = _NOTE_FONT
         note.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
         _merge(ws, row, 1, row, columns)
@@ -279,8 +279,8 @@ def _fill_cell(target, p: _Placed) -> None:
     """Value and style of one placed model cell."""
     cell = p.cell
     if p.header:
-        target.value = _clean(cell.text) or None
-        _as_text(target)
+        target.value = xml_text(cell.text) or None
+        keep_text(target)
         target.font = _HEADER_FONT
         target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         return
@@ -300,8 +300,8 @@ def _fill_cell(target, p: _Placed) -> None:
             target.number_format = PERCENT_FORMAT if fig.unit == PCT else MONEY_FORMAT
         target.alignment = Alignment(horizontal="right", vertical="center")
         return
-    target.value = _clean(cell.text) or None
-    _as_text(target)
+    target.value = xml_text(cell.text) or None
+    keep_text(target)
     horizontal = cell.align if cell.align in ("left", "center", "right") else "left"
     indent = max(cell.indent, 0)
     if indent and horizontal == "center":
@@ -311,7 +311,7 @@ def _fill_cell(target, p: _Placed) -> None:
     )
 
 
-def _as_text(target) -> None:
+def keep_text(target) -> None:
     """Keep a text cell text: openpyxl reads a str starting with ``=`` as a formula."""
     if isinstance(target.value, str):
         target.data_type = TYPE_STRING
@@ -325,7 +325,7 @@ def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
 
 
-def _clean(text: str) -> str:
+def xml_text(text: str) -> str:
     """Text without the control characters XML (and so XLSX) cannot hold."""
     return ILLEGAL_CHARACTERS_RE.sub("", text or "")
 

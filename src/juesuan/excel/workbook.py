@@ -30,12 +30,12 @@ from pydantic import BaseModel
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.derive import LINE_INCOME
 from juesuan.document.xlsx import (
-    _BORDER,
-    _HEADER_FILL,
+    BORDER,
     FIXED_DATETIME,
+    HEADER_FILL,
     MONEY_FORMAT,
-    _as_text,
-    _clean,
+    keep_text,
+    xml_text,
 )
 from juesuan.document.ziprepack import repack
 from juesuan.io.workbook.fields import KV_SHEETS, entries
@@ -45,10 +45,10 @@ from juesuan.io.workbook.layout import (
     FUNCTIONAL_INPUT,
     SCALAR_FIGURES,
     SUM_FIGURES,
-    leaf_columns,
     profile_specs,
 )
 from juesuan.model.dataset import SPENDING_KINDS, Dataset
+from juesuan.profiles.tables import leaf_columns
 
 __all__ = ["CATALOG_SHEET", "GUIDE_SHEET", "template_bytes", "workbook_bytes"]
 
@@ -85,8 +85,8 @@ class _Book:
     # -- cells ------------------------------------------------------------------------------
 
     def text(self, ws: Worksheet, row: int, col: int, value: str | None, font: Font = _FONT):
-        cell = ws.cell(row=row, column=col, value=_clean(value) if value else None)
-        _as_text(cell)
+        cell = ws.cell(row=row, column=col, value=xml_text(value) if value else None)
+        keep_text(cell)
         cell.font = font
         cell.alignment = Alignment(vertical="center", wrap_text=True)
         return cell
@@ -97,8 +97,8 @@ class _Book:
         r2, c2 = max(r2, row), max(c2, col)
         for r in range(row, r2 + 1):
             for c in range(col, c2 + 1):
-                ws.cell(row=r, column=c).border = _BORDER
-                ws.cell(row=r, column=c).fill = _HEADER_FILL
+                ws.cell(row=r, column=c).border = BORDER
+                ws.cell(row=r, column=c).fill = HEADER_FILL
         if r2 > row or c2 > col:
             ws.merge_cells(start_row=row, start_column=col, end_row=r2, end_column=c2)
         return cell
@@ -108,7 +108,7 @@ class _Book:
         cell.number_format = MONEY_FORMAT
         cell.protection = _UNLOCKED
         cell.fill = _INPUT_FILL
-        cell.border = _BORDER
+        cell.border = BORDER
         cell.font = _FONT
         return cell
 
@@ -123,13 +123,13 @@ class _Book:
             cell.number_format = "@"
         cell.protection = _UNLOCKED
         cell.fill = _INPUT_FILL
-        cell.border = _BORDER
+        cell.border = BORDER
         return cell
 
     def formula(self, ws: Worksheet, row: int, col: int, text: str, money: bool = True):
         cell = ws.cell(row=row, column=col, value=text)
         cell.fill = _FORMULA_FILL
-        cell.border = _BORDER
+        cell.border = BORDER
         cell.font = _FONT
         if money:
             cell.number_format = MONEY_FORMAT
@@ -210,9 +210,9 @@ class _Book:
 
     def functional(self, spec: dict[str, Any]) -> None:
         part = FUNCTIONAL_INPUT[spec["key"]]
-        ws = self.wb.create_sheet(_clean(self.fill(spec["title"]))[:31])
+        ws = self.wb.create_sheet(xml_text(self.fill(spec["title"]))[:31])
         name = ws.title
-        leaves = leaf_columns(spec)
+        leaves = leaf_columns(spec.get("columns", ()))
         extras = EXTRA_COLUMNS.get(spec["key"], ())
         width = 2 + len(leaves) + len(extras)
         self.title(ws, self.fill(spec["title"]), width)
@@ -221,9 +221,9 @@ class _Book:
         col = 3
         for item in spec["columns"]:
             if "columns" in item:
-                n = len(leaf_columns(item))
+                n = len(leaf_columns(item.get("columns", ())))
                 self.head(ws, 3, col, item["group"], 3, col + n - 1)
-                for j, leaf in enumerate(leaf_columns(item)):
+                for j, leaf in enumerate(leaf_columns(item.get("columns", ()))):
                     self.head(ws, 4, col + j, leaf["label"])
                 col += n
             else:
@@ -256,12 +256,12 @@ class _Book:
             if role == "input" and f.startswith(part + ".") and f.rsplit(".", 1)[1] in _SUMMED
         ]
         # 合计 row
-        self.text(ws, 5, 2, "合计", _BOLD).border = _BORDER
-        ws.cell(row=5, column=1).border = _BORDER
+        self.text(ws, 5, 2, "合计", _BOLD).border = BORDER
+        ws.cell(row=5, column=1).border = BORDER
         for i, (role, fid) in enumerate(roles):
             letter = get_column_letter(3 + i)
             if role == "text":
-                ws.cell(row=5, column=3 + i).border = _BORDER
+                ws.cell(row=5, column=3 + i).border = BORDER
                 continue
             self.formula(ws, 5, 3 + i, f"=SUM({letter}{first}:{letter}{last})")
             if i < len(leaves):
@@ -315,7 +315,7 @@ class _Book:
 
     def economic(self, spec: dict[str, Any]) -> None:
         field = ECONOMIC_INPUT[spec["key"]]
-        ws = self.wb.create_sheet(_clean(self.fill(spec["title"]))[:31])
+        ws = self.wb.create_sheet(xml_text(self.fill(spec["title"]))[:31])
         label = spec["values"][0]["label"] if len(spec["values"]) == 1 else "决算数"
         self.title(ws, self.fill(spec["title"]), 3)
         self.head(ws, 3, 1, "科目编码", 4)
@@ -327,8 +327,8 @@ class _Book:
         lines = list(getattr(self.ds, field)) if self.ds else []
         count = len(lines) + SPARE_ROWS if self.ds else 120
         first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + count - 1
-        self.text(ws, 5, 2, "合计", _BOLD).border = _BORDER
-        ws.cell(row=5, column=1).border = _BORDER
+        self.text(ws, 5, 2, "合计", _BOLD).border = BORDER
+        ws.cell(row=5, column=1).border = BORDER
         self.formula(ws, 5, 3, f"=SUM(C{first}:C{last})")
         lookup = f"{quote_sheetname(CATALOG_SHEET)}!$D:$E"
         for n in range(count):
@@ -342,7 +342,7 @@ class _Book:
         self.protect(ws)
 
     def two_sided(self, spec: dict[str, Any]) -> None:
-        ws = self.wb.create_sheet(_clean(self.fill(spec["title"]))[:31])
+        ws = self.wb.create_sheet(xml_text(self.fill(spec["title"]))[:31])
         left, right = spec["left"], spec["right"]
         lw, rw = len(left["columns"]), len(right["columns"])
         self.title(ws, self.fill(spec["title"]), lw + rw)
@@ -363,11 +363,11 @@ class _Book:
             for k, item in enumerate(rows):
                 r = 5 + k
                 for c in range(offset + 1, offset + len(side["columns"]) + 1):
-                    ws.cell(row=r, column=c).border = _BORDER
+                    ws.cell(row=r, column=c).border = BORDER
                 if item is None:
                     continue
                 label, figures = item
-                self.text(ws, r, offset + 1, label).border = _BORDER
+                self.text(ws, r, offset + 1, label).border = BORDER
                 for j, fid in enumerate(figures):
                     self.figure_cell(ws, r, offset + 2 + j, fid, ws.title)
         self.protect(ws)
@@ -416,7 +416,7 @@ class _Book:
         return None
 
     def grid(self, spec: dict[str, Any]) -> None:
-        ws = self.wb.create_sheet(_clean(self.fill(spec["title"]))[:31])
+        ws = self.wb.create_sheet(xml_text(self.fill(spec["title"]))[:31])
         width = spec["columns"]
         self.title(ws, self.fill(spec["title"]), width)
         occupied: set[tuple[int, int]] = set()
@@ -441,7 +441,7 @@ class _Book:
         self.protect(ws)
 
     def derived(self, spec: dict[str, Any]) -> None:
-        ws = self.wb.create_sheet(_clean(self.fill(spec["title"]))[:31])
+        ws = self.wb.create_sheet(xml_text(self.fill(spec["title"]))[:31])
         self.title(ws, self.fill(spec["title"]), 1, unit=False)
         self.text(ws, 3, 1, "本表由程序根据其他各表自动生成，无需填写。")
         ws.column_dimensions["A"].width = 60

@@ -1,6 +1,6 @@
 """Building blocks of the ``LOAD-xxx`` findings shared by the YAML loading modules.
 
-The codes themselves are listed in :data:`juesuan.io.yaml_loader.LOAD_CODES`.
+The codes themselves are listed in :mod:`juesuan.core.codes`.
 """
 
 from __future__ import annotations

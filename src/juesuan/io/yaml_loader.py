@@ -1,7 +1,7 @@
 """Load a :class:`~juesuan.model.dataset.Dataset` from YAML, keeping the line of every value.
 
 Bad input never raises: every problem becomes a :class:`~juesuan.core.findings.Finding` with a
-stable ``LOAD-xxx`` code (see :data:`LOAD_CODES`), a Chinese message and a location.
+stable ``LOAD-xxx`` code (listed in :mod:`juesuan.core.codes`), a Chinese message and a location.
 
 This module checks the file as a whole (size, encoding, characters) and drives the steps:
 :mod:`~juesuan.io.yaml_events` composes the YAML into plain Python values with their lines,
@@ -25,7 +25,6 @@ from juesuan.io.yaml_events import Composer, Fatal
 from juesuan.model.dataset import Dataset
 
 __all__ = [
-    "LOAD_CODES",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
@@ -41,29 +40,6 @@ MAX_NODES = 1_000_000
 MAX_DEPTH = 100
 """Deepest nesting of mappings/sequences (a dataset needs about six)."""
 
-LOAD_CODES: dict[str, str] = {
-    "LOAD-001": "文件不存在或无法读取",
-    "LOAD-002": "文件过大",
-    "LOAD-003": "不是文本文件（含二进制内容、控制字符，或不是 UTF-8 编码）",
-    "LOAD-004": "文件为空",
-    "LOAD-005": "YAML 语法错误",
-    "LOAD-006": "顶层不是映射（键: 值）",
-    "LOAD-007": "嵌套过深、节点过多或别名循环引用，拒绝处理",
-    "LOAD-008": "同一映射中键重复",
-    "LOAD-009": "不允许的数值（无穷大、非数 .inf/.nan 或数量级过大）",
-    "LOAD-010": "不支持的 YAML 写法（标签、以列表或映射为键、多个文档等）",
-    "LOAD-101": "缺少必填项",
-    "LOAD-102": "未知字段（可能拼写错误）",
-    "LOAD-103": "应为数字",
-    "LOAD-104": "数值超出允许范围（如金额为负数）",
-    "LOAD-105": "科目编码或其他文本格式不正确",
-    "LOAD-106": "文本为空",
-    "LOAD-107": "取值不在允许的选项中",
-    "LOAD-108": "类型不符（应为列表、映射或文本等）",
-    "LOAD-199": "其他数据校验错误",
-    "LOAD-020": "文件类型暂不支持（如 Excel 工作簿）",
-    "LOAD-021": "未知的地区模板（profile）",
-}
 
 Result = tuple[Dataset | None, list[Finding]]
 

@@ -9,29 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from juesuan.core.figures import FigureSet
 from juesuan.core.findings import Finding, Location, Severity
-from juesuan.core.money import ZERO, round2, to_wan
+from juesuan.core.money import HALF_CENT, ZERO, round2, to_wan
 from juesuan.model.dataset import Dataset
 from juesuan.performance.engine import EvaluationResult
 from juesuan.performance.project import ProjectResult
 from juesuan.performance.trace import Score, q2
 
 CheckFn = Callable[[Dataset, FigureSet, EvaluationResult], Iterator[Finding]]
-HALF_CENT = Decimal("0.005")
 _SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str
-    severity: Severity
-    title: str
-    fn: CheckFn
 
 
 def _f(
@@ -57,8 +47,6 @@ def _n(value: Decimal | None) -> str:
 
 
 def weights(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """指标体系中各级指标列示的分值应等于其下三级指标分值之和，全部指标分值之和应等于满分
-    （100分）；项目支出绩效自评表中预算执行权重与各绩效指标权重之和应为100。"""
     dept = result.department
     if dept is not None:
         system = dept.system
@@ -109,7 +97,6 @@ def weights(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[
 
 
 def score_range(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """自评得分应在0与该指标分值（权重）之间；扣分项不应为正数；合计不超过满分。"""
     for owner, score in _all_scores(result):
         for value, what in ((score.stated, "自评得分"), (score.computed, "得分")):
             if value is None or (what == "得分" and score.rule != "manual"):
@@ -134,8 +121,6 @@ def score_range(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Itera
 
 
 def printed_subtotals(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """自评表中指标名称后列示的分值小计（如“履职效能（19分）”）应等于其下三级指标分值之和；
-    表中列示的得分合计应等于各指标自评得分之和。"""
     dept = result.department
     ev = ds.evaluation
     own = (
@@ -191,7 +176,6 @@ def _stated_total(table: str, scores: list[Score], total: Score) -> Iterator[Fin
 
 
 def stated_vs_computed(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """表中列示的自评得分应与按评分规则和数据计算的得分一致（两者都列出，并给出差额）。"""
     for owner, score in _all_scores(result):
         diff = score.difference
         if diff is None or q2(diff) == 0:
@@ -214,7 +198,6 @@ def stated_vs_computed(ds: Dataset, figs: FigureSet, result: EvaluationResult) -
 
 
 def projects_vs_final(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """各项目支出绩效自评表的预算执行数合计应等于决算的项目支出（支出决算表“项目支出”）。"""
     if not result.projects:
         return
     fig = figs.get("expenditure.project")
@@ -242,8 +225,6 @@ def projects_vs_final(ds: Dataset, figs: FigureSet, result: EvaluationResult) ->
 
 
 def narrative_totals(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """绩效评价报告所述常年项目、一次性（阶段）项目的个数和涉及预算总金额，应与项目支出
-    绩效自评表中该类项目的个数和调整后预算数合计一致。"""
     ev = ds.evaluation
     if ev is None or not any(p.kind for p in ev.projects):
         return
@@ -291,7 +272,6 @@ def narrative_totals(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> 
 
 
 def disclosure_scores(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """决算说明“预算绩效管理情况”中的部门整体及项目自评得分，应与绩效自评表的合计一致。"""
     pm = ds.performance
     dept = result.department
     if dept is not None and pm.department_score is not None:
@@ -341,8 +321,6 @@ def _match_project(name: str, projects: list[ProjectResult]) -> ProjectResult | 
 
 
 def scoring_problems(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """评分能够完成：指标体系文件可以读取；规则需要的输入都有数值；没有除数为零；
-    人工评分写明理由；定性指标填写达成情况。无法计算的指标在评分轨迹中说明原因。"""
     yield from result.findings
     for owner, score in _all_scores(result):
         for p in score.problems:
@@ -360,8 +338,6 @@ def scoring_problems(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> 
 
 
 def execution_rows(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[Finding]:
-    """项目支出绩效自评表预算执行情况：各资金来源之和等于总额；列示的预算执行率等于
-    预算执行数 ÷ 调整后预算数。"""
     for p in result.projects:
         total, parts = p.rows[0], p.rows[1:]
         for attr, label in (
@@ -416,23 +392,19 @@ def _all_scores(result: EvaluationResult) -> Iterator[tuple[str, Score]]:
         yield owner, p.total
 
 
-CHECKS: tuple[Check, ...] = (
-    Check("PERF-001", Severity.WARNING, "指标分值与小计、满分一致", weights),
-    Check("PERF-002", Severity.ERROR, "自评得分在0与指标分值之间", score_range),
-    Check(
-        "PERF-003", Severity.WARNING, "自评表列示的分值小计、得分合计与明细一致", printed_subtotals
-    ),
-    Check("PERF-004", Severity.WARNING, "自评得分与按评分规则计算的得分一致", stated_vs_computed),
-    Check("PERF-005", Severity.WARNING, "项目预算执行数合计等于决算项目支出", projects_vs_final),
-    Check(
-        "PERF-006", Severity.WARNING, "报告所述常年、一次性项目与项目自评表一致", narrative_totals
-    ),
-    Check("PERF-007", Severity.ERROR, "决算说明中的自评得分与自评表一致", disclosure_scores),
-    Check("PERF-008", Severity.WARNING, "绩效评分可以计算", scoring_problems),
-    Check("PERF-009", Severity.ERROR, "项目预算执行情况的资金来源与执行率一致", execution_rows),
+CHECKS: tuple[tuple[str, CheckFn], ...] = (
+    ("PERF-001", weights),
+    ("PERF-002", score_range),
+    ("PERF-003", printed_subtotals),
+    ("PERF-004", stated_vs_computed),
+    ("PERF-005", projects_vs_final),
+    ("PERF-006", narrative_totals),
+    ("PERF-007", disclosure_scores),
+    ("PERF-008", scoring_problems),
+    ("PERF-009", execution_rows),
 )
 
 
 def run_checks(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> list[Finding]:
     """All PERF findings of a scored self-evaluation."""
-    return [f for check in CHECKS for f in check.fn(ds, figs, result)]
+    return [f for _, fn in CHECKS for f in fn(ds, figs, result)]

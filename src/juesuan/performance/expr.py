@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, DecimalException, localcontext
+from decimal import Decimal, DecimalException, localcontext
 from functools import lru_cache
 from typing import Any
 
 from simpleeval import SimpleEval
+
+from juesuan.core.money import round_to
 
 MAX_LENGTH = 2000
 MAX_MAGNITUDE = 30  # |log10| of a literal or result beyond this is no score input
@@ -284,4 +286,4 @@ def _max(*args: Decimal) -> Decimal:
 def _round(value: Decimal, places: Decimal = Decimal(0)) -> Decimal:
     if places != places.to_integral_value() or not 0 <= places <= 10:
         raise FormulaError("round 的小数位数应为0至10的整数")
-    return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return round_to(value, int(places))

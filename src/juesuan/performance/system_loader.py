@@ -27,14 +27,6 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 40
 
-SYSTEM_CODES: dict[str, str] = {
-    "PERF-101": "指标体系文件不存在或无法读取",
-    "PERF-102": "未知的评分规则类型",
-    "PERF-103": "评分公式或表达式有误（语法、不支持的写法、未声明的输入名）",
-    "PERF-104": "输入的来源重复（figure、dataset、projects、run 只能选一个）",
-    "PERF-105": "指标编号或指标名称重复",
-    "PERF-106": "区间规则的上下限颠倒",
-}
 
 Result = tuple[IndicatorSystem | None, list[Finding]]
 _CACHE: dict[tuple[str, int, int], Result] = {}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from juesuan.core.findings import Location
+from juesuan.core.money import round2
 
-CENT = Decimal("0.01")
 SOURCE_LABELS = {
     "figure": "决算数字",
     "dataset": "数据字段",
@@ -18,9 +18,7 @@ SOURCE_LABELS = {
 }
 
 
-def q2(value: Decimal) -> Decimal:
-    """Quantize a score to two decimals, half up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+q2 = round2  # a score to two decimals, half up
 
 
 @dataclass(frozen=True, slots=True)

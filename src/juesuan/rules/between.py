@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from juesuan.core.findings import Finding, Severity
+from juesuan.core.findings import Finding
 from juesuan.core.money import ZERO, round2
 from juesuan.rules.registry import RuleContext, rule
 
@@ -17,11 +17,8 @@ SANGONG_PARTS = (
 )
 
 
-@rule("BTW-001", Severity.WARNING, "between", "经济分类科目不超过对应的“三公”经费")
+@rule("BTW-001")
 def sangong_parts(ctx: RuleContext) -> Iterator[Finding]:
-    """一般公共预算财政拨款支出中的 30212 因公出国（境）费用、30217 公务接待费、
-    30231 公务用车运行维护费、31013 公务用车购置，不应大于“三公”经费决算中对应的数额
-    （部分不大于整体）。"""
     for code, item, label in SANGONG_PARTS:
         part = ctx.figs.amount(f"econ.basic.{code}") + ctx.figs.amount(f"econ.project.{code}")
         whole = ctx.figs.get(f"sangong.final.{item}")
@@ -36,9 +33,8 @@ def sangong_parts(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("BTW-002", Severity.ERROR, "between", "公务接待费等于国内接待与外事接待之和")
+@rule("BTW-002")
 def reception_parts(ctx: RuleContext) -> Iterator[Finding]:
-    """“三公”经费中的公务接待费决算数 = 国内公务接待支出 + 外事接待支出（两者都填报时）。"""
     dom, foreign = ctx.figs["sangong.reception_domestic"], ctx.figs["sangong.reception_foreign"]
     total = ctx.figs["sangong.final.reception"]
     if dom.value is None or foreign.value is None or total.value is None:
@@ -54,9 +50,8 @@ def reception_parts(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("BTW-003", Severity.ERROR, "between", "购置车辆金额之和等于公务用车购置费")
+@rule("BTW-003")
 def vehicle_purchases(ctx: RuleContext) -> Iterator[Finding]:
-    """按车型列示的购置金额之和 = “三公”经费中的公务用车购置费决算数。"""
     vehicles = ctx.ds.sangong.vehicles_purchased
     if not vehicles or all(v.amount is None for v in vehicles):
         return
@@ -76,9 +71,8 @@ def vehicle_purchases(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("BTW-004", Severity.ERROR, "between", "中小企业、小微企业合同金额不超过政府采购总额")
+@rule("BTW-004")
 def procurement_parts(ctx: RuleContext) -> Iterator[Finding]:
-    """授予小微企业合同金额 ≤ 授予中小企业合同金额 ≤ 政府采购支出总额（货物+工程+服务）。"""
     total, sme, micro = (ctx.figs[f"procurement.{k}"] for k in ("total", "sme", "micro"))
     if round2(sme.amount) > round2(total.amount):
         yield procurement_parts.finding(
@@ -96,9 +90,8 @@ def procurement_parts(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("BTW-005", Severity.ERROR, "between", "年初预算总额与各科目年初预算之和一致")
+@rule("BTW-005")
 def initial_budget_total(ctx: RuleContext) -> Iterator[Finding]:
-    """填报了年初预算总额且各科目也填报年初预算时，两者应一致。"""
     total = ctx.figs.get("budget.initial_total")
     lines = ctx.figs["general_budget.initial_budget"]
     if total is None or lines.value is None:
@@ -112,10 +105,8 @@ def initial_budget_total(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("BTW-006", Severity.WARNING, "between", "机关运行经费不超过基本支出公用经费")
+@rule("BTW-006")
 def office_operation(ctx: RuleContext) -> Iterator[Finding]:
-    """机关运行经费是行政单位用于购买货物和服务的基本支出（公用经费），
-    一般不应大于一般公共预算财政拨款基本支出中的公用经费。"""
     office, public = ctx.figs["office_operation"], ctx.figs.get("econ.basic.public")
     if office.value is None or public is None or public.value is None:
         return

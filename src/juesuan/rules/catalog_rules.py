@@ -32,11 +32,8 @@ def _where_catalog(cat: Catalog) -> str:
     return f"{cat.year}年{_SCHEME_LABEL[cat.scheme]}{kind}"
 
 
-@rule("CAT-001", Severity.ERROR, "catalog", "科目编码存在于当年分类目录")
+@rule("CAT-001")
 def known_code(ctx: RuleContext) -> Iterator[Finding]:
-    """科目编码须存在于决算年度的政府收支分类科目目录中。目录标记为完整（导入的官方目录）时
-    为错误；内置目录只收录了部分科目，缺失时为警告——但内置目录包含全部“类”，
-    所属的类不存在时（编码前三位有误）仍为错误。"""
     for scheme, path, code, _name, table in _coded_lines(ctx):
         cat = _catalog(ctx, scheme)
         if code in cat:
@@ -53,11 +50,8 @@ def known_code(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("CAT-002", Severity.ERROR, "catalog", "科目名称与编码一致")
+@rule("CAT-002")
 def name_matches(ctx: RuleContext) -> Iterator[Finding]:
-    """填报的科目名称须与目录中该编码的名称一致，不一致为错误（编码或名称填错）。
-    只是写法不同（全角半角括号、空格、省略末尾的“支出”“费用”等历年常见写法）时为警告，
-    文件中使用目录名称。"""
     for scheme, path, code, name, table in _coded_lines(ctx):
         entry = _catalog(ctx, scheme).get(code)
         if entry is None or name is None or name == entry.name:
@@ -87,9 +81,8 @@ def _variant(name: str) -> str:
     return text
 
 
-@rule("CAT-003", Severity.WARNING, "catalog", "上级科目存在")
+@rule("CAT-003")
 def parent_exists(ctx: RuleContext) -> Iterator[Finding]:
-    """项级科目的款、类，经济分类款级科目的类，须存在于目录中。"""
     for scheme, path, code, _name, table in _coded_lines(ctx):
         cat = _catalog(ctx, scheme)
         for parent in cat.parents(code):
@@ -100,9 +93,8 @@ def parent_exists(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-@rule("CAT-004", Severity.ERROR, "catalog", "同一科目不重复列示")
+@rule("CAT-004")
 def no_duplicates(ctx: RuleContext) -> Iterator[Finding]:
-    """同一张明细中，同一科目编码只能出现一次（重复行会使合计重复计算）。"""
     seen: dict[tuple[str, str], str] = {}
     for _scheme, path, code, _name, table in _coded_lines(ctx):
         key = (path.rsplit(".", 1)[0], code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from juesuan.core.findings import Finding, Severity
+from juesuan.core.findings import Finding
 from juesuan.rules.registry import RuleContext, rule
 
 # 1万亿元 in 万元: more than any single department spends in a year.
@@ -14,10 +14,8 @@ IMPLAUSIBLY_LARGE = Decimal(10) ** 8
 IMPLAUSIBLY_SMALL = Decimal("0.1")
 
 
-@rule("DAT-001", Severity.ERROR, "data", "金额单位与数值量级相符")
+@rule("DAT-001")
 def unit_magnitude(ctx: RuleContext) -> Iterator[Finding]:
-    """按声明的单位换算后，本年收入或支出合计超过1万亿元，或大于0但不足1000元，
-    几乎一定是单位填错（把元当作万元填报，或相反）。"""
     for fid, what in (("income.total", "本年收入合计"), ("expenditure.total", "本年支出合计")):
         value = ctx.figs.value(fid)
         if value is None or value == 0:

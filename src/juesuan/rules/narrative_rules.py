@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.findings import Finding, Location
 from juesuan.core.money import round2
 from juesuan.rules.registry import RuleContext, rule
 
@@ -34,9 +34,8 @@ PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|＊＊|\*\*|…\s*$|（?待补充�
 EMPTY_REASON = re.compile(r"^[\s，。；、,.;]*$")
 
 
-@rule("NAR-001", Severity.ERROR, "narrative", "增减变动须说明原因")
+@rule("NAR-001")
 def change_has_reason(ctx: RuleContext) -> Iterator[Finding]:
-    """与上年相比发生增减（按两位小数列示不为0）时，须在 reasons 中填写变动原因；持平时不需要。"""
     for fid, field, what in CHANGES:
         change = ctx.figs.get(f"{fid}.change")
         if change is None or change.value is None or round2(change.value) == 0:
@@ -50,10 +49,8 @@ def change_has_reason(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("NAR-002", Severity.ERROR, "narrative", "决算数与预算数不一致须说明原因")
+@rule("NAR-002")
 def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
-    """一般公共预算财政拨款各项支出决算数与预算数（按地区口径为调整预算或年初预算）不一致，
-    “三公”经费决算数与预算数不一致时，须说明原因。"""
     basis = ctx.profile.completion_basis
     for i, line in enumerate(ctx.ds.functional):
         final = ctx.figs.value(f"func.{line.code}.general_budget.total")
@@ -84,10 +81,8 @@ def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("NAR-003", Severity.WARNING, "narrative", "上年比较数齐全")
+@rule("NAR-003")
 def comparatives_present(ctx: RuleContext) -> Iterator[Finding]:
-    """情况说明需与上年比较的数字（收入支出总计、财政拨款总计、一般公共预算财政拨款支出、
-    “三公”经费、机关运行经费），缺少上年数（prior_year 中未填，也无法从上年数据文件取得）时无法说明增减。"""
     for fid, field, what in COMPARATIVES:
         if ctx.figs.value(fid) is not None and ctx.figs.value(f"prior.{fid}") is None:
             yield comparatives_present.finding(
@@ -96,9 +91,8 @@ def comparatives_present(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("NAR-004", Severity.ERROR, "narrative", "文字中无占位符或空白原因")
+@rule("NAR-004")
 def no_placeholders(ctx: RuleContext) -> Iterator[Finding]:
-    """原因、说明等文字不得留有占位符（XX、××、待补充等），也不得只有标点。"""
     texts: list[tuple[str, str]] = [(f"reasons.{k}", v) for k, v in ctx.ds.reasons if v is not None]
     texts += [
         (f"functional.{i}.gap_reason", line.gap_reason)
@@ -120,9 +114,8 @@ def no_placeholders(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("NAR-005", Severity.WARNING, "narrative", "预算数为0时不计算完成率")
+@rule("NAR-005")
 def zero_budget(ctx: RuleContext) -> Iterator[Finding]:
-    """预算数为0而决算数不为0时，完成预算百分比无法计算，说明中改为列示预算数；请核实预算数。"""
     basis = ctx.profile.completion_basis
     for i, line in enumerate(ctx.ds.functional):
         final = ctx.figs.value(f"func.{line.code}.general_budget.total")
@@ -139,9 +132,8 @@ def zero_budget(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("NAR-006", Severity.WARNING, "narrative", "上年数为0时不计算增长率")
+@rule("NAR-006")
 def zero_base(ctx: RuleContext) -> Iterator[Finding]:
-    """上年数为0而本年不为0时，增长率无意义（不能写“增长100%”），说明中只列示增加额。"""
     for fid, field, what in COMPARATIVES:
         prior = ctx.figs.value(f"prior.{fid}")
         current = ctx.figs.value(fid)
@@ -152,9 +144,8 @@ def zero_base(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("NAR-007", Severity.WARNING, "narrative", "各项支出填报预算数")
+@rule("NAR-007")
 def budget_present(ctx: RuleContext) -> Iterator[Finding]:
-    """一般公共预算财政拨款各项支出须填报说明所比较的预算数，否则无法说明完成预算情况。"""
     basis = ctx.profile.completion_basis
     label = "调整预算数" if basis == "adjusted_budget" else "年初预算数"
     for i, line in enumerate(ctx.ds.functional):
@@ -168,9 +159,8 @@ def budget_present(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("NAR-008", Severity.ERROR, "narrative", "必备内容齐全")
+@rule("NAR-008")
 def required_parts(ctx: RuleContext) -> Iterator[Finding]:
-    """部门职责、支出功能分类明细不得为空；部门概况与决算情况说明依赖这些内容。"""
     if not ctx.ds.department.duties:
         yield required_parts.finding(
             "未填写部门职责（department.duties），第一部分无法生成",

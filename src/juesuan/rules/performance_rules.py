@@ -10,20 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from juesuan.core.findings import Finding
-from juesuan.performance.checks import CHECKS, Check
+from juesuan.performance.checks import CHECKS, CheckFn
 from juesuan.rules.registry import RuleContext, rule
 
 
-def _register(check: Check) -> None:
+def _register(code: str, fn: CheckFn) -> None:
     def run(ctx: RuleContext) -> Iterator[Finding]:
         if ctx.ds.evaluation is None:
             return iter(())
-        return check.fn(ctx.ds, ctx.figs, ctx.evaluation)
+        return fn(ctx.ds, ctx.figs, ctx.evaluation)
 
-    run.__doc__ = check.fn.__doc__
-    run.__name__ = check.fn.__name__
-    rule(check.code, check.severity, "performance", check.title)(run)
+    run.__name__ = fn.__name__
+    rule(code)(run)
 
 
-for _check in CHECKS:
-    _register(_check)
+for _code, _fn in CHECKS:
+    _register(_code, _fn)

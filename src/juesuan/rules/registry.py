@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from juesuan.catalog.catalogs import Catalogs
 from juesuan.catalog.names import Names
+from juesuan.core.codes import CODES, RULE_FAMILIES
 from juesuan.core.figures import Figure, FigureSet
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.money import ZERO, round2
@@ -20,15 +21,6 @@ from juesuan.profiles import Profile
 if TYPE_CHECKING:
     from juesuan.performance.engine import EvaluationResult
 
-HALF_CENT = Decimal("0.005")
-FAMILIES = {
-    "totals": "合计与勾稽",
-    "between": "表间关系",
-    "catalog": "分类科目",
-    "narrative": "说明完整性",
-    "data": "数据合理性",
-    "performance": "绩效自评",
-}
 _MODULES = (
     "juesuan.rules.totals",
     "juesuan.rules.between",
@@ -91,13 +83,17 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, family: str, title: str) -> Callable[[Check], Rule]:
-    """Register a check. Its docstring (Chinese) documents the rule in docs/rules.md."""
+def rule(code: str) -> Callable[[Check], Rule]:
+    """Register a check under ``code``; its severity, family, title and explanation are the
+    code's entry in :mod:`juesuan.core.codes`."""
+    entry = CODES[code]
+    if entry.family not in RULE_FAMILIES or entry.severity is None:
+        raise ValueError(f"{code} is not a rule code")
 
     def register(fn: Check) -> Rule:
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
-        r = Rule(code, severity, family, title, (fn.__doc__ or "").strip(), fn)
+        r = Rule(code, entry.severity, entry.family, entry.title, entry.doc, fn)
         RULES[code] = r
         return r
 

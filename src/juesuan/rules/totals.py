@@ -51,12 +51,8 @@ def _stated_location(ctx: RuleContext, index: int) -> Location:
     return ctx.where(f"stated.{index}", s.table, s.row, s.column)
 
 
-@rule("TOT-001", Severity.ERROR, "totals", "报表列示数与明细计算数一致")
+@rule("TOT-001")
 def stated_against_detail(ctx: RuleContext) -> Iterator[Finding]:
-    """数据中 `stated` 列示的合计、类款行等数字，与由明细（项级数据）计算出的数字比较；
-    差额超过舍入容差（列示数0.005万元 + 各明细数的舍入误差之和）为错误；仅因舍入产生的差额
-    归并为一条提示。情况说明（table: 情况说明）中列示的数字须与报表列示数（或其分项之和）
-    按两位小数完全一致，否则为警告（如政府采购总额与货物、工程、服务之和不符）。"""
     rounding: list[str] = []
     for i, s in enumerate(ctx.ds.stated):
         fig = ctx.figs.get(s.figure)
@@ -105,10 +101,8 @@ def stated_against_detail(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
-@rule("TOT-002", Severity.ERROR, "totals", "同一数字在不同表中列示一致")
+@rule("TOT-002")
 def same_figure_same_value(ctx: RuleContext) -> Iterator[Finding]:
-    """同一数字（同一编号）在不同报表或同一报表的不同位置列示的数值必须完全相同，
-    即使差额在舍入容差之内。"""
     seen: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(ctx.ds.stated):
         seen[s.figure].append(i)
@@ -129,15 +123,8 @@ def same_figure_same_value(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
-@rule(
-    "TOT-003",
-    Severity.ERROR,
-    "totals",
-    "总计、财政拨款总计两侧相等，基本支出按经济分类与按功能分类一致",
-)
+@rule("TOT-003")
 def identities(ctx: RuleContext) -> Iterator[Finding]:
-    """收入总计 = 支出总计；财政拨款收入总计 = 财政拨款支出总计；
-    一般公共预算财政拨款基本支出（项目支出）按经济分类合计 = 按功能分类合计。"""
     for left, right, table, row, message in IDENTITIES:
         a, b = ctx.figs.get(left), ctx.figs.get(right)
         if a is None or b is None or a.value is None or b.value is None:
@@ -151,10 +138,8 @@ def identities(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("TOT-004", Severity.ERROR, "totals", "收入决算表各列合计与本年收入一致")
+@rule("TOT-004")
 def income_columns(ctx: RuleContext) -> Iterator[Finding]:
-    """收入决算表按科目列示时，各科目的财政拨款收入之和应等于三类财政拨款收入之和，
-    其他各列（上级补助、事业、经营、附属单位上缴、其他收入）之和应等于对应的本年收入。"""
     if not any(line.income for line in ctx.ds.functional):
         return
     pairs = [("functional.income.appropriation", "income.appropriation", "财政拨款收入")]
@@ -179,9 +164,8 @@ def income_columns(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("TOT-005", Severity.ERROR, "totals", "财政拨款结转结余勾稽")
+@rule("TOT-005")
 def fund_flow(ctx: RuleContext) -> Iterator[Finding]:
-    """每类财政拨款：年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余（填报了本年收入时核对）。"""
     labels = {
         "general_budget": "一般公共预算财政拨款",
         "government_fund": "政府性基金预算财政拨款",
@@ -210,9 +194,8 @@ def fund_flow(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-@rule("TOT-006", Severity.ERROR, "totals", "全部资金支出不小于财政拨款支出")
+@rule("TOT-006")
 def spending_covers_appropriation(ctx: RuleContext) -> Iterator[Finding]:
-    """支出决算表某科目的基本支出、项目支出（全部资金）不得小于该科目三类财政拨款对应支出之和。"""
     for i, line in enumerate(ctx.ds.functional):
         if line.expenditure is None:
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from juesuan.check.read.reader import RawRow, RawTable, SourceDoc, TextLine
+from juesuan.check.read.source import RawRow, RawTable, SourceDoc, TextLine
 
 BLOCKS = {
     "p",
@@ -50,7 +50,7 @@ def _text(el) -> str:
 def read_html(path: Path) -> SourceDoc:
     import lxml.html
 
-    from juesuan.check.read.reader import decode_text
+    from juesuan.check.read.source import decode_text
 
     # pages from government sites are often GBK: decode as the text reader does (UTF-8, else
     # GB18030) rather than trusting a missing or wrong charset declaration
@@ -136,7 +136,7 @@ SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def read_markdown(path: Path) -> SourceDoc:
-    from juesuan.check.read.reader import decode_text
+    from juesuan.check.read.source import decode_text
 
     raw = decode_text(path.read_bytes()).split("\n")
     doc = SourceDoc(str(path), "md")

@@ -18,8 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan.check.read.kinds import kind_of
-from juesuan.check.read.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.read.reader import group_lines
 from juesuan.check.read.reading import contents_pages
+from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
 
 TOL = 2.0  # points: rules closer than this are the same line
 PERFORMANCE = ("部门整体支出绩效自评表", "项目支出绩效自评表")

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
-from juesuan.check.read.reader import PdfPage, RawRow, RawTable, SourceDoc, Word, group_lines
+from juesuan.check.read.reader import group_lines
 from juesuan.check.read.reading import contents_pages
+from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
 
 CODE_WORD = re.compile(r"\d{3}(?:\d{2}){0,2}")
 AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")

@@ -21,7 +21,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from juesuan.check.read.reader import PdfPage, SourceDoc, TextLine
+from juesuan.check.read.source import PdfPage, SourceDoc, TextLine
 
 MIN_HEIGHT, MAX_HEIGHT = 3.0, 50.0
 MIN_CHARS = 200  # pages with less text (covers, blank pages) are not judged

@@ -17,7 +17,7 @@ from juesuan.check.read.kinds import (
     TITLES,
     strip_ordinal,
 )
-from juesuan.check.read.reader import RawTable
+from juesuan.check.read.source import RawTable
 
 NUMBER = re.compile(r"^-?\d[\d,]*(?:\.\d+)?$")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juesuan.compose.tables import COMMON, _leaf_columns, load_specs
 from juesuan.profiles import PROFILES_DIR
+from juesuan.profiles.tables import common_specs, load_specs
 
 __all__ = [
     "ECONOMIC_INPUT",
@@ -22,7 +22,6 @@ __all__ = [
     "FUNCTIONAL_INPUT",
     "SCALAR_FIGURES",
     "SUM_FIGURES",
-    "leaf_columns",
     "profile_specs",
 ]
 
@@ -156,17 +155,7 @@ def profile_specs(profile: str) -> list[dict[str, Any]]:
     keys = {s["key"] for s in specs}
     missing = [k for k in (*FUNCTIONAL_INPUT, *ECONOMIC_INPUT) if k not in keys]
     if missing:
-        import yaml
-
-        common = {
-            t["key"]: t
-            for t in (yaml.safe_load(COMMON.read_text(encoding="utf-8")) or {})["tables"]
-        }
+        common = common_specs()
         # marked ``added``: the loader treats them as optional (exports of the profile lack them)
         specs += [{**common[k], "added": True} for k in missing]
     return specs
-
-
-def leaf_columns(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Leaf value columns of a functional table spec (groups flattened)."""
-    return _leaf_columns(spec.get("columns", ()))

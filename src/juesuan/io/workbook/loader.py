@@ -32,12 +32,12 @@ from juesuan.io.workbook.layout import (
     EXTRA_COLUMNS,
     FUNCTIONAL_INPUT,
     SCALAR_FIGURES,
-    leaf_columns,
     profile_specs,
 )
 from juesuan.model.dataset import Dataset
+from juesuan.profiles.tables import leaf_columns
 
-__all__ = ["XLS_CODES", "load_workbook", "load_workbook_bytes"]
+__all__ = ["load_workbook", "load_workbook_bytes"]
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
@@ -46,18 +46,6 @@ MAX_ROWS = 200_000
 MAX_COLS = 500
 MAX_CELLS = 4_000_000
 
-XLS_CODES: dict[str, str] = {
-    "XLS-001": "文件不存在、无法读取，或不是可读取的 Excel 工作簿（损坏、加密、空文件、其他格式）",
-    "XLS-002": "文件过大或尺寸异常（疑似压缩炸弹），拒绝读取",
-    "XLS-010": "缺少必需的工作表（表格）",
-    "XLS-011": "表头无法识别",
-    "XLS-020": "未知的科目编码",
-    "XLS-021": "科目编码与名称不符",
-    "XLS-022": "缺少科目编码或编码格式不正确",
-    "XLS-023": "同一科目在同一表中重复出现",
-    "XLS-030": "金额单元格中不是数字",
-    "XLS-031": "单位不是“元”或“万元”",
-}
 
 Result = tuple[Dataset | None, list[Finding]]
 
@@ -718,7 +706,7 @@ def _header(sheet: _Sheet, r0: int, r1: int, labels: set[str]) -> tuple[int, dic
 def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> None:
     part = FUNCTIONAL_INPUT[spec["key"]]
     label_path: dict[str, tuple[str, str]] = {}
-    for leaf in leaf_columns(spec):
+    for leaf in leaf_columns(spec.get("columns", ())):
         head, _, fld = leaf["figure"].partition(".")
         if head == part and fld != "total":
             label_path[_norm(leaf["label"])] = (leaf["figure"], "amount")

@@ -1,22 +1,13 @@
-"""Sentences of the running text and the patterns the narrative rules read in them.
-
-Paragraphs are rebuilt from lines (PDF text breaks sentences and numbers over lines), all
-whitespace is removed, and sentences are cut at 。. :func:`clauses` cuts a sentence further, at
-“；” and at “其中：”, so that each change, rate or comparison word is read with the amounts of
-its own item. Every comparison is rounding-aware: a stated figure matches when it equals the
-exact value rounded at its own precision (or, for shares, the largest-remainder share); a
-difference that rounded inputs can explain is only a rounding note.
-"""
+"""The running text of a document: paragraphs rebuilt from lines, sentences, and the
+patterns of the figures stated in them (shared by every check of the narrative)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
-from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.read.reader import SourceDoc, TextLine
+from juesuan.check.read.source import SourceDoc, TextLine
 from juesuan.check.sink import Sink
 
 NUM = r"-?\d[\d,]*(?:\.\d+)?"
@@ -38,7 +29,6 @@ PLACEHOLDER = re.compile(
 )
 DOUBLE_PUNCT = re.compile(r"([。，；、：！？])\1+")
 YEAR = re.compile(r"(?<![\d〔\[（(])(20\d\d)(?=年)")
-HALF = Decimal("0.005")
 CN_COUNT = {
     "两": 2,
     "二": 2,
@@ -137,7 +127,7 @@ def clauses(sent: str) -> list[tuple[int, str]]:
     holds one item's amounts, change, rate and comparison words."""
     out, start = [], 0
     for m in re.finditer(r"；|;|其中[：:，,]", sent):
-        if m.end() - start > 0 and sent[start : m.start()].strip():
+        if sent[start : m.start()].strip():
             out.append((start, sent[start : m.end()]))
         start = m.end()
     if start < len(sent):
@@ -145,17 +135,9 @@ def clauses(sent: str) -> list[tuple[int, str]]:
     return out or [(0, sent)]
 
 
-def count_of(text: str) -> int:
-    return int(text) if text.isdigit() else CN_COUNT[text]
-
-
-def around(text: str, start: int, end: int, pad: int = 30) -> str:
-    return text[max(0, start - pad) : end + pad]
-
-
 def clauses_with_completion(sent: str) -> list[tuple[int, str]]:
-    """Split at the start of each budget phrase so that each completion rate is read with
-    its own budget and final amounts."""
+    """Split at the start of each budget phrase and after each “；” so that each completion
+    rate and comparison word is read with its own budget and final amounts."""
     out = []
     starts = (
         [0]
@@ -165,47 +147,16 @@ def clauses_with_completion(sent: str) -> list[tuple[int, str]]:
     starts = sorted(set(starts))
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else len(sent)
-        out.append((s, sent[s:e]))
+        if s < e:
+            out.append((s, sent[s:e]))
     if len(out) > 1:
         return out
     return [(0, sent)]
 
 
-def percent_off(part: Decimal, whole: Decimal, stated_txt: str) -> tuple[Decimal, bool] | None:
-    """None when the stated percentage is part/whole rounded at its own precision; otherwise the
-    expected percentage and whether rounded inputs (±0.005 each) can explain the difference."""
-    places = places_of(stated_txt)
-    stated = dec(stated_txt)
-    expected = quantize(part / whole * 100, places)
-    if stated == expected:
-        return None
-    lo, hi = ratio_range(part, whole)
-    unit = Decimal(1).scaleb(-places) / 2
-    return expected, lo - unit <= stated <= hi + unit
+def count_of(text: str) -> int:
+    return int(text) if text.isdigit() else CN_COUNT[text]
 
 
-def ratio_range(part: Decimal, whole: Decimal) -> tuple[Decimal, Decimal]:
-    """The range of part/whole×100 when both were rounded to 0.01 before being printed."""
-    lo_p, hi_p = max(part - HALF, Decimal(0)), part + HALF
-    lo_w, hi_w = whole - HALF, whole + HALF
-    if lo_w <= 0:
-        return Decimal(0), Decimal(10**9)
-    return lo_p / hi_w * 100, hi_p / lo_w * 100
-
-
-def largest_remainder(parts: list[Decimal], whole: Decimal) -> list[Decimal]:
-    """Shares in hundredths of a percent that sum to exactly 100.00 (remainder as one extra part)."""
-    try:
-        values = list(parts)
-        rest = whole - sum(values, Decimal(0))
-        if rest > 0:
-            values.append(rest)
-        exact = [v / whole * 10000 for v in values]
-        floors = [int(e) for e in exact]
-        short = 10000 - sum(floors)
-        order = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
-        for i in order[: max(short, 0)]:
-            floors[i] += 1
-        return [Decimal(f) / 100 for f in floors[: len(parts)]]
-    except (InvalidOperation, ZeroDivisionError):
-        return [Decimal(-1)] * len(parts)
+def around(text: str, start: int, end: int, pad: int = 30) -> str:
+    return text[max(0, start - pad) : end + pad]
