@@ -17,19 +17,13 @@ from pdf_variants import reencode
 
 from juesuan.check import check_file
 from juesuan.core.findings import Severity
-from juesuan.pipeline import sample_path, validate, write_outputs
 
 SAME_LOOK = ("matrix", "glyphs", "shuffled")
 
 
 @pytest.fixture(scope="session")
-def weasy_pdfs(tmp_path_factory) -> dict[str, Path]:
-    out = {}
-    for name in ("seed", "putuo"):
-        analysis, _ = validate(sample_path(name))
-        (path,) = write_outputs(analysis, tmp_path_factory.mktemp(f"wp-{name}"), ("pdf",))
-        out[name] = path
-    return out
+def weasy_pdfs(built) -> dict[str, Path]:
+    return {name: built[(name, "pdf")] for name in ("seed", "putuo")}
 
 
 @pytest.fixture(scope="session")
