@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from juesuan.check.read.source import (
@@ -262,43 +263,69 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     left, bottom, right, top = (ctypes.c_double() for _ in range(4))
     matrix = raw.FS_MATRIX()
+    # the C calls and their out-parameters bound once: this loop runs for every character
+    box_args = tuple(ctypes.byref(v) for v in (left, right, bottom, top))
+    origin_args = (ctypes.byref(ox), ctypes.byref(oy))
+    matrix_ref = ctypes.byref(matrix)
+    get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+    get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    is_generated, hypot = raw.FPDFText_IsGenerated, math.hypot
     try:
         for n in range(len(pdf)):
             page = pdf[n]
             height = page.get_height()
             tp = page.get_textpage()
             text = tp.get_text_range()
+            handle = tp.raw
             chars: list[_Char] = []
+            append = chars.append
             for i in range(tp.count_chars()):
                 ch = text[i] if i < len(text) else tp.get_text_range(i, 1)
-                if not ch.strip() and raw.FPDFText_IsGenerated(tp.raw, i) == 1:
+                if not ch.strip() and is_generated(handle, i) == 1:
                     continue  # a space pdfium inserted: the gap rule finds it by geometry
-                raw.FPDFText_GetCharBox(
-                    tp.raw,
-                    i,
-                    ctypes.byref(left),
-                    ctypes.byref(right),
-                    ctypes.byref(bottom),
-                    ctypes.byref(top),
-                )
-                raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-                size = raw.FPDFText_GetFontSize(tp.raw, i) or 10.0
-                if raw.FPDFText_GetMatrix(tp.raw, i, ctypes.byref(matrix)):
-                    scale = math.hypot(matrix.c, matrix.d)
+                get_box(handle, i, *box_args)
+                get_origin(handle, i, *origin_args)
+                size = get_size(handle, i) or 10.0
+                if get_matrix(handle, i, matrix_ref):
+                    scale = hypot(matrix.c, matrix.d)
                     if scale > 0:
                         size *= scale
-                chars.append((ch, left.value, right.value, height - oy.value, size))
+                append((ch, left.value, right.value, height - oy.value, size))
             words = words_from_chars(chars)
-            rules = []
-            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
-                x0, y0, x1, y1 = obj.get_bounds()
-                rules.append((x0, height - y1, x1, height - y0))
+            rules = _paths(page.raw, height)
             pages.append(PdfPage(n + 1, words, group_lines(words), rules))
             tp.close()
             page.close()
     finally:
         pdf.close()
     return pages
+
+
+def _paths(page, height: float) -> list[tuple[float, float, float, float]]:
+    """The bounds (x0, top, x1, bottom) of the page's path objects, those in form XObjects
+    included (one level, as pypdfium2's ``get_objects`` gives them), through the raw API:
+    a wrapper object per page object costs more than reading the whole page's text."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    refs = tuple(ctypes.byref(v) for v in (x0, y0, x1, y1))
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    out = []
+
+    def visit(obj, depth: int) -> None:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == path:
+            if raw.FPDFPageObj_GetBounds(obj, *refs):
+                out.append((x0.value, height - y1.value, x1.value, height - y0.value))
+        elif kind == form and depth < 2:
+            for k in range(raw.FPDFFormObj_CountObjects(obj)):
+                visit(raw.FPDFFormObj_GetObject(obj, k), depth + 1)
+
+    for k in range(raw.FPDFPage_CountObjects(page)):
+        visit(raw.FPDFPage_GetObject(page, k), 0)
+    return out
 
 
 # (text, left, right, baseline from the top, effective font size)
@@ -312,38 +339,30 @@ def words_from_chars(chars: list[_Char]) -> list[Word]:
     words: list[Word] = []
     bands: list[list[_Char]] = []
     ref_base, ref_size = -1e9, 0.0
-    for c in sorted(chars, key=lambda c: c[3]):
-        if bands and abs(c[3] - ref_base) < 0.3 * max(c[4], ref_size):
+    for c in sorted(chars, key=itemgetter(3)):
+        size = c[4]
+        if bands and abs(c[3] - ref_base) < 0.3 * (size if size > ref_size else ref_size):
             bands[-1].append(c)
             continue
         bands.append([c])
-        ref_base, ref_size = c[3], c[4]
+        ref_base, ref_size = c[3], size
     for band in bands:
-        band.sort(key=lambda c: c[1])
-        cur: list[_Char] = []
-        for c in band:
-            if not c[0].strip():
-                if cur:
-                    words.append(_mk_word(cur))
-                    cur = []
+        band.sort(key=itemgetter(1))
+        text: list[str] = []
+        x0 = x1 = base = size = 0.0
+        for ch, left, right, b, sz in band:
+            if text and (not ch.strip() or left - x1 > 0.45 * (sz if sz > size else size)):
+                words.append(Word("".join(text), x0, x1, base - 0.88 * size, base + 0.12 * size))
+                text = []
+            if not ch.strip():
                 continue
-            if cur and c[1] - cur[-1][2] > 0.45 * max(c[4], cur[-1][4]):
-                words.append(_mk_word(cur))
-                cur = []
-            cur.append(c)
-        if cur:
-            words.append(_mk_word(cur))
+            if not text:
+                x0, x1, base, size = left, right, b, sz
+            else:
+                x1 = right if right > x1 else x1
+                base = b if b > base else base
+                size = sz if sz > size else size
+            text.append(ch)
+        if text:
+            words.append(Word("".join(text), x0, x1, base - 0.88 * size, base + 0.12 * size))
     return words
-
-
-def _mk_word(chars: list[_Char]) -> Word:
-    text = "".join(c[0] for c in chars)
-    size = max(c[4] for c in chars)
-    base = max(c[3] for c in chars)
-    return Word(
-        text,
-        min(c[1] for c in chars),
-        max(c[2] for c in chars),
-        base - 0.88 * size,
-        base + 0.12 * size,
-    )
