@@ -18,9 +18,10 @@ from juesuan.check.narrative_changes import rates, wording
 from juesuan.check.narrative_shares import shares
 from juesuan.check.narrative_spans import SpanChecks
 from juesuan.check.narrative_sums import counts, sums
-from juesuan.check.narrative_text import text_rules
+from juesuan.check.narrative_text import percent_missing, text_rules
 from juesuan.check.read.source import SourceDoc
 from juesuan.check.sink import Sink
+from juesuan.check.template_text import template_left
 from juesuan.check.text import (
     AMOUNT,
     Para,
@@ -68,4 +69,6 @@ class NarrativeChecker:
             if not self.sink.coverage[code].checked:
                 self.sink.cannot(code, why)
         text_rules(self, paras)
+        percent_missing(self, paras)
+        template_left(self, paras)
         SpanChecks(self.sink, self.year).run(paras)

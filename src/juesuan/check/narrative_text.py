@@ -1,4 +1,5 @@
-"""Rules on the wording of whole paragraphs: placeholders, doubled punctuation, years."""
+"""Rules on the wording of whole paragraphs: placeholders, doubled punctuation, years, rates
+without “%”."""
 
 from __future__ import annotations
 
@@ -52,3 +53,27 @@ def text_rules(chk: Narrative, paras: list[Para]) -> None:
                 )
     if not chk.year:
         chk.sink.cannot("CHK-111", "无法确定文件的决算年度")
+
+
+# a rate, share or completion whose number ends the clause without “%” (“增长8.20。”, “占45.10；”)
+NO_PERCENT = re.compile(
+    r"(增长|下降|占(?:比)?(?:为)?|完成(?:年初|调整|全年)?预算(?:数)?的?)(\d+(?:\.\d+)?)(?=[。；，,;）)]|$)"
+)
+
+
+def percent_missing(chk: Narrative, paras: list[Para]) -> None:
+    """CHK-116: a rate or a share stated without “%”."""
+    for para in paras:
+        for m in NO_PERCENT.finditer(para.text):
+            chk.sink.checked("CHK-116")
+            chk.sink.add(
+                "CHK-116",
+                f"“{m.group(0)}”缺少“%”",
+                quote=around(para.text, m.start(), m.end()),
+                **para.where(m.start()),
+            )
+        if PERCENT_ANY.search(para.text):
+            chk.sink.checked("CHK-116")
+
+
+PERCENT_ANY = re.compile(r"(增长|下降|占|完成[^，。；]{0,6}预算[^，。；]{0,2})\d[\d.]*%")

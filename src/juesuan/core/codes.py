@@ -350,6 +350,13 @@ _ALL: tuple[Code, ...] = (
         Severity.WARNING,
     ),
     Code("CHK-114", "check", "同一项目在文中前后列示的金额一致", Severity.ERROR),
+    Code(
+        "CHK-115",
+        "check",
+        "无遗留的模板备选用语或填写说明（“增加（减少）”“（不涉及的不列）”等，由官方模板导出）",
+        Severity.ERROR,
+    ),
+    Code("CHK-116", "check", "增减率、占比、完成率带“%”", Severity.WARNING),
     Code("CHK-120", "check", "明细表中类、款、项逐级合计一致（空白不作0）", Severity.ERROR),
     Code("CHK-121", "check", "文中列明的非零数字在表中不是空白（空白不作0）", Severity.ERROR),
     Code("CHK-122", "check", "文中数字与按本文件报表数据计算的数字一致", Severity.ERROR),
