@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import shutil
 import struct
-import subprocess
 import time
 import zipfile
 import zlib
@@ -34,6 +32,7 @@ from juesuan.document.model import (
 from juesuan.document.numbers import format_figure
 from juesuan.document.ziprepack import ZIP_DATE_TIME
 from juesuan.pipeline import narrative, sample_path, validate
+from libreoffice import convert, soffice
 
 
 def _png(width: int, height: int, rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:
@@ -503,29 +502,12 @@ def test_zip_entries_are_stable(data, out):
 # -- a real renderer ------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice not installed"
-)
+@pytest.mark.skipif(soffice("writer") is None, reason="LibreOffice Writer not installed")
 def test_libreoffice_converts_to_pdf(data, tmp_path):
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    exe = soffice("writer")
     source = tmp_path / "juesuan.docx"
     source.write_bytes(data)
-    profile = (tmp_path / "profile").as_uri()
-    result = subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=240,
-        check=False,
-    )
+    result = convert(exe, source, "pdf", tmp_path)
     pdf = tmp_path / "juesuan.pdf"
     assert result.returncode == 0, result.stderr
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")

@@ -6,7 +6,6 @@ import csv
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from python_calamine import CalamineWorkbook
 
 from juesuan.document.model import Cell, FigureRef, Table
 from juesuan.document.xlsx import write_xlsx
+from libreoffice import soffice
 
 TITLE_A = "收入决算表"
 # Two titles that differ only after Excel's 31-character limit.
@@ -431,18 +431,9 @@ def test_calamine_reads_values_and_merges(data):
     assert ((4, 0), (4, 1)) in ranges  # 合计 over code and name
 
 
-def _libreoffice_calc() -> str | None:
-    """soffice, when it can open spreadsheets (a Writer-only install cannot)."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        return None
-    program = Path(exe).resolve().parent
-    return exe if any(program.glob("libsclo.*")) else None
-
-
-@pytest.mark.skipif(_libreoffice_calc() is None, reason="LibreOffice Calc not installed")
+@pytest.mark.skipif(soffice("calc") is None, reason="LibreOffice Calc not installed")
 def test_libreoffice_opens_the_workbook(data, tmp_path: Path):
-    exe = _libreoffice_calc()
+    exe = soffice("calc")
     assert exe is not None
     src = tmp_path / "tables.xlsx"
     src.write_bytes(data)

@@ -16,15 +16,17 @@ class Item:
 
     finding: Finding
     quote: str = ""
-    page: int | None = None
-    paragraph: int | None = None
+
+    @property
+    def page(self) -> int | None:
+        return self.finding.location.page
+
+    @property
+    def paragraph(self) -> int | None:
+        return self.finding.location.paragraph
 
     def to_dict(self) -> dict[str, Any]:
         out = self.finding.to_dict()
-        if self.page is not None:
-            out["location"]["page"] = self.page
-        if self.paragraph is not None:
-            out["location"]["paragraph"] = self.paragraph
         if self.quote:
             out["quote"] = self.quote
         return out

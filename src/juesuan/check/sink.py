@@ -58,12 +58,13 @@ class Sink:
         loc = Location(
             file=self.file,
             line=line,
-            sheet=f"第{page}页" if page is not None else None,
+            page=page,
+            paragraph=paragraph,
             table=table,
             row=row,
             column=column,
         )
-        item = Item(Finding(code, sev, message, loc, stated, expected), quote, page, paragraph)
+        item = Item(Finding(code, sev, message, loc, stated, expected), quote)
         if rounding:
             self.rounding.append(item)
             return

@@ -4,6 +4,7 @@ rule catalog; check the performance self-evaluation tables' arithmetic."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from itertools import pairwise
 
@@ -288,18 +289,17 @@ class TableChecker:
         new_loc = Location(
             file=self.doc.path,
             line=origin.line if origin else None,
-            sheet=f"第{origin.page}页" if origin and origin.page else None,
+            page=origin.page if origin else None,
             table=loc.table,
             row=loc.row,
             column=loc.column,
         )
-        finding = Finding(f.code, f.severity, f.message, new_loc, f.stated, f.expected)
         paragraph = None
         if origin and origin.table == "情况说明" and self.doc.kind in ("docx", "html"):
             paragraph = origin.line
-        return Item(
-            finding, origin.quote if origin else "", origin.page if origin else None, paragraph
-        )
+        new_loc = replace(new_loc, paragraph=paragraph)
+        finding = Finding(f.code, f.severity, f.message, new_loc, f.stated, f.expected)
+        return Item(finding, origin.quote if origin else "")
 
     def _department(self) -> str:
         for line in self.doc.lines[:60]:

@@ -30,6 +30,8 @@ class Location:
     row: str | None = None
     column: str | None = None
     path: str | None = None  # dotted path inside the dataset, e.g. functional[3].expenditure.basic
+    page: int | None = None  # 1-based page of a published document
+    paragraph: int | None = None  # 1-based paragraph of a published document
 
     def describe(self) -> str:
         parts: list[str] = []
@@ -37,6 +39,10 @@ class Location:
             parts.append(f"{self.file}:{self.line}" if self.line else self.file)
         if self.sheet:
             parts.append(f"{self.sheet}!{self.cell}" if self.cell else self.sheet)
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.paragraph is not None:
+            parts.append(f"第{self.paragraph}段")
         logical = []
         if self.table:
             logical.append(f"表「{self.table}」")

@@ -21,7 +21,6 @@ from juesuan.performance.project import ProjectResult
 from juesuan.performance.trace import Score, q2
 
 CheckFn = Callable[[Dataset, FigureSet, EvaluationResult], Iterator[Finding]]
-_SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
 
 def _f(
@@ -328,7 +327,7 @@ def scoring_problems(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> 
                 continue
             yield _f(
                 "PERF-008",
-                _SEVERITY.get(p.severity, Severity.WARNING),
+                p.severity,
                 f"{owner}「{score.name}」：{p.message}",
                 p.location or score.location,
             )

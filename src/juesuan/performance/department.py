@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from juesuan.core.figures import FigureSet
+from juesuan.core.findings import Severity
 from juesuan.core.money import ZERO
 from juesuan.model.dataset import Dataset
 from juesuan.performance.inputs import Resolver
@@ -128,7 +129,7 @@ def _total(scores: list[Score], stated: Decimal | None, ds: Dataset) -> Score:
     if missing:
         computed = None
         message = f"以下指标未能计算得分，总分无法计算：{'、'.join(missing)}"
-        problems = (Problem("incomplete", message, "info"),)
+        problems = (Problem("incomplete", message, Severity.INFO),)
         steps.append(message)
     weight = sum((s.weight for s in scores if s.weight is not None), ZERO)
     where = ds.locate(f"{ENTRY}.total") if stated is not None else ds.locate(ENTRY)

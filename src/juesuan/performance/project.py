@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from juesuan.core.findings import Location
+from juesuan.core.findings import Location, Severity
 from juesuan.core.money import ZERO, to_wan
 from juesuan.model.evaluation import FundRow, Project, ProjectIndicator
 from juesuan.performance.rules import completion_fraction
@@ -140,13 +140,16 @@ def _execution(project: Project, row: FundRowResult, base: str, locate: Locate) 
     loc = locate(f"{base}.execution.stated")
     if row.adjusted_budget is None or row.final is None:
         tracer.problem(
-            "missing_input", f"项目「{project.name}」未填写调整后预算数或预算执行数", "warning", loc
+            "missing_input",
+            f"项目「{project.name}」未填写调整后预算数或预算执行数",
+            Severity.WARNING,
+            loc,
         )
     elif row.adjusted_budget == 0:
         tracer.problem(
             "zero_division",
             f"项目「{project.name}」调整后预算数为0，无法计算预算执行率（除数为零）",
-            "warning",
+            Severity.WARNING,
             loc,
         )
     else:
@@ -249,12 +252,15 @@ def _quantitative(
     )
     if target is None:
         tracer.problem(
-            "missing_input", f"指标「{ind.name}」的指标值「{ind.target}」不是数字", "warning", loc
+            "missing_input",
+            f"指标「{ind.name}」的指标值「{ind.target}」不是数字",
+            Severity.WARNING,
+            loc,
         )
         return None
     if actual is None:
         shown = "未填写" if ind.actual is None else f"「{ind.actual}」不是数字"
-        tracer.problem("missing_input", f"指标「{ind.name}」的完成值{shown}", "warning", loc)
+        tracer.problem("missing_input", f"指标「{ind.name}」的完成值{shown}", Severity.WARNING, loc)
         return None
     return completion_fraction(ind.nature, target, actual, tracer, loc)
 
@@ -272,7 +278,7 @@ def _qualitative(ind: ProjectIndicator, tracer: Tracer, loc: Location) -> Decima
             tracer.problem(
                 "missing_input",
                 f"定性指标「{ind.name}」的完成值{shown}，请填写达成情况（achievement：达成、部分达成或未达成）",
-                "warning",
+                Severity.WARNING,
                 loc,
             )
             return None
@@ -282,7 +288,7 @@ def _qualitative(ind: ProjectIndicator, tracer: Tracer, loc: Location) -> Decima
         tracer.problem(
             "fraction_out_of_band",
             f"定性指标「{ind.name}」{level}，得分比例{q2(share * HUNDRED)}%不在{q2(low * HUNDRED)}%至{q2(high * HUNDRED)}%之间",
-            "warning",
+            Severity.WARNING,
             loc,
         )
     tracer.step(f"{level}，得分为权重的{q2(share * HUNDRED)}%")
@@ -300,7 +306,7 @@ def _total(
     steps: list[str] = []
     if missing:
         message = f"以下指标未能计算得分，总分无法计算：{'、'.join(missing)}"
-        problems = (Problem("incomplete", message, "info"),)
+        problems = (Problem("incomplete", message, Severity.INFO),)
         steps.append(message)
     else:
         computed = q2(sum((s.computed or ZERO for s in parts), ZERO))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
-from juesuan.core.findings import Location
+from juesuan.core.findings import Location, Severity
 from juesuan.core.money import ZERO
 from juesuan.model.evaluation import IndicatorEntry
 from juesuan.performance.expr import FormulaError, MissingName, evaluate
@@ -54,12 +54,16 @@ class Evaluator:
             value = evaluate(expr, self.resolver.lookup(self.tracer, extra), notes)
         except MissingName as exc:
             spec = self.resolver.system.inputs.get(exc.name)
-            severity = "info" if spec is not None and spec.source_kind == "run" else "warning"
+            severity = (
+                Severity.INFO
+                if spec is not None and spec.source_kind == "run"
+                else Severity.WARNING
+            )
             self.tracer.problem("missing_input", exc.message, severity, self.where)
             return None
         except FormulaError as exc:
             kind = "zero_division" if exc.message.startswith("除数为零") else "formula"
-            self.tracer.problem(kind, f"{what}{exc.message}", "warning", self.where)
+            self.tracer.problem(kind, f"{what}{exc.message}", Severity.WARNING, self.where)
             return None
         for note in notes:
             self.tracer.step(note)
@@ -145,7 +149,7 @@ def _bands(rule: BandsRule, ev: Evaluator) -> Decimal | None:
             ev.tracer.problem(
                 "empty_band",
                 f"区间{shown}的下限大于上限，该区间不会被取到，请检查运行参数的正负",
-                "warning",
+                Severity.WARNING,
                 ev.where,
             )
             continue
@@ -154,7 +158,7 @@ def _bands(rule: BandsRule, ev: Evaluator) -> Decimal | None:
             label = f"（{band.text}）" if band.text else ""
             ev.tracer.step(f"{name} = {q2(value)}{unit} 落在区间{shown}{label}，得{band.score}分")
             return band.score
-    ev.tracer.problem("no_band", "数值不在任何区间内，无法评分", "warning", ev.where)
+    ev.tracer.problem("no_band", "数值不在任何区间内，无法评分", Severity.WARNING, ev.where)
     return None
 
 
@@ -275,7 +279,9 @@ def completion_fraction(
                 f"指标值为0，完成值{_d(actual)}不等于指标值，无法按比例计分（除数为零），按0分计"
             )
         tracer.step(message)
-        tracer.problem("zero_division" if target == 0 else "completion", message, "warning", where)
+        tracer.problem(
+            "zero_division" if target == 0 else "completion", message, Severity.WARNING, where
+        )
         return ZERO
     share = min(actual / target, target / actual)
     tracer.step(f"完成值{_d(actual)}与指标值{_d(target)}之比（取不大于1者）= {q2(share * 100)}%")
@@ -300,13 +306,15 @@ def _qualitative(rule: QualitativeRule, ev: Evaluator) -> Decimal | None:
         ev.tracer.problem(
             "missing_input",
             f"定性指标「{ev.indicator.name}」未填写达成情况（level：{'、'.join(rule.levels)}）",
-            "warning",
+            Severity.WARNING,
             ev.where,
         )
         return None
     share = rule.levels.get(level)
     if share is None:
-        ev.tracer.problem("formula", f"达成情况「{level}」不在本指标的档次中", "warning", ev.where)
+        ev.tracer.problem(
+            "formula", f"达成情况「{level}」不在本指标的档次中", Severity.WARNING, ev.where
+        )
         return None
     weight = ev.indicator.weight or ZERO
     ev.tracer.step(f"{level}，得分为分值的{q2(share * 100)}%")
@@ -319,7 +327,7 @@ def _manual(rule: ManualRule, ev: Evaluator) -> Decimal | None:
         ev.tracer.problem(
             "missing_input",
             f"人工评分指标「{ev.indicator.name}」未填写得分（score）",
-            "warning",
+            Severity.WARNING,
             ev.where,
         )
         return None
@@ -327,7 +335,7 @@ def _manual(rule: ManualRule, ev: Evaluator) -> Decimal | None:
         ev.tracer.problem(
             "manual_without_justification",
             f"人工评分指标「{ev.indicator.name}」填写了得分{entry.score}，但没有评分理由（justification）",
-            "error",
+            Severity.ERROR,
             ev.where,
         )
     else:

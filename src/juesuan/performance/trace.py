@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from juesuan.core.findings import Location
+from juesuan.core.findings import Location, Severity
 from juesuan.core.money import round2
 
 SOURCE_LABELS = {
@@ -68,7 +68,7 @@ class Problem:
 
     code: str  # PERF-008 sub-kind, kept for tests and JSON: zero_division, missing_input, …
     message: str
-    severity: str = "warning"  # error | warning | info
+    severity: Severity = Severity.WARNING
     location: Location | None = None
 
 
@@ -133,6 +133,10 @@ class Tracer:
         self.steps.append(text)
 
     def problem(
-        self, kind: str, message: str, severity: str = "warning", location: Location | None = None
+        self,
+        kind: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        location: Location | None = None,
     ) -> None:
         self.problems.append(Problem(kind, message, severity, location))
