@@ -24,8 +24,8 @@ class Sink:
     ) -> None:
         """A page or table the checker could not read reliably (reported once, not a rule's
         finding: nothing was checked there)."""
-        loc = Location(file=self.file, sheet=f"第{page}页" if page else None, table=table)
-        self.items.append(Item(Finding("CHK-006", Severity.INFO, message, loc), "", page))
+        loc = Location(file=self.file, table=table, page=page)
+        self.items.append(Item(Finding("CHK-006", Severity.INFO, message, loc)))
 
     def checked(self, code: str, n: int = 1) -> None:
         self.coverage[code].checked += n
