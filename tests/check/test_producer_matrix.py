@@ -115,3 +115,10 @@ def test_keys_of_variant_baselines_match(reports):
         base = keys(reports[(name, "weasyprint")])
         for variant in SAME_LOOK:
             assert keys(reports[(name, variant)]) == base
+
+
+def test_pdfplumber_engine_reads_the_matrix_variant_alike(reports, variants):
+    """pdfplumber (pdfminer) also takes the font size with its text matrix."""
+    other = check_file(variants[("putuo", "matrix")], engine="pdfplumber")
+    assert _places(other) == _places(reports[("putuo", "weasyprint")])
+    assert "（可靠）" in other.headline
