@@ -120,13 +120,26 @@ def _prior_figures(ds: Dataset, profile: Profile) -> tuple[FigureSet | None, lis
     name = ds.prior_year.file
     if not name:
         return None, []
-    base = Path(ds.origin).parent if ds.origin else Path.cwd()
-    prior_ds, findings = load(base / name)
-    if prior_ds is None:
-        where = ds.locate("prior_year.file")
+    from juesuan.io.load_findings import clip
+    from juesuan.io.references import ReferenceRefused, resolve_reference
+
+    where = ds.locate("prior_year.file")
+    try:
+        path = resolve_reference(name, ds.origin)
+    except ReferenceRefused as exc:
         return None, [
             Finding(
-                "LOAD-022", Severity.ERROR, f"上年数据文件「{name}」无法读取（见下列问题）", where
+                "LOAD-022", Severity.ERROR, f"上年数据文件「{clip(name)}」不能使用：{exc}", where
+            )
+        ]
+    prior_ds, findings = load(path)
+    if prior_ds is None:
+        return None, [
+            Finding(
+                "LOAD-022",
+                Severity.ERROR,
+                f"上年数据文件「{clip(name)}」无法读取（见下列问题）",
+                where,
             ),
             *findings,
         ]
@@ -136,8 +149,8 @@ def _prior_figures(ds: Dataset, profile: Profile) -> tuple[FigureSet | None, lis
             Finding(
                 "LOAD-023",
                 Severity.WARNING,
-                f"上年数据文件是「{prior_ds.department.name}」{prior_ds.year}年度，"
-                f"应为「{ds.department.name}」{expected}年度",
+                f"上年数据文件是「{clip(prior_ds.department.name)}」{prior_ds.year}年度，"
+                f"应为「{clip(ds.department.name)}」{expected}年度",
                 ds.locate("prior_year.file"),
             )
         )
@@ -226,21 +239,24 @@ def chart_images(analysis: Analysis, doc: Document) -> dict[str, bytes]:
     return render_charts((b for b in doc.blocks if isinstance(b, ChartRef)), analysis.figures)
 
 
+def output_stem(analysis: Analysis) -> str:
+    """The output files' common name: the sanitised department name and the year."""
+    from juesuan.io.safe_write import safe_stem
+
+    return f"{safe_stem(analysis.dataset.department.name)}-{int(analysis.dataset.year)}"
+
+
 def write_outputs(
     analysis: Analysis, outdir: Path, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
-    """Write the chosen formats into ``outdir`` (each file replaced atomically)."""
+    """Write the chosen formats into ``outdir``, all or nothing: every format is rendered
+    first, then written to unique temporary files in ``outdir`` and renamed into place only
+    when all succeeded. File names come from :func:`output_stem` and never leave ``outdir``."""
+    from juesuan.io.safe_write import write_set
+
     doc = narrative(analysis)
     needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
-    stem = f"{analysis.dataset.department.name}-{analysis.dataset.year}"
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for fmt in formats:
-        data = render(analysis, fmt, doc, charts)
-        path = outdir / f"{stem}.{fmt}"
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        written.append(path)
-    return written
+    stem = output_stem(analysis)
+    files = {f"{stem}.{fmt}": render(analysis, fmt, doc, charts) for fmt in formats}
+    return write_set(outdir, files)

@@ -63,6 +63,20 @@ class _Reader:
         if size == 0:
             self.error("CAT-IMP-002", "文件为空（0 字节）")
             return None
+        from juesuan.core.workbook_guard import MAX_FILE_BYTES, WorkbookRefused, check_xlsx
+
+        if size > MAX_FILE_BYTES:
+            self.error("CAT-IMP-004", "文件过大，拒绝读取")
+            return None
+        if head.startswith(b"PK\x03\x04"):  # bound every sheet before calamine allocates it
+            try:
+                check_xlsx(path.read_bytes())
+            except WorkbookRefused as exc:
+                self.error("CAT-IMP-004", str(exc))
+                return None
+            except OSError as exc:
+                self.error("CAT-IMP-001", f"无法打开文件：{exc.strerror or exc}")
+                return None
         suffix = path.suffix.lower()
         is_zip = head.startswith(b"PK\x03\x04")
         is_ole = head.startswith(b"\xd0\xcf\x11\xe0")

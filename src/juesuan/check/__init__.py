@@ -117,7 +117,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         check_against_tables(tables.analysis, paras, sink)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
-    report.items = sink.items
+    report.items = [Item(f) for f in problems] + sink.items  # pages that could not be read
     report.rounding = sink.rounding
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage
     report.tables_found = tables.found

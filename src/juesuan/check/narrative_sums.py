@@ -9,13 +9,13 @@ from juesuan.check.model import dec
 from juesuan.check.text import (
     AMOUNT,
     COUNTED,
-    LISTED,
     NUM,
     SAME_UNIT,
     WHEREOF,
     Narrative,
     Para,
     count_of,
+    listed_counts,
 )
 from juesuan.core.money import HALF_CENT
 
@@ -82,7 +82,7 @@ def sums(chk: Narrative, para: Para, off: int, sent: str, prev: list[Decimal]) -
 
 
 def counts(chk: Narrative, para: Para, off: int, sent: str) -> None:
-    for m in LISTED.finditer(sent):
+    for m in listed_counts(sent):
         if "等" in m.group(1) or m.group(2) in ("一", "1"):
             continue
         items = [i for i in m.group(1).split("、") if i]

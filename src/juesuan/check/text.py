@@ -4,13 +4,15 @@ patterns of the figures stated in them (shared by every check of the narrative).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from juesuan.check.read.source import SourceDoc, TextLine
 from juesuan.check.sink import Sink
 
-NUM = r"-?\d[\d,]*(?:\.\d+)?"
+# starts only where a number starts (never inside a run of digits): linear on long digit runs
+NUM = r"(?<![\d,])-?\d[\d,]*(?:\.\d+)?"
 AMOUNT = re.compile(rf"({NUM})万元")
 PERCENT = re.compile(rf"({NUM})%")
 SHARE = re.compile(rf"({NUM})万元[，,、]?(?:占(?:比)?(?:为)?)({NUM})%")
@@ -44,6 +46,25 @@ CN_COUNT = {
 LISTED = re.compile(
     r"([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
 )
+# LISTED tried only where its first group can begin (see listed_counts): keeps finditer linear
+_LISTED_START = re.compile(
+    r"(?<![^，。；：:\d（）()])([^，。；：:\d（）()]{2,}?)(\d+|[两二三四五六七八九十])个([^\d，。；、及和]{1,4})"
+)
+
+
+def listed_counts(text: str) -> Iterator[re.Match[str]]:
+    """``LISTED.finditer(text)`` in linear time. A start inside a run of prefix characters
+    can only match if the run's first character (or the resume point) matches, so only
+    those are tried: the resume point with ``match``, run starts with ``search``."""
+    pos = 0
+    while pos < len(text):
+        m = LISTED.match(text, pos) or _LISTED_START.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 PAGE_NUMBER = re.compile(r"^([—\-–－]*\d{1,4}[—\-–－]*|第\d{1,4}页(共\d{1,4}页)?)$")
 ITEM = re.compile(r"^(\d+[、.．](?!\d)|（\d+）)")
 WHEREOF = re.compile(r"其中[：:，,]?")

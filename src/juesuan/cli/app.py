@@ -27,6 +27,24 @@ app.command()(template)
 app.command()(convert)
 app.command()(check)
 
+
+@app.callback()
+def _options(
+    allow_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--allow-dir",
+            help="数据文件引用的其他文件（上年数据、指标体系）还可以位于此文件夹；"
+            "默认只能位于数据文件所在文件夹",
+        ),
+    ] = None,
+) -> None:
+    """决算：部门决算公开文件的生成与校验。"""
+    from juesuan.io.references import allow_dirs
+
+    allow_dirs(allow_dir or [])
+
+
 SAMPLE_HELP = "使用内置样例数据：seed（四川遂宁安居区委绩效办2024）或 putuo（上海普陀区财政局2024）"
 
 
@@ -89,6 +107,8 @@ def build(
         written = write_outputs(analysis, out, chosen)
     except OSError as exc:
         fail(f"无法写入输出目录「{out}」：{exc.strerror or exc}", 1)
+    except Exception as exc:  # a writer failed: nothing was written (all or nothing)
+        fail(f"生成文件时出错，未写入任何文件（{type(exc).__name__}）", 1)
     for path in written:
         typer.echo(f"已生成：{path}")
 

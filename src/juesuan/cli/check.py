@@ -24,14 +24,14 @@ def check(
     ] = "pdfium",
 ) -> None:
     """检查已公开的部门决算文件：恢复报表与说明中的数字，报告每处不一致及其位置；有错误时退出码为1。"""
-    from juesuan.check import check_file
+    from juesuan.check.limits import check_file_limited
     from juesuan.check.report import summary, to_html, to_json, to_text
 
     if engine not in ("pdfplumber", "pdfium"):
         typer.echo(f"错误：未知的PDF提取方式「{engine}」，可用：pdfplumber、pdfium", err=True)
         raise typer.Exit(2)
     try:
-        report = check_file(file, engine=engine)
+        report = check_file_limited(file, engine=engine)  # memory limit and time budget
     except Exception as exc:  # the checker must never show a traceback for bad input
         typer.echo(f"错误：{file}：检查时出错，无法完成（{type(exc).__name__}）", err=True)
         raise typer.Exit(2) from None

@@ -19,8 +19,10 @@ _EXCEL = (".xlsx", ".xlsm", ".xls")
 
 
 def _write(path: Path, data: bytes) -> None:
+    from juesuan.io.safe_write import write_file
+
     try:
-        path.write_bytes(data)
+        write_file(path, data)
     except OSError as exc:
         fail(f"无法写入文件 {path}（{exc.strerror or type(exc).__name__}）")
 
@@ -47,7 +49,10 @@ def convert(
 ) -> None:
     """在 YAML 数据文件与 Excel 填报工作簿之间转换。"""
     from juesuan.core.findings import has_errors
+    from juesuan.io.safe_write import same_file
 
+    if same_file(source, target):
+        fail("输出文件与输入文件是同一个文件，不覆盖输入（请换一个输出文件名）")
     if source.suffix.lower() in _EXCEL:
         from juesuan.io.workbook.loader import load_workbook
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from juesuan.catalog.names import Names
 from juesuan.core.figures import FigureSet
@@ -65,11 +66,26 @@ CN_DIGITS = "零一二三四五六七八九"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (for list numbering up to 99)."""
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一, 101 → 一百零一, 1010 → 一千零一十 (list
+    numbering); from 10000 on, Arabic digits."""
+    if n < 0 or n >= 10_000:
+        return str(n)
     if n < 10:
         return CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (
+            ("" if tens == 1 else CN_DIGITS[tens]) + "十" + ("" if ones == 0 else CN_DIGITS[ones])
+        )
+    out, gap = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if gap else "") + CN_DIGITS[digit] + name
+            gap = False
+        elif out:
+            gap = True
+    return out
 
 
 def _score(value: Decimal | None) -> str:
@@ -199,9 +215,11 @@ class _Context:
 
 @lru_cache(maxsize=16)
 def _template(directory: Path, narrative: Path) -> jinja2.Template:
-    """The profile's compiled narrative template (compiled once per process)."""
+    """The profile's compiled narrative template (compiled once per process). Sandboxed: a
+    template reaches the context it is given, never Python internals. Its output is this
+    module's line markup (not HTML); each writer escapes text for its own format."""
     loader = jinja2.FileSystemLoader([str(directory), str(narrative.parent)])
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader,
         trim_blocks=True,
         lstrip_blocks=True,

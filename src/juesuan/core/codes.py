@@ -299,6 +299,7 @@ _ALL: tuple[Code, ...] = (
     Code("LOAD-106", "load", "文本为空"),
     Code("LOAD-107", "load", "取值不在允许的选项中"),
     Code("LOAD-108", "load", "类型不符（应为列表、映射或文本等）"),
+    Code("LOAD-109", "load", "文本含控制字符，或文本、列表过长（输出文件无法容纳）"),
     Code("LOAD-199", "load", "其他数据校验错误"),
     Code("LOAD-020", "load", "文件类型暂不支持（如 Excel 工作簿）"),
     Code("LOAD-021", "load", "未知的地区模板（profile）"),
@@ -321,6 +322,8 @@ _ALL: tuple[Code, ...] = (
     Code("XLS-023", "workbook", "同一科目在同一表中重复出现"),
     Code("XLS-030", "workbook", "金额单元格中不是数字"),
     Code("XLS-031", "workbook", "单位不是“元”或“万元”"),
+    Code("XLS-032", "workbook", "公式没有计算结果（请在 Excel 中保存后再导入）"),
+    Code("XLS-033", "workbook", "同一字段在「部门信息」等表中重复填写"),
     # -- indicator system files
     Code("PERF-101", "system", "指标体系文件不存在或无法读取"),
     Code("PERF-102", "system", "未知的评分规则类型"),
@@ -393,6 +396,9 @@ _ALL: tuple[Code, ...] = (
     Code("CHK-004", "read", "文件损坏、格式不符或文本编码无法识别"),
     Code("CHK-005", "read", "PDF没有文字层（扫描件）"),
     Code("CHK-006", "read", "页面或表格无法可靠读取（读取自检未通过），未检查"),
+    Code("CHK-090", "read", "PDF已加密，无法读取"),
+    Code("CHK-091", "read", "PDF中有无法读取的页面（内容或字体已损坏），这些页面的文字不完整"),
+    Code("CHK-092", "read", "文件过大/过于复杂，未能检查"),
     Code("CHK-900", "read", "仅差舍入误差的数字，汇总为一条提示"),
     # -- importing a classification catalog
     Code("CAT-IMP-000", "import", "年度或科目体系参数无效"),

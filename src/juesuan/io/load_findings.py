@@ -5,6 +5,8 @@ The codes themselves are listed in :mod:`juesuan.core.codes`.
 
 from __future__ import annotations
 
+import unicodedata
+
 from juesuan.core.findings import Finding, Location, Severity
 
 
@@ -26,6 +28,11 @@ def empty_file(origin: str) -> Finding:
 
 
 def clip(text: str, limit: int = 40) -> str:
-    """``text`` on one line, cut to ``limit`` characters, for quoting in a message."""
-    text = text.replace("\n", "⏎")
+    """``text`` on one line, cut to ``limit`` characters, for quoting in a message; control
+    characters are shown escaped (``\\x07``), never passed through to a terminal or page."""
+    text = str(text)[: limit + 1].replace("\n", "⏎")
+    text = "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch)[0] == "C" else ch
+        for ch in text
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"

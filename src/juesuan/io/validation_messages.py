@@ -185,6 +185,9 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
             message += "；如需按原样保留数字，请加引号"
         return "LOAD-108", message
 
+    if kind == "juesuan_text":
+        return "LOAD-109", f"{label} {err.get('msg', '')}"
+
     msg = err.get("msg", "")
     return "LOAD-199", f"{label} 数据不符合要求：{msg}（{kind}）"
 
@@ -216,7 +219,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "列表"
     if isinstance(value, str):
-        return f"空文本「{value}」" if not value.strip() else f"「{clip(value)}」"
+        return f"空文本「{clip(value)}」" if not value.strip() else f"「{clip(value)}」"
     return f"「{clip(str(value))}」"
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _INT_TAG = "tag:yaml.org,2002:int"
+_DECIMAL_INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")  # the only integer form read as a number
 _MAX_EXPONENT = 30  # |log10| beyond this is no amount; keeps later Decimal arithmetic finite
 _SPECIAL_FLOATS = {".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan"}
 _SCALAR = yaml.ScalarNode
@@ -61,6 +63,11 @@ def construct_scalar(event: ev.ScalarEvent) -> tuple[Any, tuple[str, str] | None
             return text, ("LOAD-010", f"「{clip(text)}」不是有效的是/否（true/false）值")
         return value, None
     if tag == _INT_TAG:
+        if not _DECIMAL_INT.fullmatch(text):
+            # YAML 1.1 reads 042 as octal 34, 0x10 as 16, 0b101 as 5, 1:30 as 90: keep what the
+            # person typed instead. A figure then reads "042" as 42; hex, binary and 1:30 are
+            # refused by validation ("应为整数"); a text field keeps the text as written.
+            return text, None
         node = yaml.ScalarNode(tag, text)
         try:
             return _CONSTRUCTOR.construct_yaml_int(node), None
@@ -76,15 +83,9 @@ def _decimal(text: str) -> tuple[Any, tuple[str, str] | None]:
     if cleaned.lower() in _SPECIAL_FLOATS:
         return text, ("LOAD-009", f"不允许使用无穷大或非数「{text}」，请填写具体数字")
     try:
-        if ":" in cleaned:  # YAML 1.1 sexagesimal, e.g. 1:30.5
-            sign = -1 if cleaned.startswith("-") else 1
-            parts = cleaned.lstrip("+-").split(":")
-            value = Decimal(0)
-            for part in parts:
-                value = value * 60 + Decimal(part)
-            value = sign * value
-        else:
-            value = Decimal(cleaned)
+        if ":" in cleaned:  # YAML 1.1 sexagesimal (1:30.5 = 90.5): never converted silently
+            return text, None
+        value = Decimal(cleaned)
     except ArithmeticError:  # InvalidOperation, Overflow
         return text, ("LOAD-010", f"「{clip(text)}」不是有效的数字")
     if not value.is_finite():

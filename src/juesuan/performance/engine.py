@@ -10,6 +10,8 @@ from pathlib import Path
 
 from juesuan.core.figures import FigureSet
 from juesuan.core.findings import Finding, Severity
+from juesuan.io.load_findings import clip
+from juesuan.io.references import ReferenceRefused
 from juesuan.model.dataset import Dataset
 from juesuan.performance.department import DepartmentResult, score_department
 from juesuan.performance.project import ProjectResult, score_project
@@ -43,7 +45,18 @@ def score_dataset(
         return result
     dept = ev.department
     if system is None and dept is not None:
-        system = _beside(dept.system, ds.origin)
+        try:
+            system = _beside(dept.system, ds.origin)
+        except ReferenceRefused as exc:
+            result.findings.append(
+                Finding(
+                    "PERF-008",
+                    Severity.ERROR,
+                    f"指标体系「{clip(dept.system)}」不能使用：{exc}，部门整体绩效未评分",
+                    ds.locate("evaluation.department.system"),
+                )
+            )
+            system = None
     if isinstance(system, IndicatorSystem):
         result.system = system
     elif system is not None:
@@ -57,7 +70,7 @@ def score_dataset(
                 Finding(
                     "PERF-008",
                     Severity.ERROR,
-                    f"指标体系「{system}」无法使用（见下列问题），部门整体绩效未评分",
+                    f"指标体系「{clip(str(system))}」无法使用（见下列问题），部门整体绩效未评分",
                     where,
                 ),
             )
@@ -80,11 +93,15 @@ def score_dataset(
 
 
 def _beside(name: str, origin: str | None) -> str | Path:
-    """A system file named by the data is found relative to the data file."""
+    """A system file named by the data is found relative to the data file and may not leave
+    its folder (see :func:`juesuan.io.references.resolve_reference`); a bare name is a
+    bundled system. ``ReferenceRefused`` for a path outside the allowed folders."""
+    from juesuan.io.references import resolve_reference
+
     path = system_file(name)
-    if path.parent == SYSTEMS_DIR or path.is_absolute() or origin is None:
+    if path.parent == SYSTEMS_DIR:
         return name
-    return Path(origin).parent / path
+    return resolve_reference(str(path), origin)
 
 
 def _unknown_entries(ds: Dataset, system: IndicatorSystem) -> list[Finding]:

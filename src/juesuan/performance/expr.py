@@ -21,8 +21,12 @@ from typing import Any
 from simpleeval import SimpleEval
 
 from juesuan.core.money import round_to
+from juesuan.io.load_findings import clip
 
 MAX_LENGTH = 2000
+MAX_DEPTH = (
+    100  # syntax-tree levels; evaluation recurses once per level (480 chained terms crashed)
+)
 MAX_MAGNITUDE = 30  # |log10| of a literal or result beyond this is no score input
 FUNCTIONS = ("abs", "min", "max", "round", "ratio")
 _ALLOWED_NODES = (
@@ -96,8 +100,13 @@ def _problems(text: str, names: set[str]) -> list[str]:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        return [f"公式「{text}」语法错误（第{exc.offset or 1}个字符附近）"]
+        return [f"公式「{clip(text)}」语法错误（第{exc.offset or 1}个字符附近）"]
+    except (ValueError, RecursionError, MemoryError):  # NUL bytes, absurd nesting
+        return [f"公式「{clip(text)}」无法解析（含不可见字符或嵌套过深）"]
+    if _depth(tree) > MAX_DEPTH:
+        return [f"公式嵌套或连写的运算过多（超过{MAX_DEPTH}层），请拆成几个输入或简化"]
     problems: list[str] = []
+    callees = _callees(tree)
     for node in ast.walk(tree):
         if type(node) in _OP_NAMES:
             problems.append(f"公式中不允许使用{_OP_NAMES[type(node)]}，只能用 + - * /")
@@ -116,7 +125,7 @@ def _problems(text: str, names: set[str]) -> list[str]:
                 )
             elif node.keywords:
                 problems.append(f"函数「{func}」不接受关键字参数")
-        elif isinstance(node, ast.Name) and not _is_callee(tree, node) and node.id not in names:
+        elif isinstance(node, ast.Name) and id(node) not in callees and node.id not in names:
             known = "、".join(sorted(names)) or "（无）"
             problems.append(f"公式中的名称「{node.id}」不是已声明的输入，已声明：{known}")
     return list(dict.fromkeys(problems))
@@ -126,14 +135,27 @@ def names_in(expr: str) -> list[str]:
     """Input names an expression refers to (in order of first use; functions excluded)."""
     try:
         tree = ast.parse(expr.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
-    out = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not _is_callee(tree, n)]
+    callees = _callees(tree)
+    out = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in callees]
     return list(dict.fromkeys(out))
 
 
-def _is_callee(tree: ast.AST, name: ast.Name) -> bool:
-    return any(isinstance(n, ast.Call) and n.func is name for n in ast.walk(tree))
+def _callees(tree: ast.AST) -> set[int]:
+    """ids of the Name nodes that are called (function names), in one walk."""
+    return {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of ``tree``, without recursion (evaluation recurses once per level)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def evaluate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,14 +36,28 @@ class Profile:
         return Styles(self.numbers, self.table_numbers)
 
 
+# A profile is chosen by name, never by path: lowercase letters, digits and dashes only.
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
 def available_profiles() -> list[str]:
-    return sorted(p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml"))
+    return sorted(
+        p.parent.name for p in PROFILES_DIR.glob("*/profile.yaml") if _NAME.fullmatch(p.parent.name)
+    )
+
+
+def profile_dir(name: object) -> Path:
+    """The folder of the registered profile ``name``; ``KeyError`` for anything else (a path,
+    ``..``, an unknown name). Data names a profile, it never points at a folder."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise KeyError(name)
+    if name not in available_profiles():
+        raise KeyError(name)
+    return PROFILES_DIR / name
 
 
 def _raw(name: str) -> tuple[dict[str, Any], Path]:
-    path = PROFILES_DIR / name / "profile.yaml"
-    if not path.is_file():
-        raise KeyError(name)
+    path = profile_dir(name) / "profile.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     base = data.pop("extends", None)
     if base:

@@ -47,6 +47,11 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         )
     if p.stat().st_size == 0:
         return _fail(p, "CHK-003", "文件为空")
+    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, precheck
+
+    fatal, notes = precheck(p)  # sizes, pages, encryption, damaged pages (issue 12)
+    if fatal:
+        return None, fatal
     try:
         if suffix == ".txt":
             doc = read_text(p)
@@ -71,7 +76,9 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{name}）")
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
         return _fail(p, "CHK-003", "文件中没有可检查的文字")
-    return doc, []
+    if sum(len(line.text) for line in doc.lines) > MAX_TOTAL_CHARS:
+        return _fail(p, "CHK-092", f"{TOO_COMPLEX}（文字总量超过上限）")
+    return doc, notes
 
 
 class _NoTextLayer(Exception):

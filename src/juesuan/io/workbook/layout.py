@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from juesuan.profiles import PROFILES_DIR
+from juesuan.profiles import profile_dir
 from juesuan.profiles.tables import common_specs, load_specs
 
 __all__ = [
@@ -150,7 +150,7 @@ SUM_FIGURES: dict[str, list[str]] = {
 
 def profile_specs(profile: str) -> list[dict[str, Any]]:
     """The profile's table specs, plus the common input tables the profile does not print."""
-    path = PROFILES_DIR / profile / "tables.yaml"
+    path = profile_dir(profile) / "tables.yaml"  # KeyError unless a registered profile
     specs = list(load_specs(Path(path)))
     keys = {s["key"] for s in specs}
     missing = [k for k in (*FUNCTIONAL_INPUT, *ECONOMIC_INPUT) if k not in keys]

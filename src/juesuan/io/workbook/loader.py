@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.core.findings import Finding, Location, Severity
+from juesuan.core.workbook_guard import WorkbookRefused, check_xlsx
 from juesuan.io.validation_messages import translate
 from juesuan.io.workbook.fields import KV_SHEETS, entries, field_kind, model_at
 from juesuan.io.workbook.layout import (
@@ -42,8 +43,6 @@ __all__ = ["load_workbook", "load_workbook_bytes"]
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED = 400 * 1024 * 1024
 MAX_RATIO = 200
-MAX_ROWS = 200_000
-MAX_COLS = 500
 MAX_CELLS = 4_000_000
 
 
@@ -54,6 +53,7 @@ Result = tuple[Dataset | None, list[Finding]]
 class _Sheet:
     name: str
     rows: list[list[Any]]
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas without a value
 
     def get(self, r: int, c: int) -> Any:
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -137,9 +137,6 @@ def _fatal(origin: str, message: str, code: str = "XLS-001") -> Finding:
     return Finding(code, Severity.ERROR, message, Location(file=origin))
 
 
-_DIM = re.compile(rb'<(?:\w+:)?(?:row|c)\b[^>]*?\br="([A-Z]*)(\d+)"')
-
-
 def _read(data: bytes, origin: str) -> list[_Sheet]:
     def refuse(message: str, code: str = "XLS-001") -> _Refused:
         return _Refused(_fatal(origin, message, code))
@@ -148,11 +145,16 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
         raise refuse("文件为空（0 字节），不是 Excel 工作簿")
     if len(data) > MAX_FILE_BYTES:
         raise refuse("文件过大，拒绝读取", "XLS-002")
+    uncached: dict[str, set[tuple[int, int]]] = {}
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
     elif data.startswith(b"PK"):
         _check_zip(data, refuse)
+        try:  # every part, every way of writing a cell position (juesuan.core.workbook_guard)
+            uncached = check_xlsx(data)
+        except WorkbookRefused as exc:
+            raise refuse(str(exc), exc.code) from None
     else:
         raise refuse("不是 Excel 工作簿（.xlsx/.xls）：文件内容不是 Excel 格式")
     from python_calamine import CalamineWorkbook
@@ -164,7 +166,7 @@ def _read(data: bytes, origin: str) -> list[_Sheet]:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height * max(sheet.width, 1) > MAX_CELLS:
                 raise refuse(f"工作表「{name}」尺寸过大，拒绝读取", "XLS-002")
-            out.append(_Sheet(name, _offset(sheet)))
+            out.append(_Sheet(name, _offset(sheet), uncached.get(name, set())))
     except _Refused:
         raise
     except Exception as exc:
@@ -207,40 +209,10 @@ def _check_zip(data: bytes, refuse: Any) -> None:
                     and i.file_size > 10_000_000
                 ):
                     raise refuse("工作簿压缩比异常（疑似压缩炸弹），拒绝读取", "XLS-002")
-            for i in infos:
-                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
-                    _scan_dimensions(zf, i, refuse)
     except zipfile.BadZipFile:
         raise refuse("Excel 工作簿已损坏（压缩包无法打开）") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
         raise refuse("Excel 工作簿已损坏或使用了不支持的压缩方式") from None
-
-
-def _scan_dimensions(zf: zipfile.ZipFile, info: zipfile.ZipInfo, refuse: Any) -> None:
-    """Refuse a worksheet whose cells reach beyond the limits (before calamine allocates them)."""
-    max_row = max_col = 0
-    tail = b""
-    read = 0
-    with zf.open(info) as fh:
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            read += len(chunk)
-            if read > MAX_UNCOMPRESSED:
-                raise refuse("工作表解压后过大，拒绝读取", "XLS-002")
-            buf = tail + chunk
-            for m in _DIM.finditer(buf):
-                max_row = max(max_row, int(m.group(2)[:9]))
-                letters = m.group(1)
-                if letters:
-                    col = 0
-                    for ch in letters[:4]:
-                        col = col * 26 + ch - 64
-                    max_col = max(max_col, col)
-            tail = buf[-200:]
-            if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max(max_col, 1) > MAX_CELLS:
-                raise refuse(f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取", "XLS-002")
 
 
 # --- values -------------------------------------------------------------------------------
@@ -425,6 +397,7 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
     known = _known(sheet.name)
     lists: dict[str, list[Any]] = {}
     keyed: dict[str, dict[str, dict[str, Any]]] = {}  # dict_records: path → key → record
+    first_row: dict[str, int] = {}  # scalar and row fields: where each was filled first
     for r, row in enumerate(sheet.rows):
         path = _text(row[0]) if row else None
         if not path:
@@ -432,6 +405,16 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
         e, block = known.get(_INDEX.sub("", path), (None, ""))
         if e is None or e.kind == "blocks" or not _well_formed(path, block):
             continue
+        if e.kind in ("scalar", "row"):
+            if path in first_row:
+                st.error(
+                    "XLS-033",
+                    f"字段「{path}」重复：已在第 {first_row[path] + 1} 行填写，"
+                    "每个字段只能填写一行（请删除或合并其中一行）",
+                    st.loc(sheet.name, r, 0, path),
+                )
+                continue
+            first_row[path] = r
         cells = list(row[2:]) + [None] * (len(e.fields) + 6)
         if e.kind == "scalar":
             value = _kv_value(st, sheet, r, 2, path, cells[0])
@@ -593,6 +576,7 @@ def _kv_value(
 ) -> Any:
     """The cell's value for field ``path`` (its model field at ``lookup``, default ``path``)."""
     if _blank(raw):
+        _uncached(st, sheet, r, c, path)
         return None
     if kind is None:
         model, name = model_at(lookup or _INDEX.sub("", path))
@@ -946,6 +930,16 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             item["amount"] = value * scale if scale != 1 else value
             st.sources[f"{target}.{idx}.amount"] = st.loc(sheet.name, r, amount_col)
         out.append(item)
+
+
+def _uncached(st: _State, sheet: _Sheet, r: int, c: int, path: str) -> None:
+    """A blank cell that holds a formula never calculated (saved by a program, not Excel)."""
+    if (r, c) in sheet.uncached:
+        st.error(
+            "XLS-032",
+            "单元格中的公式没有计算结果（读作空白），请在 Excel 中打开并保存后再导入",
+            st.loc(sheet.name, r, c, path),
+        )
 
 
 def _put_amount(st: _State, sheet: _Sheet, r: int, c: int, path: str, scale: Decimal) -> None:

@@ -1,0 +1,256 @@
+"""Bounds on what ``juesuan check`` reads: a published file may come from anyone.
+
+* :func:`precheck` runs before a reader: file size, a DOCX's decompressed size, a PDF's page
+  count, characters per page and encryption, and the pages whose content or fonts cannot be
+  decoded (the text of those pages is incomplete: a damaged font drops its characters).
+* :func:`check_file_limited` runs :func:`juesuan.check.check_file` in a child process under
+  a memory limit and a time budget; beyond either the result is the finding
+  “文件过大/过于复杂，未能检查” instead of a hang.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zipfile
+from pathlib import Path
+
+from juesuan.core.findings import Finding, Location, Severity
+
+__all__ = [
+    "MAX_DOCX_XML",
+    "MAX_FILE_BYTES",
+    "MAX_PAGES",
+    "MAX_PAGE_CHARS",
+    "MAX_PAGE_OBJECTS",
+    "MAX_TEXT_BYTES",
+    "MAX_TOTAL_CHARS",
+    "TOO_COMPLEX",
+    "check_file_limited",
+    "precheck",
+]
+
+MAX_FILE_BYTES = 60 * 1024 * 1024  # a PDF with scanned seals and charts stays well below
+MAX_TEXT_BYTES = 8 * 1024 * 1024  # .txt / .md / .html
+MAX_DOCX_XML = 12 * 1024 * 1024  # decompressed XML of a .docx (a 100-page one has ~5 MB)
+MAX_PAGES = 600
+MAX_PAGE_CHARS = 30_000  # a dense A4 table page holds about 5,000
+MAX_PAGE_OBJECTS = 10_000  # drawing and text objects of one page (a dense table page: ~500)
+MAX_TOTAL_CHARS = 3_000_000
+TIME_BUDGET = 120.0  # seconds for one file (a 25-page disclosure takes a few)
+MEMORY_BUDGET = 3 * 1024**3  # bytes of address space for the checking process
+TOO_COMPLEX = "文件过大/过于复杂，未能检查"
+
+
+def _fatal(path: Path, code: str, message: str) -> Finding:
+    return Finding(code, Severity.ERROR, message, Location(file=str(path)))
+
+
+def precheck(path: Path) -> tuple[list[Finding], list[Finding]]:
+    """(fatal, notes) for the file at ``path`` before it is read: ``fatal`` ends the check,
+    ``notes`` (pages that could not be read) are reported with the check's findings."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return [], []  # the reader reports a missing file
+    suffix = path.suffix.lower()
+    if size > MAX_FILE_BYTES or (
+        suffix in (".txt", ".md", ".html", ".htm") and size > MAX_TEXT_BYTES
+    ):
+        return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（文件大小超过上限）")], []
+    if suffix == ".docx":
+        return _docx(path), []
+    if suffix == ".pdf":
+        return _pdf(path)
+    return [], []
+
+
+def _docx(path: Path) -> list[Finding]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return []  # the reader reports a damaged file
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if xml > MAX_DOCX_XML or len(infos) > 10_000:
+        return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（解压后的内容超过上限）")]
+    return []
+
+
+def _pdf(path: Path) -> tuple[list[Finding], list[Finding]]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == 4:  # FPDF_ERR_PASSWORD
+            return [
+                _fatal(path, "CHK-090", "PDF已加密（设置了打开密码），无法读取；请提供未加密的文件")
+            ], []
+        return [], []  # the reader reports a damaged file
+    try:
+        if len(pdf) > MAX_PAGES:
+            return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（超过{MAX_PAGES}页）")], []
+        total = 0
+        for n in range(len(pdf)):
+            try:
+                page = pdf[n]
+                if pdfium.raw.FPDFPage_CountObjects(page.raw) > MAX_PAGE_OBJECTS:
+                    page.close()  # text extraction would take minutes: refuse before it
+                    return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（第{n + 1}页内容过多）")], []
+                tp = page.get_textpage()
+                chars = tp.count_chars()
+                tp.close()
+                page.close()
+            except pdfium.PdfiumError:
+                continue  # an unloadable page is named by _damaged_pages
+            total += chars
+            if chars > MAX_PAGE_CHARS:
+                return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（第{n + 1}页文字过多）")], []
+            if total > MAX_TOTAL_CHARS:
+                return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（文字总量超过上限）")], []
+    finally:
+        pdf.close()
+    bad = _damaged_pages(path)
+    if not bad:
+        return [], []
+    pages = "、".join(str(n) for n in bad[:30]) + ("等" if len(bad) > 30 else "")
+    note = Finding(
+        "CHK-091",
+        Severity.ERROR,
+        f"第{pages}页无法完整读取（页面内容或所用字体已损坏），这些页面的文字可能缺失，"
+        "检查结果不完整；请提供完好的文件",
+        Location(file=str(path)),
+    )
+    return [], [note]
+
+
+def _damaged_pages(path: Path) -> list[int]:
+    """Numbers of the pages whose content streams, fonts or forms cannot be decoded."""
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return []  # pdfium opened it: only an owner password
+    except Exception:
+        return []
+    cache: dict[tuple[int, int], bool] = {}
+    bad = []
+    with pdf:
+        for n, page in enumerate(pdf.pages, 1):
+            try:
+                ok = _streams_ok(page.obj, cache, set(), 0)
+            except Exception:
+                ok = False
+            if not ok:
+                bad.append(n)
+    return bad
+
+
+def _streams_ok(obj, cache: dict, seen: set, depth: int) -> bool:
+    """Whether every stream reachable from a page (contents, fonts, forms; not images)
+    decodes. Each indirect stream is decoded once per file (``cache``)."""
+    import pikepdf
+
+    if depth > 10:
+        return True
+    key = getattr(obj, "objgen", (0, 0))
+    if key != (0, 0):
+        if key in seen:
+            return True
+        seen.add(key)
+    if isinstance(obj, pikepdf.Stream):
+        if obj.get("/Subtype") == "/Image":
+            return True
+        if key == (0, 0) or key not in cache:
+            try:
+                obj.read_bytes()
+                result = True
+            except Exception:
+                result = False
+            if key != (0, 0):
+                cache[key] = result
+        else:
+            result = cache[key]
+        if not result:
+            return False
+    if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        for name in list(obj.keys()):
+            if name in ("/Parent", "/P", "/Annots", "/B", "/Thumb"):
+                continue
+            if not _streams_ok(obj[name], cache, seen, depth + 1):
+                return False
+    elif isinstance(obj, pikepdf.Array):
+        for item in obj:
+            if not _streams_ok(item, cache, seen, depth + 1):
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- time budget
+
+
+def check_file_limited(
+    path: str | Path,
+    engine: str = "pdfium",
+    seconds: float = TIME_BUDGET,
+    memory: int = MEMORY_BUDGET,
+):
+    """``check_file(path)`` in a forked child under ``memory`` bytes of address space and
+    ``seconds`` of wall time. Beyond either, a report whose fatal finding is CHK-092
+    “文件过大/过于复杂，未能检查”. Without ``fork`` (not POSIX) it runs in this process."""
+    import multiprocessing as mp
+
+    from juesuan.check import CheckReport, check_file
+
+    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - POSIX has fork
+        return check_file(path, engine=engine)
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_child, args=(send, str(path), engine, memory), daemon=True)
+    child.start()
+    send.close()
+    result = None
+    timed_out = True
+    try:
+        if receive.poll(seconds):
+            timed_out = False
+            with contextlib.suppress(EOFError, OSError):
+                result = receive.recv()
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if isinstance(result, CheckReport):
+        return result
+    report = CheckReport(str(path), None)
+    if isinstance(result, str):  # an unexpected error in the child: its type name
+        report.fatal = [_fatal(Path(path), "CHK-004", f"检查时出错，无法完成（{result}）")]
+    else:
+        why = "超出时间" if timed_out else "超出内存"
+        report.fatal = [_fatal(Path(path), "CHK-092", f"{TOO_COMPLEX}（{why}上限）")]
+    return report
+
+
+def _child(send, path: str, engine: str, memory: int) -> None:  # pragma: no cover - child
+    import resource
+
+    from juesuan.check import check_file
+
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    try:
+        result: object = check_file(path, engine=engine)
+    except MemoryError:
+        result = None
+    except Exception as exc:
+        result = type(exc).__name__
+    try:
+        send.send(result)
+    except Exception:
+        send.send(None)
+    finally:
+        send.close()
+        os._exit(0)
