@@ -96,3 +96,25 @@ def test_contents_lines_end_where_the_body_starts():
     texts = ["目录", "第一部分 概况", "一、收入支出决算总表……3", "第一部分 概况", "正文"]
     lines = [TextLine(t, i + 1) for i, t in enumerate(texts)]
     assert contents_lines(lines) == {0, 1, 2}
+
+
+def test_only_the_table_body_is_left_out_of_the_running_text():
+    from juesuan.check import _table_body
+    from juesuan.check.text import paragraphs
+
+    texts = [
+        "第二部分 XX局2023年度部门决算表",
+        "收入决算表",
+        "单位：万元",
+        "合计 100.00 60.00",
+        "注：本表无其他收入。",
+    ]
+    words = [Word(t, 50, 50 + 10 * len(t), 100 + 30 * n, 110 + 30 * n) for n, t in enumerate(texts)]
+    page = PdfPage(5, words, group_lines(words))
+    doc = SourceDoc("x.pdf", "pdf", pages=[page])
+    doc.lines = [TextLine(t, n, page=5) for n, t in enumerate(texts, 1)]
+    body = _table_body(doc, {5})
+    assert body == {(5, 3), (5, 4)}
+    text = "".join(p.text for p in paragraphs(doc, skip_lines=body))
+    assert "XX局2023年度" in text and "收入决算表" in text and "注：" in text
+    assert "100.00" not in text

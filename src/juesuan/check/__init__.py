@@ -109,7 +109,9 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     structure = StructureChecker(doc, sink)
     structure.run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
-    paras = paragraphs(doc, pages)  # the running text, without the table pages of a PDF
+    # the running text: on a PDF page holding a table only the table's body is left out
+    # (titles, part headings and notes around it are read)
+    paras = paragraphs(doc, skip_lines=_table_body(doc, pages))
     tables = TableChecker(doc, sink, year, paras, grids, profile, reading)
     tables.run()
     NarrativeChecker(doc, sink, year).run(paras)
@@ -122,6 +124,30 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage
     report.tables_found = tables.found
     return report
+
+
+def _table_body(doc, pages: set[int]) -> set[tuple[int | None, int]]:
+    """(page, line) of the table bodies on the given PDF pages: from a table title (exclusive)
+    to a note or part heading that ends the table, or to the next title; a page without a title
+    (a table continued) is body down to such an ending line."""
+    from juesuan.check.read.pdf_grid import _is_title_line
+    from juesuan.check.read.pdf_tables import END
+
+    body: set[tuple[int | None, int]] = set()
+    for page in doc.pages:
+        if page.number not in pages:
+            continue
+        inside = not any(_is_title_line(ln) for ln in page.lines)  # a continued table
+        for n, line in enumerate(page.lines, 1):
+            text = "".join(w.text for w in line)
+            if _is_title_line(line):
+                inside = True
+                continue
+            if inside and END.match(text):
+                inside = False
+            if inside:
+                body.add((page.number, n))
+    return body
 
 
 def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:

@@ -93,7 +93,13 @@ class Para:
         return {"line": line.line, "page": line.page, "paragraph": line.paragraph}
 
 
-def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]:
+def paragraphs(
+    doc: SourceDoc,
+    skip_pages: set[int] | None = None,
+    skip_lines: set[tuple[int | None, int]] | None = None,
+) -> list[Para]:
+    """The running text as paragraphs; ``skip_pages`` (whole pages) and ``skip_lines``
+    ((page, line) of a table's body) are left out."""
     out: list[Para] = []
     cur_text = ""
     spans: list[tuple[int, TextLine]] = []
@@ -106,6 +112,8 @@ def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]
 
     for line in doc.lines:
         if skip_pages and line.page in skip_pages:
+            continue
+        if skip_lines and (line.page, line.line) in skip_lines:
             continue
         text = re.sub(r"\s+", "", line.text)
         if doc.kind == "pdf" and PAGE_NUMBER.match(text):
