@@ -491,7 +491,7 @@ def test_same_tables_same_bytes(monkeypatch):
 def test_same_bytes_across_processes():
     code = (
         "import hashlib, sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        f"sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[1])!r}]\n"
         "import test_xlsx as t\n"
         "from juesuan.document.xlsx import write_xlsx\n"
         "print(hashlib.sha256(write_xlsx(t.all_tables(), title='t')).hexdigest())\n"
