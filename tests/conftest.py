@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Charts are drawn in every test run, never taken from a cache of earlier runs.
+os.environ["JUESUAN_CACHE_DIR"] = "off"
 
 from juesuan.core.findings import Finding
 from juesuan.io.yaml_loader import parse_yaml_text
 from juesuan.pipeline import FORMATS, Analysis, analyse, sample_path, validate, write_outputs
+
+# Shared, loaded CI machines: no per-example deadline, and slow input generation is not a failure
+# (the number of examples each test asks for is unchanged).
+settings.register_profile(
+    "juesuan",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("juesuan")
 
 BASE = textwrap.dedent("""\
     juesuan: 1
@@ -84,3 +98,14 @@ def built(tmp_path_factory) -> dict[tuple[str, str], Path]:
 @pytest.fixture(scope="session")
 def seed_docx(built: dict[tuple[str, str], Path]) -> Path:
     return built[("seed", "docx")]
+
+
+@pytest.fixture(scope="session")
+def seed_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    """The seed sample as PDF (tests/document layout and visual tests)."""
+    return built[("seed", "pdf")].read_bytes()
+
+
+@pytest.fixture(scope="session")
+def putuo_pdf(built: dict[tuple[str, str], Path]) -> bytes:
+    return built[("putuo", "pdf")].read_bytes()

@@ -27,6 +27,7 @@ LAYERS = [
     "excel",  # the fill-in workbook writer
     "pipeline",  # the library API
     "check",  # published documents
+    "synth",  # synthetic departments for tests and benchmarks (on the library API)
     "batch",  # many departments at once (on the library API)
     "region",  # a region's departments together
     "serve",  # the service

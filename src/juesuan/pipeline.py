@@ -53,9 +53,10 @@ def load(path: str | Path) -> tuple[Dataset | None, list[Finding]]:
 
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from juesuan.excel.workbook import fixed_layout
         from juesuan.io.workbook.loader import load_workbook
 
-        return load_workbook(p)
+        return load_workbook(p, fixed_layout)
     if p.suffix.lower() == ".ods":
         return None, [
             Finding(
@@ -258,5 +259,20 @@ def write_outputs(
     needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
     stem = output_stem(analysis)
-    files = {f"{stem}.{fmt}": render(analysis, fmt, doc, charts) for fmt in formats}
+    laid_out: tuple[bytes, dict[int, int]] | None = None
+    if "pdf" in formats and "docx" in formats:  # the DOCX contents take the PDF's pages
+        from juesuan.document.pdf import layout_pdf
+
+        laid_out = layout_pdf(doc, analysis.profile.styles, charts)
+    files = {}
+    for fmt in formats:
+        if laid_out is not None and fmt == "pdf":
+            data = laid_out[0]
+        elif laid_out is not None and fmt == "docx":
+            from juesuan.document.docx import write_docx
+
+            data = write_docx(doc, analysis.profile.styles, charts, toc_pages=laid_out[1])
+        else:
+            data = render(analysis, fmt, doc, charts)
+        files[f"{stem}.{fmt}"] = data
     return write_set(outdir, files)

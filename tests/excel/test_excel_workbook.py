@@ -228,6 +228,29 @@ def test_cli_template_and_convert(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "Traceback" not in res.output
 
 
+def test_cli_workbook_extension(tmp_path: Path) -> None:
+    """``-o x.xls`` is refused (the file is .xlsx); ``-o name`` gets .xlsx added."""
+    import typer
+
+    from juesuan.cli.excel import convert, template
+
+    app = typer.Typer()
+    app.command()(template)
+    app.command()(convert)
+    runner = CliRunner()
+    res = runner.invoke(app, ["template", "-o", str(tmp_path / "x.xls")])
+    assert res.exit_code == 2 and ".xlsx" in res.output
+    assert not (tmp_path / "x.xls").exists()
+    res = runner.invoke(app, ["template", "-o", str(tmp_path / "填报")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "填报.xlsx").stat().st_size > 0
+    res = runner.invoke(app, ["convert", str(sample_path("putuo")), str(tmp_path / "p")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "p.xlsx").exists()
+    res = runner.invoke(app, ["convert", str(sample_path("putuo")), str(tmp_path / "p.xls")])
+    assert res.exit_code == 2 and not (tmp_path / "p.xls").exists()
+
+
 # --- the self-evaluation (绩效自评) sheets ------------------------------------------------
 
 

@@ -8,11 +8,13 @@ from typing import Annotated
 
 import typer
 
+from juesuan.cli.batch import batch_app, region_app
 from juesuan.cli.catalog import catalog_app
 from juesuan.cli.check import check
 from juesuan.cli.excel import convert, template
 from juesuan.cli.output import fail, print_findings
 from juesuan.cli.score import INPUT_HELP, parse_inputs, score
+from juesuan.cli.serve import register as register_serve
 
 app = typer.Typer(
     help="决算：部门决算公开文件的生成与校验。",
@@ -22,10 +24,13 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: keeps `juesuan --help` from importing rich
 )
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(batch_app, name="batch")
+app.add_typer(region_app, name="region")
 app.command()(score)
 app.command()(template)
 app.command()(convert)
 app.command()(check)
+register_serve(app)
 
 
 @app.callback()
@@ -166,10 +171,18 @@ def rules(
 
 @app.command()
 def sample(
-    name: Annotated[str, typer.Argument(help="样例名：seed 或 putuo")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="复制到此文件")],
+    name: Annotated[str, typer.Argument(help="样例名：seed 或 putuo；synth 生成合成部门数据")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="复制到此文件（synth：输出目录）")],
+    count: Annotated[int, typer.Option(help="synth：部门个数", min=1, max=100000)] = 10,
+    seed: Annotated[int, typer.Option(help="synth：随机种子（相同种子生成相同数据）")] = 0,
+    errors: Annotated[int, typer.Option(help="synth：植入错误的部门个数", min=0)] = 0,
 ) -> None:
-    """把内置样例数据复制出来，作为填报的起点。"""
+    """把内置样例数据复制出来，作为填报的起点；synth 生成用于测试与基准的合成部门数据。"""
+    if name == "synth":
+        from juesuan.cli.batch import synth
+
+        synth(out, count, seed, errors)
+        return
     path = _resolve(None, name)
     if out.exists():
         fail(f"文件「{out}」已存在，不覆盖")

@@ -27,6 +27,16 @@ def _write(path: Path, data: bytes) -> None:
         fail(f"无法写入文件 {path}（{exc.strerror or type(exc).__name__}）")
 
 
+def _xlsx_target(path: Path) -> Path:
+    """The workbook to write: ``.xlsx`` (added when ``path`` has no extension)."""
+    suffix = path.suffix.lower()
+    if suffix == "":
+        return path.with_name(path.name + ".xlsx")
+    if suffix != ".xlsx":
+        fail(f"生成的工作簿是 .xlsx 格式，不能写成 {path.suffix} 文件：请改用 .xlsx 扩展名")
+    return path
+
+
 def template(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出的工作簿（.xlsx）")],
     profile: Annotated[str, typer.Option(help="地区模板（profile），如 sichuan-2024")] = (
@@ -39,6 +49,7 @@ def template(
 
     if profile not in available_profiles():
         fail(f"未知的地区模板「{profile}」，可用：{'、'.join(available_profiles())}")
+    output = _xlsx_target(output)
     _write(output, template_bytes(profile))
     typer.echo(f"已生成填报工作簿：{output}")
 
@@ -54,9 +65,10 @@ def convert(
     if same_file(source, target):
         fail("输出文件与输入文件是同一个文件，不覆盖输入（请换一个输出文件名）")
     if source.suffix.lower() in _EXCEL:
+        from juesuan.excel.workbook import fixed_layout
         from juesuan.io.workbook.loader import load_workbook
 
-        ds, findings = load_workbook(source)
+        ds, findings = load_workbook(source, fixed_layout)
     else:
         from juesuan.io.yaml_loader import load_yaml
 
@@ -65,9 +77,10 @@ def convert(
         typer.echo(f.render(), err=True)
     if ds is None or has_errors(findings):
         fail("输入文件有错误，未转换", 1)
-    if target.suffix.lower() in _EXCEL:
+    if target.suffix.lower() in (*_EXCEL, ""):
         from juesuan.excel.fill import fill_template
 
+        target = _xlsx_target(target)
         _write(target, fill_template(ds))
     elif target.suffix.lower() in (".yaml", ".yml"):
         from juesuan.excel.yaml_dump import dump_yaml

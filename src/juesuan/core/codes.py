@@ -27,6 +27,7 @@ FAMILIES: dict[str, str] = {
     "check": "已公开文件的检查（juesuan check）",
     "read": "已公开文件的读取",
     "import": "分类科目目录导入（juesuan catalog import）",
+    "serve": "在线服务的上传（juesuan serve）",
 }
 RULE_FAMILIES = ("totals", "between", "catalog", "narrative", "data", "performance")
 
@@ -324,6 +325,8 @@ _ALL: tuple[Code, ...] = (
     Code("XLS-031", "workbook", "单位不是“元”或“万元”"),
     Code("XLS-032", "workbook", "公式没有计算结果（请在 Excel 中保存后再导入）"),
     Code("XLS-033", "workbook", "同一字段在「部门信息」等表中重复填写"),
+    Code("XLS-040", "workbook", "单元格有内容但不在填报区，未被读取"),
+    Code("XLS-041", "workbook", "键值表中的行无法识别（隐藏的字段标识被改动）"),
     # -- indicator system files
     Code("PERF-101", "system", "指标体系文件不存在或无法读取"),
     Code("PERF-102", "system", "未知的评分规则类型"),
@@ -419,6 +422,17 @@ _ALL: tuple[Code, ...] = (
     Code("CAT-LOAD-001", "import", "已导入的目录文件表头或说明文件（catalog.json）格式错误"),
     Code("CAT-LOAD-002", "import", "已导入的目录文件中有无效的科目行"),
     Code("CAT-LOAD-003", "import", "已导入的目录文件无法读取"),
+    # -- uploads to the service (juesuan serve)
+    Code("SRV-001", "serve", "在线服务不读取数据中引用的上年数据文件", Severity.WARNING),
+    Code("SRV-002", "serve", "数据文件的地区模板与部门设置不同，按部门设置处理", Severity.WARNING),
+    Code("SRV-010", "serve", "上传的文件类型不受支持", Severity.ERROR),
+    Code("SRV-011", "serve", "声明的文件类型与文件内容不符", Severity.ERROR),
+    Code("SRV-012", "serve", "文件已损坏，无法作为工作簿读取", Severity.ERROR),
+    Code("SRV-013", "serve", "疑似压缩炸弹（解压后过大、部件过多或压缩比异常）", Severity.ERROR),
+    Code("SRV-014", "serve", "XML 含有 DOCTYPE 或实体声明", Severity.ERROR),
+    Code("SRV-015", "serve", "文件过大", Severity.ERROR),
+    Code("SRV-016", "serve", "文本不是 UTF-8 编码", Severity.ERROR),
+    Code("SRV-017", "serve", "YAML 别名（*引用）过多", Severity.ERROR),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _ALL}

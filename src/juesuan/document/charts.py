@@ -144,9 +144,25 @@ def chart_png(data: ChartData, *, dpi: int = 200) -> bytes:
 
 
 def render_charts(refs: Iterable[ChartRef], figs: FigureSet, *, dpi: int = 200) -> dict[str, bytes]:
-    """PNG of every chart, by key (one font registration and style set-up for all)."""
-    with _drawing():
-        return {ref.key: _png(_draw(chart_data(ref, figs)), dpi) for ref in refs}
+    """PNG of every chart, by key (one font registration and style set-up for all). Charts
+    drawn before from the same data are taken from the cache (:mod:`chart_cache`)."""
+    from juesuan.document import chart_cache
+
+    out: dict[str, bytes] = {}
+    todo: list[tuple[str, ChartData, str]] = []
+    for ref in refs:
+        data = chart_data(ref, figs)
+        k = chart_cache.key(repr(data), dpi)
+        png = chart_cache.get(k)
+        if png is None:
+            todo.append((ref.key, data, k))
+        out[ref.key] = png or b""
+    if todo:
+        with _drawing():
+            for name, data, k in todo:
+                out[name] = _png(_draw(data), dpi)
+                chart_cache.put(k, out[name])
+    return out
 
 
 # --- drawing ---------------------------------------------------------------------------

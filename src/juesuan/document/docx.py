@@ -27,7 +27,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
+from docx.shared import Cm, Pt, Twips
 
 from juesuan.document.model import (
     Cell,
@@ -40,12 +40,14 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.widths import _column_weights, _layout, toc_line_height
 from juesuan.document.ziprepack import repack
 
 __all__ = ["write_docx"]
 from juesuan.document.docx_style import (
     _AFTER_PGNUMTYPE,
     _AFTER_UPDATEFIELDS,
+    _FONT_SIG,
     _FONT_TABLE,
     _STYLES_WITH_EFFECTS,
     A4_HEIGHT,
@@ -64,6 +66,7 @@ from juesuan.document.docx_style import (
     LANDSCAPE_COLUMNS,
     LANDSCAPE_TEXT_WIDTH,
     LATIN,
+    LINE,
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
@@ -135,61 +138,6 @@ def _cover_lines(doc: Document) -> list[str]:
     return [title]
 
 
-def _layout(rows: Sequence[Sequence[Cell]], ncols: int) -> list[tuple[int, int, int, int, Cell]]:
-    """Place the cells on the grid like HTML does: ``(row, col, rowspan, colspan, cell)``.
-
-    Spans are clipped to the grid and never overlap; cells past the last column are
-    dropped."""
-    nrows = len(rows)
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for r, row in enumerate(rows):
-        c = 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            if c >= ncols:
-                break
-            cs = 1
-            while cs < max(1, cell.colspan) and c + cs < ncols and (r, c + cs) not in taken:
-                cs += 1
-            rs = 1
-            while (
-                rs < max(1, cell.rowspan)
-                and r + rs < nrows
-                and all((r + rs, c + k) not in taken for k in range(cs))
-            ):
-                rs += 1
-            taken.update((r + dr, c + dc) for dr in range(rs) for dc in range(cs))
-            placed.append((r, c, rs, cs, cell))
-            c += cs
-    return placed
-
-
-def _text_width(text: str) -> int:
-    """Display width in half-width units: CJK and full-width characters count 2."""
-    return sum(1 if ord(ch) < 0x1100 else 2 for ch in text)
-
-
-def _column_weights(
-    placed: Sequence[tuple[int, int, int, int, Cell]], nhead: int, ncols: int, styles: Styles
-) -> list[float]:
-    """Relative widths when the table gives none: from the longest single-column text,
-    header text counting little (it may wrap)."""
-    weights = [4.0] * ncols
-    for r, c, _rs, cs, cell in placed:
-        if cs != 1:
-            continue
-        if cell.figure is not None:
-            text = _figure_text(cell.figure, styles.table)
-        else:
-            text = cell.text
-        width = _text_width(text) + 2 * cell.indent
-        cap = 8 if r < nhead else 28
-        weights[c] = max(weights[c], float(min(width, cap)))
-    return weights
-
-
 def _column_twips(widths: Sequence[float], ncols: int, total: int) -> list[int]:
     weights = [float(w) for w in widths]
     if len(weights) != ncols or any(w <= 0 for w in weights):
@@ -201,8 +149,15 @@ def _column_twips(widths: Sequence[float], ncols: int, total: int) -> list[int]:
 
 
 class _Writer:
-    def __init__(self, doc: Document, styles: Styles, charts: Mapping[str, bytes]):
+    def __init__(
+        self,
+        doc: Document,
+        styles: Styles,
+        charts: Mapping[str, bytes],
+        toc_pages: Mapping[int, int] | None = None,
+    ):
         self.doc = doc
+        self.toc_pages = toc_pages
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
@@ -211,6 +166,7 @@ class _Writer:
         self.break_pending = False  # a PageBreak block waits for the next paragraph
         self.after_table = False  # the last body element is a table
         self.section_empty = True  # the current section has no content yet
+        self.after_part_heading = False  # the last block is a level-1 heading (a part)
         self._style_ids: dict[str, str] = {}
 
     def _style_id(self, name: str) -> str:
@@ -321,21 +277,37 @@ class _Writer:
 
     def contents(self) -> None:
         """The contents page: a TOC field whose cached result lists the level-1/2
-        headings (without page numbers), for readers that do not update fields."""
+        headings, for readers that do not update fields — with their page numbers when the
+        PDF layout gave them (``toc_pages``), counted from the first body page. Long
+        contents get a tighter line so that they stay on one page."""
         heading = self.d.add_paragraph(style="TOC Heading")
         _run(heading, TOC_TITLE, _Look(HEITI, HEITI, BODY_SIZE))
         looks = {1: _Look(HEITI, LATIN, BODY_SIZE), 2: BODY}
-        entries = [(b.level, b.text) for b in self.doc.blocks if isinstance(b, Heading)]
-        entries = [(max(level, 1), text) for level, text in entries if level <= 2]
-        paragraphs = [self.d.add_paragraph(style=f"toc {level}") for level, _ in entries]
+        entries = [
+            (max(b.level, 1), b.text, n)
+            for n, b in enumerate(self.doc.blocks)
+            if isinstance(b, Heading) and b.level <= 2
+        ]
+        pages = self.toc_pages or {}
+        first_page = min(pages.values(), default=1)
+        line = toc_line_height(len(entries))
+        paragraphs = []
+        for level, _, _ in entries:
+            p = self.d.add_paragraph(style=f"toc {level}")
+            if line < LINE.pt:
+                p.paragraph_format.line_spacing = Pt(line)
+            paragraphs.append(p)
         if not paragraphs:
             paragraphs = [self.d.add_paragraph(style="toc 1")]
         first, last = paragraphs[0], paragraphs[-1]
         _field_char(first, "begin", looks[1], dirty=True)
         _field_code(first, TOC_INSTR, looks[1])
         _field_char(first, "separate", looks[1])
-        for p, (level, text) in zip(paragraphs, entries, strict=False):
+        for p, (level, text, n) in zip(paragraphs, entries, strict=False):
             _run(p, text, looks[level])
+            if n in pages:
+                _run(p, "\t", looks[level])
+                _run(p, str(pages[n] - first_page + 1), looks[level])
         _field_char(last, "end", looks[1])
 
     # -- blocks --
@@ -363,6 +335,7 @@ class _Writer:
             self.table(block)
         else:  # pragma: no cover - the model has no other blocks
             raise TypeError(f"unknown block {type(block).__name__}")
+        self.after_part_heading = isinstance(block, Heading) and block.level <= 1
 
     def heading(self, h: Heading) -> None:
         level = min(max(h.level, 1), 3)
@@ -399,6 +372,8 @@ class _Writer:
 
     def table(self, t: Table) -> None:
         ncols = max(t.columns, 1)
+        if self.styles.table_new_page and not self.after_part_heading:
+            self.break_pending = True  # the profile's rule, as in the PDF
         title = f"{t.number}  {t.title}" if t.number else t.title
         if title.strip():
             _run(
@@ -608,10 +583,11 @@ def _cell_margins(tblPr) -> None:
 
 def _font_entries() -> bytes:
     parts = []
-    for name, alt, family, pitch in _FONT_TABLE:
+    for name, alt, panose, family, pitch in _FONT_TABLE:
         parts.append(
-            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+            f'<w:font w:name="{name}"><w:altName w:val="{alt}"/>'
+            f'<w:panose1 w:val="{panose}"/><w:charset w:val="86"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/><w:sig {_FONT_SIG}/></w:font>'
         )
     return "".join(parts).encode("utf-8")
 
@@ -627,11 +603,19 @@ def _repack(data: bytes) -> bytes:
     return repack(data, fonts)
 
 
-def write_docx(doc: Document, styles: Styles, charts: Mapping[str, bytes]) -> bytes:
+def write_docx(
+    doc: Document,
+    styles: Styles,
+    charts: Mapping[str, bytes],
+    *,
+    toc_pages: Mapping[int, int] | None = None,
+) -> bytes:
     """The document as DOCX bytes.
 
     ``styles`` formats the numbers (``styles.text`` in paragraphs, ``styles.table`` in
     table cells); ``charts`` maps :attr:`ChartRef.key` to PNG bytes; a chart without an
-    image keeps only its caption.
+    image keeps only its caption. ``toc_pages`` (block index of a heading -> its page in
+    the PDF layout, see :func:`juesuan.document.pdf.layout_pdf`) puts page numbers in the
+    contents for readers that do not update fields; Word still recomputes them on opening.
     """
-    return _Writer(doc, styles, charts).write()
+    return _Writer(doc, styles, charts, toc_pages).write()

@@ -23,14 +23,23 @@ SONGTI = "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
 LATIN = "Times New Roman"
 
-# fontTable entries, so that Word substitutes sensibly where a font is not installed
-# (w:altName); charset 86 = GB2312.
+# fontTable entries, so that a machine without a font substitutes a face of the same kind:
+# w:altName names the face Windows has under another name (仿宋_GB2312 -> 仿宋), w:panose1
+# and w:family describe its design (serif/sans, CJK) and w:sig its scripts (GB 2312), which
+# Word and LibreOffice use to choose a substitute — e.g. Noto Serif CJK SC for 仿宋 and 宋体,
+# Noto Sans CJK SC for 黑体. charset 86 = GB2312.
+# (name, altName, panose1, family, pitch)
 _FONT_TABLE = (
-    (FANGSONG, "仿宋", "modern", "fixed"),
-    (KAITI, "楷体", "modern", "fixed"),
-    (XIAOBIAOSONG, SONGTI, "script", "variable"),
-    (HEITI, "SimHei", "modern", "fixed"),
-    (SONGTI, "SimSun", "auto", "variable"),
+    (FANGSONG, "仿宋", "02010609030101010101", "modern", "fixed"),
+    (KAITI, "楷体", "02010609030101010101", "modern", "fixed"),
+    (XIAOBIAOSONG, SONGTI, "02000000000000000000", "roman", "variable"),
+    (HEITI, "SimHei", "02010609060101010101", "modern", "fixed"),
+    (SONGTI, "SimSun", "02010600030101010101", "auto", "variable"),
+)
+# Unicode ranges (CJK ideographs, punctuation, full-width forms) and code page GB 2312.
+_FONT_SIG = (
+    'w:usb0="00000003" w:usb1="288F0000" w:usb2="00000016" w:usb3="00000000" '
+    'w:csb0="00040001" w:csb1="00000000"'
 )
 
 # -- page geometry ----------------------------------------------------------------------------

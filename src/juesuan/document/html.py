@@ -21,56 +21,103 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import NumberStyle, Styles, format_figure
+from juesuan.document.widths import table_widths, toc_line_height
+
+# 公文 typography (GB/T 9704 and the DOCX writer's styles): 小标宋 二号 title, 黑体 parts and
+# sections, 楷体 subsections, 仿宋 三号 body on a fixed 28 pt line (22 lines on the A4 text
+# area), 宋体 tables. On screen the stacks name the faces an office machine has, then the
+# open Noto/LXGW faces; in print (PDF) they name the bundled open faces (see fonts.py).
+_STACKS = {
+    "fangsong": '"仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "STFangsong", '
+    '"Noto Serif CJK SC", "Source Han Serif SC", serif',
+    "hei": '"黑体", "SimHei", "STHeiti", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif',
+    "kai": '"楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "LXGW WenKai", serif',
+    "song": '"宋体", "SimSun", "STSong", "Noto Serif CJK SC", "Source Han Serif SC", serif',
+    "biaosong": '"方正小标宋简体", "方正小标宋_GBK", "华文中宋", "STZhongsong", '
+    '"Noto Serif CJK SC", "Source Han Serif SC", serif',
+}
 
 _CSS = """
-body { font-family: "FangSong", "STFangsong", "Noto Serif CJK SC", "Noto Sans CJK SC", serif;
-       font-size: 16pt; line-height: 1.75; max-width: 48em; margin: 2em auto; padding: 0 1em; color: #111; }
-h1.title { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; text-align: center; font-size: 22pt; }
-h2 { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt; text-align: center; margin-top: 2em; }
-h3 { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt; text-indent: 2em; }
-h4 { font-family: "KaiTi", "Noto Serif CJK SC", serif; font-size: 16pt; font-weight: normal; text-indent: 2em; }
+body { font-family: %(fangsong)s; font-size: 16pt; line-height: 28pt; max-width: 48em;
+       margin: 2em auto; padding: 0 1em; color: #000; }
+h1.title { font-family: %(biaosong)s; font-weight: normal; text-align: center; font-size: 22pt;
+           line-height: 40pt; margin: 0; }
+h2, h3, nav.toc h2.toc { font-family: %(hei)s; font-weight: normal; font-size: 16pt; margin: 0; }
+h2 { text-align: center; margin: 0 0 14pt; }
+h3 { text-indent: 2em; }
+h4 { font-family: %(kai)s; font-size: 16pt; font-weight: normal; text-indent: 2em; margin: 0; }
+h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
 p { text-indent: 2em; margin: 0; text-align: justify; }
-p.subtitle { text-align: center; text-indent: 0; }
-p.unit { text-align: right; text-indent: 0; font-size: 12pt; }
-p.note { text-indent: 0; font-size: 12pt; }
-figure { margin: 1em 0; text-align: center; }
-figure img { width: 15cm; max-width: 100%; }
-figure table { margin: 0 auto; }
-figcaption { font-size: 12pt; }
-section.table { margin: 2em 0; }
-section.table h5 { font-family: "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt; text-align: center;
-                   margin: 0.5em 0; font-weight: normal; }
-table.std { border-collapse: collapse; width: 100%; font-size: 10pt; line-height: 1.35; }
-table.std th, table.std td { border: 1px solid #000; padding: 2px 4px; }
-table.std th { font-weight: bold; text-align: center; }
+p.subtitle { font-family: %(kai)s; text-align: center; text-indent: 0; margin-top: 28pt; }
+p.unit { text-align: right; text-indent: 0; font-size: 12pt; line-height: 18pt; }
+p.note { text-indent: 0; font-size: 12pt; line-height: 18pt; }
+figure { margin: 6pt 0 0; text-align: center; }
+figure img { width: 15cm; max-width: 100%%; }
+figcaption { font-family: %(hei)s; font-size: 12pt; line-height: 18pt; margin: 0 0 12pt; }
+section.table { margin: 0 0 12pt; }
+section.table h5 { font-family: %(biaosong)s; font-size: 16pt; line-height: 28pt;
+                   text-align: center; margin: 0 0 6pt; font-weight: normal; }
+section.table p.unit { font-family: %(song)s; font-size: 10.5pt; line-height: 14pt; }
+table.std { border-collapse: collapse; width: 100%%; table-layout: fixed; font-family: %(song)s; font-size: 10pt;
+            line-height: 13.5pt; }
+table.std th, table.std td { border: 0.75pt solid #000; padding: 1.5pt 3pt; vertical-align: middle; }
+table.std th { font-size: 10.5pt; font-weight: bold; text-align: center; }
 table.std td.num { text-align: right; white-space: nowrap; }
 table.std td.c { text-align: center; }
 table.std td.b { font-weight: bold; }
 table.std thead { display: table-header-group; }
+section.table p.note { font-family: %(song)s; font-size: 10pt; line-height: 14pt; margin-top: 3pt; }
 span.fig { white-space: nowrap; }
-nav.toc ul { list-style: none; padding: 0; }
+nav.toc ul { list-style: none; padding: 0; margin: 0; }
+nav.toc h2.toc { text-align: center; margin: 0 0 14pt; }
+nav.toc li { text-indent: 0; }
+nav.toc li.l1 { font-family: %(hei)s; }
 nav.toc li.l2 { padding-left: 2em; }
 nav.toc a { color: inherit; text-decoration: none; }
 .pb { page-break-after: always; }
 """
+_PRINT_STACKS = {
+    "fangsong": '"JS Serif", "JS Full", serif',
+    "hei": '"JS Hei", "JS Full", sans-serif',
+    "kai": '"JS Kai", "JS Full", serif',
+    "song": '"JS Serif", "JS Full", serif',
+    "biaosong": '"JS Serif", "JS Full", serif',
+}
+# 小标宋 is the bold serif face in print (on screen 方正小标宋 itself is of normal weight).
+_PRINT_BIAOSONG = "h1.title, section.table h5 { font-weight: bold; }\n"
 
+
+# Page geometry of GB/T 9704 as the DOCX sets it: A4, text area 156 x 225 mm (margins top
+# 37, bottom 35, left 28, right 26 mm), "— N —" in 四号 宋体 7 mm under the text area.
 _PRINT_CSS = """
-@font-face { font-family: "JS CJK"; src: url("%(font)s"); }
 @page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm;
-        @bottom-center { content: "— " counter(page) " —"; font-family: "JS CJK"; font-size: 12pt; } }
-@page landscape { size: A4 landscape; margin: 2.5cm 2cm 2.5cm 2cm; }
+        @bottom-center { content: "— " counter(page) " —"; font-family: %(song)s;
+                         font-size: 14pt; vertical-align: top; padding-top: 7mm; } }
+@page landscape { size: A4 landscape; margin: 2.8cm 3.5cm 2.6cm 3.7cm;
+                  @bottom-center { padding-top: 5mm; } }
 @page :first { @bottom-center { content: none; } }
-body { font-family: "JS CJK", serif; max-width: none; margin: 0; padding: 0; line-height: 28pt; }
-h1.title, h2, h3, h4, section.table h5 { font-family: "JS CJK", sans-serif; }
-h1.title { margin-top: 6cm; page-break-after: avoid; }
+body { max-width: none; margin: 0; padding: 0; }
+h1.title { margin-top: 170pt; }
 h2 { page-break-before: always; }
-section.table { page-break-before: always; }
-h2 + section.table { page-break-before: avoid; }
 nav.toc { page-break-before: always; }
 nav.toc h2.toc { page-break-before: avoid; }
 nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
+nav.toc li { break-inside: avoid; }
+section.table.np { page-break-before: always; }
+h2 + section.table.np { page-break-before: avoid; }
+section.table.tight table.std { line-height: 11.5pt; }
+section.table.tighter table.std { line-height: 10.5pt; }
+section.table.tighter table.std th, section.table.tighter table.std td { padding-top: 0;
+                                                                         padding-bottom: 0; }
+section.table.tight table.std th, section.table.tight table.std td { padding-top: 0.5pt;
+                                                                     padding-bottom: 0.5pt; }
 section.table.wide { page: landscape; }
+section.table h5, section.table p.unit { break-after: avoid; page-break-after: avoid; }
+section.table p.note { break-before: avoid; page-break-before: avoid; }
 table.std tr { page-break-inside: avoid; }
+p.unit { break-after: avoid; page-break-after: avoid; }
+figure { break-inside: avoid; page-break-inside: avoid; }
+p { orphans: 2; widows: 2; }
 """
 
 
@@ -90,10 +137,20 @@ def _paragraph(p: Paragraph, style: NumberStyle) -> str:
     return f"<p{cls}>{''.join(parts)}</p>"
 
 
-def _chart(chart: ChartRef, png: bytes | None) -> str:
+# In print the charts are fetched by the PDF writer under this scheme instead of parsed from
+# base64 data URLs (the HTML parser would spend a second on the image text).
+CHART_SCHEME = "juesuan-chart:"
+
+
+def _chart(chart: ChartRef, png: bytes | None, by_url: bool = False) -> str:
     caption = f"<figcaption>{escape(chart.caption)}</figcaption>"
     if png is None:
         return f'<figure data-chart="{escape(chart.key)}">{caption}</figure>'
+    if by_url:
+        return (
+            f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
+            f'src="{CHART_SCHEME}{escape(chart.key)}">{caption}</figure>'
+        )
     data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
@@ -125,7 +182,8 @@ def _cell(tag: str, cell: Cell, style: NumberStyle) -> str:
     return f"<{tag}{' ' if attrs else ''}{' '.join(attrs)}>{text}</{tag}>"
 
 
-def _table(table: Table, style: NumberStyle) -> str:
+def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
+    style = styles.table
     title = f"{table.number}\u3000{table.title}" if table.number else table.title
     head = "".join(
         "<tr>" + "".join(_cell("th", c, style) for c in row) + "</tr>" for row in table.header
@@ -135,14 +193,19 @@ def _table(table: Table, style: NumberStyle) -> str:
     )
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in (table.note, table.empty_note) if n)
     wide = " wide" if table.columns > 7 else ""
-    cols = ""
-    if len(table.widths) == table.columns:
-        total = sum(table.widths)
-        cols = (
-            "<colgroup>"
-            + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in table.widths)
-            + "</colgroup>"
-        )
+    if styles.table_new_page:
+        wide += " np"
+    if tight:
+        wide += " tight" if tight == 1 else " tight tighter"
+    # Fixed layout with the DOCX's column proportions: the same look, and no costly
+    # content-based width computation in the PDF writer.
+    widths = table_widths(table, styles)
+    total = sum(widths)
+    cols = (
+        "<colgroup>"
+        + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths)
+        + "</colgroup>"
+    )
     return (
         f'<section class="table{wide}" data-table="{escape(table.key)}"><h5>{escape(title)}</h5>'
         f'<p class="unit">{escape(table.unit)}</p>'
@@ -157,7 +220,9 @@ def _contents(doc: Document) -> str:
         for n, b in enumerate(doc.blocks)
         if isinstance(b, Heading) and b.level <= 2
     ]
-    return f'<nav class="toc"><h2 class="toc">目　录</h2><ul>{"".join(items)}</ul></nav>'
+    line = toc_line_height(len(items))
+    style = f' style="line-height:{line}pt"' if line < 28 else ""
+    return f'<nav class="toc"><h2 class="toc">目　录</h2><ul{style}>{"".join(items)}</ul></nav>'
 
 
 def write_html(
@@ -166,8 +231,13 @@ def write_html(
     charts: Mapping[str, bytes] | None = None,
     *,
     for_print: bool = False,
-    font_url: str = "",
+    font_faces: str = "",
+    tight: Mapping[str, int] | None = None,
+    chart_urls: bool = False,
 ) -> str:
+    """The document as HTML. ``tight`` maps tables to a setting with less row height, 1 or 2
+    (the PDF writer uses it for a table whose last page would otherwise hold only a few rows); ``chart_urls``
+    refers to the charts by ``CHART_SCHEME`` URLs instead of embedding them."""
     charts = charts or {}
     body = [f'<h1 class="title">{escape(doc.title)}</h1>']
     if doc.subtitle:
@@ -178,14 +248,17 @@ def write_html(
             level = min(block.level + 1, 6)
             body.append(f'<h{level} id="s{n}">{escape(block.text)}</h{level}>')
         elif isinstance(block, ChartRef):
-            body.append(_chart(block, charts.get(block.key)))
+            body.append(_chart(block, charts.get(block.key), chart_urls))
         elif isinstance(block, Table):
-            body.append(_table(block, styles.table))
+            body.append(_table(block, styles, tight=(tight or {}).get(block.key, 0)))
         elif isinstance(block, PageBreak):
             body.append('<div class="pb"></div>')
         else:
             body.append(_paragraph(block, styles.text))
-    css = _CSS + (_PRINT_CSS % {"font": font_url} if for_print else "")
+    if for_print:
+        css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS + _PRINT_BIAOSONG
+    else:
+        css = _CSS % _STACKS
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"

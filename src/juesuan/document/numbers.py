@@ -36,7 +36,10 @@ def format_figure(
 
 @dataclass(frozen=True, slots=True)
 class Styles:
-    """Number styles of one profile: running text and table cells."""
+    """Number styles of one profile (running text and table cells) and its page layout."""
 
     text: NumberStyle
     table: NumberStyle
+    # Every table (附表) starts on a new page (unless right under its part heading), in the
+    # PDF and the DOCX alike; False lets short tables share a page with what precedes them.
+    table_new_page: bool = True

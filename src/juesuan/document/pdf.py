@@ -1,22 +1,220 @@
-"""PDF writer: the print HTML laid out by WeasyPrint with the bundled Noto Sans CJK font."""
+"""PDF writer: the print HTML laid out by WeasyPrint with the bundled open-licensed faces.
+
+Pagination is checked on the laid-out pages before the PDF is written: a table whose last
+page would hold only a few body rows (a table a little longer than its pages) is set again
+with less row height, so that it ends on the page before instead of leaving a near-empty one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from juesuan.document.html import write_html
-from juesuan.document.model import Document
-from juesuan.document.numbers import Styles
+from juesuan.document.fonts import font_face_css
+from juesuan.document.html import CHART_SCHEME, write_html
+from juesuan.document.model import Document, Heading, Table
+from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.widths import _layout, _text_width, table_widths
+
+LANDSCAPE_COLUMNS = 7  # as the DOCX: tables with more columns go on landscape pages
+
+# A table's last page with at most this many body rows (and nothing after them on the page)
+# counts as near-empty.
+SHORT_TAIL_ROWS = 5
 
 
-def cjk_font_url() -> str:
-    """file:// URL of the open-licensed CJK font installed with the package."""
-    import noto_cjk_sans_otc
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
 
-    return f"file://{noto_cjk_sans_otc.FONT_PATH}"
+
+def table_rows_by_page(document: Any) -> dict[str, list[tuple[int, int]]]:
+    """For each table (``data-table`` key): (page index, body rows on that page), in order."""
+    from weasyprint.formatting_structure.boxes import TableRowBox, TableRowGroupBox
+
+    rows: dict[str, list[tuple[int, int]]] = {}
+    for index, page in enumerate(document.pages):
+        key = None
+        counts: dict[str, int] = {}
+        for box in _boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and box.element_tag == "section":
+                key = element.get("data-table")
+                if key is not None:
+                    counts.setdefault(key, 0)
+            elif key is not None and isinstance(box, TableRowGroupBox) and not box.is_header:
+                counts[key] += sum(isinstance(c, TableRowBox) for c in box.children)
+        for k, n in counts.items():
+            rows.setdefault(k, []).append((index, n))
+    return rows
+
+
+def _short_tails(document: Any) -> set[str]:
+    short = set()
+    for key, pages in table_rows_by_page(document).items():
+        if len(pages) >= 2 and pages[-1][1] <= SHORT_TAIL_ROWS:  # 0: only its notes
+            short.add(key)
+    return short
+
+
+# Geometry of the print style sheet (points): text area of a portrait and a landscape page,
+# table line height and cell padding + border, title + unit line above a table.
+_PORTRAIT = (442.2, 637.8)  # width, height
+_LANDSCAPE = (637.8, 442.2)
+_ROW = (13.5, 3.75, 10.0, 10.5)  # line height, padding + border, body and header font size
+_TIGHT_ROWS = (  # per tightness step: same type size, less leading, so the same line breaks
+    (11.5, 1.75, 10.0, 10.5),
+    (10.5, 0.75, 10.0, 10.5),
+)
+# The estimate is rough for merged cells; a margin makes it err towards a tighter setting
+# (cheap) rather than towards a second layout (a second or more of work).
+_PREDICTION_MARGIN = 2  # same size, less leading: same line breaks
+_TABLE_TOP = 28 + 6 + 14
+_PART_HEADING = 28 + 14
+
+
+def _predicted_pages(
+    table: Table, styles: Styles, under_heading: bool, tight: int = 0
+) -> tuple[int, int]:
+    """(pages, body rows on the last page) of ``table`` set from the top of a page,
+    estimated from the text widths. Exact for single-line and wrapped cells; the layout
+    check after rendering corrects a wrong guess."""
+    line, extra, body_size, head_size = _TIGHT_ROWS[tight - 1] if tight else _ROW
+    ncols = max(table.columns, 1)
+    width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
+    weights = table_widths(table, styles)
+    total = sum(weights)
+    col_pt = [w / total * width for w in weights]
+    rows = list(table.header) + list(table.rows)
+    lines = [1] * len(rows)
+    joined = [False] * len(rows)  # row r is held to row r - 1 by a cell spanning both
+    for r, c, rs, cs, cell in _layout(rows, ncols):
+        for k in range(r + 1, r + rs):
+            joined[k] = True
+        if rs != 1:
+            continue
+        text = (
+            format_figure(cell.figure.value, cell.figure.unit, styles.table, cell.figure.absolute)
+            if cell.figure is not None
+            else cell.text
+        )
+        size = head_size if r < len(table.header) else body_size
+        room = max(sum(col_pt[c : c + cs]) - 6 - cell.indent * size, size)
+        lines[r] = max(lines[r], math.ceil(_text_width(text) * size / 2 / room))
+    heights = [n * line + extra for n in lines]
+    nhead = len(table.header)
+    head = sum(heights[:nhead])
+    notes = sum(
+        math.ceil(_text_width(n) * 10 / 2 / width) * 14 + 3
+        for n in (table.note, table.empty_note)
+        if n
+    )
+    # the notes stay with the last rows; a little slack for borders and rounding
+    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - notes - 12
+    groups: list[list[float]] = []  # rows that break together (merged cells)
+    for r in range(nhead, len(rows)):
+        if joined[r] and groups:
+            groups[-1].append(heights[r])
+        else:
+            groups.append([heights[r]])
+    pages, on_page = 1, 0
+    for group in groups:
+        h = sum(group)
+        if h > room and on_page:
+            pages, on_page, room = pages + 1, 0, height - head
+        room -= h
+        on_page += len(group)
+    return pages, on_page
+
+
+def _predicted_tail(table: Table, styles: Styles, under_heading: bool) -> int:
+    pages, tail = _predicted_pages(table, styles, under_heading)
+    return tail if pages > 1 else 0
+
+
+def _predicted_step(table: Table, styles: Styles, under_heading: bool) -> int:
+    """0, or the tightness step (1, 2) expected to spare ``table`` a near-empty last page
+    (or a page altogether)."""
+    short = SHORT_TAIL_ROWS + _PREDICTION_MARGIN
+    pages, tail = _predicted_pages(table, styles, under_heading)
+    if pages == 1:
+        return 0
+    for step in (1, 2):
+        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step)
+        if tight_pages < pages and (tight_pages == 1 or tight_tail > short):
+            return step
+    return 1 if tail <= short else 0
+
+
+def predicted_tight(doc: Document, styles: Styles) -> dict[str, int]:
+    """Tables to set tighter (key -> step): those expected to end with a near-empty page,
+    or to take a page less when tighter (only when each table starts a page of its own)."""
+    if not styles.table_new_page:
+        return {}
+    tight: dict[str, int] = {}
+    previous = None
+    for block in doc.blocks:
+        if isinstance(block, Table):
+            under = isinstance(previous, Heading) and previous.level <= 1
+            step = _predicted_step(block, styles, under)
+            if step:
+                tight[block.key] = step
+        previous = block
+    return tight
+
+
+def _allowed_font(url: str) -> bool:
+    return url.startswith("file:") and url.endswith((".otf", ".ttf", ".ttc"))
+
+
+def _fetcher(weasyprint: Any, images: Mapping[str, bytes]) -> Any:
+    """URL fetcher of the print HTML: the charts from memory, the font files of the style
+    sheet, nothing else (no network, no other file)."""
+    base = getattr(weasyprint.urls, "URLFetcher", None)
+    if base is not None:  # WeasyPrint >= 68: a fetcher class
+
+        class Fetcher(base):  # type: ignore[misc, valid-type]
+            def fetch(self, url: str, headers: Any = None) -> Any:
+                if url in images:
+                    return weasyprint.urls.URLFetcherResponse(
+                        url, body=images[url], headers={"Content-Type": "image/png"}
+                    )
+                if _allowed_font(url):
+                    return super().fetch(url, headers)
+                raise ValueError(f"refused to fetch {url[:80]!r}")
+
+        return Fetcher()
+
+    def fetch(url: str) -> dict[str, Any]:  # older WeasyPrint: a function
+        if url in images:
+            return {"string": images[url], "mime_type": "image/png"}
+        if _allowed_font(url):
+            return weasyprint.default_url_fetcher(url)
+        raise ValueError(f"refused to fetch {url[:80]!r}")
+
+    return fetch
 
 
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
+    return layout_pdf(doc, styles, charts)[0]
+
+
+def heading_pages(document: Any) -> dict[int, int]:
+    """Block index of each heading -> the page (1-based) it is set on."""
+    pages: dict[int, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            if anchor.startswith("s") and anchor[1:].isdigit():
+                pages.setdefault(int(anchor[1:]), number)
+    return pages
+
+
+def layout_pdf(
+    doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
+) -> tuple[bytes, dict[int, int]]:
+    """The PDF, and the page of every heading (for the DOCX's contents)."""
     import logging
 
     import weasyprint
@@ -25,5 +223,26 @@ def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None 
     # system lacks libharfbuzz-subset; the PDF is the same, only slower to make.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-    html = write_html(doc, styles, charts, for_print=True, font_url=cjk_font_url())
-    return weasyprint.HTML(string=html).write_pdf()
+    faces = font_face_css()
+    images = {f"{CHART_SCHEME}{key}": png for key, png in (charts or {}).items()}
+
+    fetch = _fetcher(weasyprint, images)
+
+    def layout(tight: Mapping[str, int]) -> Any:
+        html = write_html(
+            doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
+        )
+        return weasyprint.HTML(string=html, url_fetcher=fetch).render()
+
+    # The tables that would end on a near-empty page are predicted; the laid-out pages are
+    # checked, and only a wrong prediction costs another layout: a table still ending on a
+    # near-empty page is set one step tighter (at most twice).
+    tight = predicted_tight(doc, styles)
+    document = layout(tight)
+    for _ in range(2):
+        again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
+        if not again:
+            break
+        tight.update(again)
+        document = layout(tight)
+    return document.write_pdf(), heading_pages(document)

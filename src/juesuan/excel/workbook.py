@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import zipfile
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
@@ -47,17 +48,24 @@ from juesuan.io.workbook.layout import (
     SUM_FIGURES,
     profile_specs,
 )
+from juesuan.io.workbook.unread import CATALOG_SHEET, FIRST_DATA_ROW, GUIDE_SHEET, HEAD_ROWS
 from juesuan.model.dataset import SPENDING_KINDS, Dataset
 from juesuan.profiles.tables import leaf_columns
 
-__all__ = ["CATALOG_SHEET", "GUIDE_SHEET", "template_bytes", "workbook_bytes"]
+__all__ = [
+    "CATALOG_SHEET",
+    "GUIDE_SHEET",
+    "HEAD_ROWS",
+    "fixed_layout",
+    "template_bytes",
+    "workbook_bytes",
+]
 
-GUIDE_SHEET = "填表说明"
-CATALOG_SHEET = "科目目录"
-FIRST_DATA_ROW = 6
 BLANK_ROWS = 200  # input rows of a blank template
 SPARE_ROWS = 30  # extra input rows after a filled template's lines
-KV_SPARE = 5  # blank rows after each list in a key-value sheet
+KV_SPARE = 5  # blank rows after each list in a key-value sheet (a filled workbook)
+KV_BLANK = 15  # blank rows of each list in a blank template
+BLANK_BLOCKS = 5  # blank project blocks in a blank template
 
 _INPUT_FILL = PatternFill(fill_type="solid", start_color="FFFFF9E5", end_color="FFFFF9E5")
 _FORMULA_FILL = PatternFill(fill_type="solid", start_color="FFEFEFEF", end_color="FFEFEFEF")
@@ -81,6 +89,9 @@ class _Book:
         self.catalogs = load_catalogs(year)
         self.unit = ds.unit if ds else "万元"
         self.last_row_fields: tuple[str, ...] = ()  # the columns of the last "row" entry
+        self.spare = KV_SPARE if ds else KV_BLANK  # blank rows after each key-value list
+        self.input_cols: dict[str, tuple[str, str, int]] = {}  # line field → (sheet, col, last)
+        self.line_sums: list[tuple[Any, str, int]] = []  # (支出决算表 cell, kind, row)
 
     # -- cells ------------------------------------------------------------------------------
 
@@ -146,6 +157,9 @@ class _Book:
         ws.protection.sheet = True  # no password: only guards the formulas
         ws.protection.formatRows = False
         ws.protection.formatColumns = False
+        # lists take as many rows as needed: inserted rows are read (see excel.unread)
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
 
     def fill(self, text: str) -> str:
         name = self.ds.department.name if self.ds else "（部门名称）"
@@ -175,7 +189,26 @@ class _Book:
             cell.value = self.resolve(fid)
             if cell.value is None:
                 cell.fill = PatternFill(fill_type=None)
+        self.resolve_line_sums()
         return self.save()
+
+    def resolve_line_sums(self) -> None:
+        """支出决算表 cells of lines without other funds: Σ funds' basic/project (SUMIF by code)."""
+        for cell, kind, r in self.line_sums:
+            parts, counts = [], []
+            for fund in ("general_budget", "government_fund", "state_capital"):
+                where = self.input_cols.get(f"{fund}.{kind}")
+                if where is None:
+                    continue
+                sheet, letter, last = where
+                q = quote_sheetname(sheet)
+                codes = f"{q}!$A${FIRST_DATA_ROW}:$A${last}"
+                values = f"{q}!${letter}${FIRST_DATA_ROW}:${letter}${last}"
+                parts.append(f"SUMIF({codes},$A{r},{values})")
+                counts.append(f'COUNTIFS({codes},$A{r},{values},"<>")')
+            if parts:  # blank when no fund table has an amount (blank is not 0)
+                cell.value = f'=IF({"+".join(counts)}=0,"",{"+".join(parts)})'
+                cell.fill = _FORMULA_FILL
 
     def guide(self) -> None:
         ws = self.wb.create_sheet(GUIDE_SHEET)
@@ -196,14 +229,19 @@ class _Book:
             "结余等浅黄色单元格；支出各类由明细表汇总。",
             "7. 标注“由程序生成”的表不需填写。",
             "8. 部门信息、上年数、变动原因、三公明细、政府采购、国有资产、预算绩效管理、"
-            "名词解释与报表数各表：在“值”列填写；列表类项目（如部门职责）每行一条，可填多行。",
-            "9. 金额可写成数字或带千分位的文本（如 1,234.50），不能写汉字（如“一百”）。",
-            "10. 隐藏的“科目目录”表是本年度分类科目目录，供编码下拉选择和名称查找，请勿修改。",
-            "11. 绩效自评（部门）、绩效自评（项目）两表为预算绩效自评：部门整体支出绩效自评表的"
+            "名词解释与报表数各表：在“值”列填写；列表类项目（如部门职责）每行一条，可填多行。"
+            "行数不够时，在列表的最后一行之上插入整行（“开始—插入—插入工作表行”），插入的行"
+            "同样读取；科目表同样可以插入行。",
+            "9. 填在填报区之外的任何内容都会报错并指明工作表和单元格（如「部门信息!E7」），"
+            "不会被悄悄忽略。",
+            "10. 金额可写成数字或带千分位的文本（如 1,234.50），不能写汉字（如“一百”）。",
+            "11. 隐藏的“科目目录”表是本年度分类科目目录，供编码下拉选择和名称查找，请勿修改。",
+            "12. 绩效自评（部门）、绩效自评（项目）两表为预算绩效自评：部门整体支出绩效自评表的"
             "评分输入、各指标自评得分、分值小计与评价报告文字；每个项目一块项目支出绩效自评表"
             "（预算执行情况五行、绩效指标每行一项）。“列示”栏填“是”表示表中列示该行（金额可空）；"
             "评分输入只填数值时即为数值本身；指标的多条“发现的问题”可重复指标编号逐行填写；"
-            "指标值、完成值填数字即为数值，填文字即为文字。",
+            "指标值、完成值填数字即为数值，填文字即为文字。空白工作簿有 5 个项目块，项目更多时"
+            "请用数据文件（YAML）填写后以 juesuan convert 生成工作簿。",
         ]
         for i, line in enumerate(lines, 1):
             self.text(ws, i, 1, line, _TITLE if i == 1 else _FONT)
@@ -267,6 +305,8 @@ class _Book:
             if i < len(leaves):
                 self.placed[fid] = f"{quote_sheetname(name)}!${letter}$5"
                 self.func_sheets[fid] = (name, letter, last)
+            if role == "input":
+                self.input_cols[fid] = (name, letter, last)
         # rows
         func_cat = self.catalogs.functional
         lookup = f"{quote_sheetname(CATALOG_SHEET)}!$A:$B"
@@ -277,12 +317,17 @@ class _Book:
             for i, (role, fid) in enumerate(roles):
                 c = 3 + i
                 if role == "sum":
-                    span = "+".join(f"{x}{r}" for x in inputs) or "0"
-                    rng = ",".join(f"{x}{r}" for x in inputs)
-                    self.formula(ws, r, c, f'=IF(COUNT({rng})=0,"",{span})')
+                    # SUM, not +: a formula cell that is "" (blank) must not make #VALUE!
+                    rng = ",".join(f"{x}{r}" for x in inputs) or "0"
+                    self.formula(ws, r, c, f'=IF(COUNT({rng})=0,"",SUM({rng}))')
                 elif role == "text":
                     value = _line_value(line, fid) if line else None
                     self.entry(ws, r, c, value).alignment = Alignment(wrap_text=False)
+                elif part == "expenditure" and line is not None and line.expenditure is None:
+                    # no other funds: the line is the sum of its appropriation spending,
+                    # as formulas over the fund tables (resolved once they are placed)
+                    cell = self.amount(ws, r, c, None)
+                    self.line_sums.append((cell, fid.partition(".")[2], r))
                 else:
                     self.amount(ws, r, c, _line_value(line, fid) if line else None)
         codes = [e.code for e in func_cat if len(e.code) == 7]
@@ -483,7 +528,7 @@ class _Book:
             return r + 1
         if e.kind == "list":
             items = list(value or ())
-            for item in [*items, *([None] * KV_SPARE)]:
+            for item in [*items, *([None] * self.spare)]:
                 self.text(ws, r, 1, path, _GREY)
                 self.text(ws, r, 2, e.label + "（每行一条）")
                 self.entry(ws, r, 3, item)
@@ -495,7 +540,7 @@ class _Book:
             self.head(ws, r, 4, "内容")
             r += 1
             pairs = list((value or {}).items())
-            for pair in [*pairs, *([None] * KV_SPARE)]:
+            for pair in [*pairs, *([None] * self.spare)]:
                 self.text(ws, r, 1, path, _GREY)
                 self.entry(ws, r, 3, pair[0] if pair else None)
                 self.entry(ws, r, 4, pair[1] if pair else None)
@@ -508,7 +553,7 @@ class _Book:
                 self.head(ws, r, 4 + j, h)
             r += 1
             pairs = list((value or {}).items())
-            for pair in [*pairs, *([None] * KV_SPARE)]:
+            for pair in [*pairs, *([None] * self.spare)]:
                 key, rec = pair if pair else (None, None)
                 if rec is not None and not isinstance(rec, BaseModel):  # a bare number
                     cells: list[list[Any]] = [[rec]]
@@ -543,7 +588,7 @@ class _Book:
             return r + 1
         if e.kind == "blocks":
             items = list(value or ())
-            spare = 1 if self.ds else 2
+            spare = 1 if self.ds else BLANK_BLOCKS
             for i, item in enumerate([*items, *([None] * spare)]):
                 r += 1 if i else 0
                 self.text(ws, r, 2, f"{e.item}（{i + 1}）", _TITLE)
@@ -559,7 +604,7 @@ class _Book:
             self.head(ws, r, 3 + j, h)
         r += 1
         records = list(value or ())
-        for rec in [*records, *([None] * KV_SPARE)]:
+        for rec in [*records, *([None] * self.spare)]:
             self.text(ws, r, 1, path, _GREY)
             for j, f in enumerate(e.fields):
                 self.entry(ws, r, 3 + j, getattr(rec, f) if rec is not None else None)
@@ -652,6 +697,58 @@ def _repack(data: bytes) -> bytes:
         return _V.sub(exact, payload) if name.startswith("xl/worksheets/sheet") else payload
 
     return repack(data, numbers)
+
+
+@lru_cache(maxsize=8)
+def fixed_layout(profile: str, year: int) -> dict[str, dict[tuple[int, int], str]]:
+    """The cells (0-based row, column) the blank template fills on its fixed-layout parts.
+
+    Keys: the spec key of each table (for the 项/款 input lists only their title, unit and
+    header rows, above the 合计 row), plus :data:`GUIDE_SHEET` and :data:`CATALOG_SHEET`.
+    Each cell maps to ``""`` (an input cell), ``"="`` (a formula) or its text.
+    """
+    book = _Book(profile, None)
+    book.catalogs = load_catalogs(year)
+
+    def cells(ws: Worksheet) -> dict[tuple[int, int], str]:
+        out: dict[tuple[int, int], str] = {}
+        for cell in ws._cells.values():
+            value = cell.value
+            if cell.protection.locked is False:
+                out[cell.row - 1, cell.column - 1] = ""  # input
+            elif isinstance(value, str) and value.startswith("="):
+                out[cell.row - 1, cell.column - 1] = "="  # formula
+            elif value is not None:
+                out[cell.row - 1, cell.column - 1] = str(value)
+        return out
+
+    sheets: dict[str, Worksheet] = {}
+    heads: set[str] = set()  # input lists: only their title, unit and header rows are fixed
+    book.guide()
+    sheets[GUIDE_SHEET] = book.wb.worksheets[-1]
+    for spec in profile_specs(profile):
+        kind = spec["kind"]
+        if kind == "functional" and spec["key"] in FUNCTIONAL_INPUT:
+            book.functional(spec)
+            heads.add(spec["key"])
+        elif kind == "economic" and spec["key"] in ECONOMIC_INPUT:
+            book.economic(spec)
+            heads.add(spec["key"])
+        elif kind == "two_sided":
+            book.two_sided(spec)
+        elif kind == "grid" and spec["key"] == "sangong":
+            book.grid(spec)
+        else:
+            book.derived(spec)
+        sheets[spec["key"]] = book.wb.worksheets[-1]
+    book.catalog_sheet()
+    sheets[CATALOG_SHEET] = book.wb.worksheets[-1]
+    for cell, fid in book.pending:  # a figure the workbook cannot compute stays empty
+        cell.value = book.resolve(fid)
+    out = {key: cells(ws) for key, ws in sheets.items()}
+    for key in heads:
+        out[key] = {(r, c): v for (r, c), v in out[key].items() if r < HEAD_ROWS}
+    return out
 
 
 def template_bytes(profile: str) -> bytes:

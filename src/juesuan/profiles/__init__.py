@@ -33,7 +33,12 @@ class Profile:
 
     @property
     def styles(self) -> Styles:
-        return Styles(self.numbers, self.table_numbers)
+        layout = self.settings.get("layout") or {}
+        return Styles(
+            self.numbers,
+            self.table_numbers,
+            table_new_page=bool(layout.get("table_new_page", True)),
+        )
 
 
 # A profile is chosen by name, never by path: lowercase letters, digits and dashes only.

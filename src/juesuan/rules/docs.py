@@ -32,7 +32,7 @@ def rules_markdown() -> str:
             for c in in_family(family)
         ]
         out.append("")
-    for family in ("load", "workbook", "system", "check", "read", "import"):
+    for family in ("load", "workbook", "system", "check", "read", "import", "serve"):
         out += [f"## {FAMILIES[family]}", ""]
         if family == "check":
             out += _CHECK_NOTE

@@ -35,6 +35,22 @@ from juesuan.io.workbook.layout import (
     SCALAR_FIGURES,
     profile_specs,
 )
+from juesuan.io.workbook.unread import (
+    CATALOG_SHEET,
+    GUIDE_SHEET,
+    HEAD_ROWS,
+    UNREAD_BEYOND,
+    UNREAD_COLUMN,
+    UNREAD_FORMULA,
+    UNREAD_LABEL,
+    UNREAD_OUTSIDE,
+    UNREAD_SHEET,
+    UNREAD_TEXT,
+    Layout,
+    is_label,
+    kv_texts,
+    kv_width,
+)
 from juesuan.model.dataset import Dataset
 from juesuan.profiles.tables import leaf_columns
 
@@ -67,6 +83,7 @@ class _State:
     data: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    header_end: dict[tuple[str, int], int] = field(default_factory=dict)  # (sheet, r0) → first
 
     def loc(self, sheet: str, r: int, c: int, path: str | None = None) -> Location:
         return Location(file=self.origin, sheet=sheet, cell=_a1(r, c), path=path)
@@ -95,8 +112,13 @@ def _a1(r: int, c: int) -> str:
 # --- entry points -------------------------------------------------------------------------
 
 
-def load_workbook(path: Path | str) -> Result:
-    """Load the dataset in the workbook at ``path`` (``.xlsx``/``.xlsm``/``.xls``)."""
+def load_workbook(path: Path | str, layout: Layout | None = None) -> Result:
+    """Load the dataset in the workbook at ``path`` (``.xlsx``/``.xlsm``/``.xls``).
+
+    ``layout``: the template writer's fixed cells (``juesuan.excel.workbook.fixed_layout``);
+    with it, a fill-in workbook's guide, summary, derived and catalog sheets are checked
+    cell by cell too (every filled cell that is not the template's own is XLS-040).
+    """
     origin = str(path)
     p = Path(path)
     try:
@@ -110,10 +132,10 @@ def load_workbook(path: Path | str) -> Result:
         data = p.read_bytes()
     except (OSError, ValueError) as exc:
         return None, [_fatal(origin, f"无法读取文件：{origin}（{exc}）")]
-    return load_workbook_bytes(data, origin)
+    return load_workbook_bytes(data, origin, layout)
 
 
-def load_workbook_bytes(data: bytes, origin: str) -> Result:
+def load_workbook_bytes(data: bytes, origin: str, layout: Layout | None = None) -> Result:
     """Load a dataset from workbook bytes; ``origin`` names the file in locations."""
     try:
         sheets = _read(data, origin)
@@ -122,7 +144,7 @@ def load_workbook_bytes(data: bytes, origin: str) -> Result:
     except Exception as exc:  # a damaged file must never end in a traceback
         return None, [_fatal(origin, f"Excel 工作簿已损坏，无法读取（{type(exc).__name__}）")]
     try:
-        return _parse(sheets, origin)
+        return _parse(sheets, origin, layout)
     except Exception as exc:
         return None, [_fatal(origin, f"工作簿内容无法解析（{type(exc).__name__}）")]
 
@@ -281,7 +303,7 @@ def _norm(text: Any) -> str:
 # --- parsing ------------------------------------------------------------------------------
 
 
-def _parse(sheets: list[_Sheet], origin: str) -> Result:
+def _parse(sheets: list[_Sheet], origin: str, layout: Layout | None = None) -> Result:
     st = _State(origin)
     by_name = {s.name: s for s in sheets}
     info = by_name.get("部门信息")
@@ -333,11 +355,14 @@ def _parse(sheets: list[_Sheet], origin: str) -> Result:
             _two_sided(st, sheet, r0, r1, spec, scale)
         elif spec["kind"] == "grid" and key == "sangong":
             _grid(st, sheet, r0, r1, spec, scale)
+    if layout is not None and GUIDE_SHEET in by_name:  # the fill-in template: cell by cell
+        _unread_fixed(st, sheets, titles, layout, str(profile), catalogs.functional.year)
     st.data["functional"] = []
     for i, (_code_, line) in enumerate(lines.items()):
         st.data["functional"].append(line)
         for sub, loc in line_src[_code_].items():
             st.sources[f"functional.{i}{'.' + sub if sub else ''}"] = loc
+    st.findings = _cap_unread(st.findings)
     if any(f.severity is Severity.ERROR for f in st.findings):
         return None, st.findings
     try:
@@ -355,6 +380,90 @@ def _parse(sheets: list[_Sheet], origin: str) -> Result:
             out.append(Finding(f.code, f.severity, f.message, loc))
         return None, st.findings + out
     return ds.with_sources(origin, st.sources), st.findings
+
+
+MAX_UNREAD = 20  # XLS-040 findings listed per sheet; the rest are counted
+
+
+def _unread_fixed(
+    st: _State, sheets: list[_Sheet], titles: dict, fixed: Layout, profile: str, year: int
+) -> None:
+    """Report the filled cells of the template's fixed-layout sheets that are not its own."""
+    try:
+        layout = fixed(profile, year)
+    except (OSError, KeyError, ValueError):
+        return
+    where: dict[str, list[tuple[int, int, dict[tuple[int, int], str] | None]]] = {}
+    for key, (sheet, r0, r1) in titles.items():
+        if key in FUNCTIONAL_INPUT or key in ECONOMIC_INPUT:
+            where.setdefault(sheet.name, []).append((r0, r1, None))
+            head = layout.get(key, {})
+            end = max(st.header_end.get((sheet.name, r0), -1), r0 + HEAD_ROWS)
+            for r in range(r0, min(end, r1)):
+                for c, value in enumerate(sheet.rows[r]):  # title, unit and header rows
+                    _unread_cell(st, sheet, r, c, value, head.get((r - r0, c)), r == r0)
+        elif key in layout:
+            where.setdefault(sheet.name, []).append((r0, r1, layout[key]))
+    for name in (GUIDE_SHEET, CATALOG_SHEET):
+        where.setdefault(name, []).append((0, 1 << 30, layout.get(name, {})))
+    for sheet in sheets:
+        if sheet.name in KV_SHEETS:
+            continue
+        spans = where.get(sheet.name)
+        for r, row in enumerate(sheet.rows):
+            span = next(((r0, cells) for r0, r1, cells in spans or () if r0 <= r < r1), None)
+            if span is not None and span[1] is None:
+                continue  # an input list: read (or reported) by the table reader
+            for c, value in enumerate(row):
+                if _blank(value):
+                    continue
+                if span is None:
+                    message = UNREAD_OUTSIDE if spans else UNREAD_SHEET
+                    st.error("XLS-040", message, st.loc(sheet.name, r, c))
+                else:
+                    kind = span[1].get((r - span[0], c))
+                    _unread_cell(st, sheet, r, c, value, kind, r == span[0])
+
+
+def _unread_cell(
+    st: _State, sheet: _Sheet, r: int, c: int, value: Any, kind: str | None, title: bool
+) -> None:
+    """Report ``value`` at (r, c) unless the template holds it there (``kind``: see
+    :data:`~juesuan.io.workbook.unread.Layout`); a title row's text may differ."""
+    if _blank(value) or kind == "":
+        return
+    if kind is None:
+        st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
+    elif kind == "=":
+        if isinstance(value, str) and value.strip():  # a formula's result is a number
+            st.error("XLS-040", UNREAD_FORMULA, st.loc(sheet.name, r, c))
+    elif _norm(value) != _norm(kind) and not title and "单位" not in kind:
+        st.error("XLS-040", UNREAD_TEXT, st.loc(sheet.name, r, c))
+
+
+def _cap_unread(findings: list[Finding]) -> list[Finding]:
+    """At most :data:`MAX_UNREAD` XLS-040 findings per sheet, then one that counts the rest."""
+    out: list[Finding] = []
+    count: dict[str, int] = {}
+    for f in findings:
+        if f.code != "XLS-040":
+            out.append(f)
+            continue
+        sheet = f.location.sheet or ""
+        count[sheet] = count.get(sheet, 0) + 1
+        if count[sheet] <= MAX_UNREAD:
+            out.append(f)
+    for sheet, n in count.items():
+        if n > MAX_UNREAD:
+            out.append(
+                Finding(
+                    "XLS-040",
+                    Severity.ERROR,
+                    f"工作表「{sheet}」另有 {n - MAX_UNREAD} 个单元格有内容但未被读取",
+                    Location(file=findings[0].location.file, sheet=sheet),
+                )
+            )
+    return out
 
 
 def _nearest(path: str, sources: dict[str, Location]) -> Location | None:
@@ -395,16 +504,45 @@ def _well_formed(path: str, block: str) -> bool:
 
 def _key_values(st: _State, sheet: _Sheet) -> None:
     known = _known(sheet.name)
+    texts = kv_texts(sheet.name)
     lists: dict[str, list[Any]] = {}
     keyed: dict[str, dict[str, dict[str, Any]]] = {}  # dict_records: path → key → record
+    repeat: str | None = None  # the list the previous data row belongs to (for inserted rows)
     first_row: dict[str, int] = {}  # scalar and row fields: where each was filled first
     for r, row in enumerate(sheet.rows):
         path = _text(row[0]) if row else None
-        if not path:
-            continue
+        if not path or is_label(path, texts):
+            filled = [c for c, v in enumerate(row) if not _blank(v)]
+            if not filled:
+                continue
+            if all(is_label(row[c], texts) for c in filled):
+                repeat = None  # a header or label row of the template
+                continue
+            if repeat is None:
+                for c in filled:
+                    if not is_label(row[c], texts):
+                        st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
+                continue
+            path = repeat  # a row the clerk inserted inside a list: one more item of it
         e, block = known.get(_INDEX.sub("", path), (None, ""))
-        if e is None or e.kind == "blocks" or not _well_formed(path, block):
+        if e is None or not _well_formed(path, block):
+            st.error(
+                "XLS-041",
+                f"本行隐藏的 A 列字段标识{_show(path)}无法识别，本行未读取"
+                "（请勿修改 A 列；新增内容请在相应列表中插入行）",
+                st.loc(sheet.name, r, 0),
+            )
+            repeat = None
             continue
+        if e.kind == "blocks":
+            continue
+        repeat = path if e.kind in ("list", "dict", "records", "dict_records") else None
+        if len(row) > 1 and not _blank(row[1]) and not is_label(row[1], texts):
+            st.error("XLS-040", UNREAD_LABEL, st.loc(sheet.name, r, 1))
+        width = kv_width(e)
+        for c in range(2 + width, len(row)):
+            if not _blank(row[c]):
+                st.error("XLS-040", UNREAD_BEYOND, st.loc(sheet.name, r, c))
         if e.kind in ("scalar", "row"):
             if path in first_row:
                 st.error(
@@ -675,8 +813,12 @@ def _header(sheet: _Sheet, r0: int, r1: int, labels: set[str]) -> tuple[int, dic
         if r > start and (
             any(_code(v) and _code(v).isdigit() and len(_code(v)) >= 3 for v in row[:4])
             or any("合计" == _norm(v) for v in row[:4])
+            or (
+                any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in row)
+                and _norm(row[0] if row else "") not in ("栏次", "行次")
+            )
         ):
-            break
+            break  # a data row (numbers outside a 栏次 row are data, not header)
         for c, v in enumerate(row):
             if isinstance(v, str) and v.strip():
                 cols[c] = _norm(v)
@@ -698,6 +840,7 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         label_path[_norm(f"（补充）{label}")] = (path, kind)
         label_path.setdefault(_norm(label), (path, kind))
     first, cols = _header(sheet, r0, r1, set(label_path) | {"科目编码"})
+    st.header_end[sheet.name, r0] = first
     title = spec["title"]
     if first < 0:
         st.error(
@@ -717,10 +860,27 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             st.loc(sheet.name, r0, 0),
         )
         return
+    derived = {_norm(leaf["label"]) for leaf in leaf_columns(spec.get("columns", ()))} | {
+        "栏次",
+        "行次",
+    }
+    read = {code_col, *split, name_col, *value_cols}
+    sums = {c for c, t in cols.items() if t in derived and c not in value_cols}
+    read |= sums
     seen: dict[str, int] = {}
     last_cls = last_kuan = ""
     for r in range(first, r1):
         row = sheet.rows[r]
+        _unread_columns(st, sheet, r, row, read)
+        total = _norm(row[name_col] if name_col is not None and name_col < len(row) else "")
+        total = total in ("合计", "总计") or any(
+            isinstance(v, str) and _norm(v) in ("合计", "总计") for v in row[:4]
+        )
+        _formula_text(st, sheet, r, row, set(value_cols) | sums if total else sums)
+        if total:  # the 合计 row has no cell for texts (科目说明, 原因)
+            for c, (_, kind) in value_cols.items():
+                if kind == "text" and c < len(row) and not _blank(row[c]):
+                    st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
 
         def get(c: int | None, row: list[Any] = row) -> Any:
             return row[c] if c is not None and c < len(row) else None
@@ -748,7 +908,16 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         if code is None:
             if name and ("合计" in _norm(name) or "总计" in _norm(name)):
                 continue
-            if all(_blank(v) for v in values.values()):
+            # a sum column's formula reads 0 in a blank row once a spreadsheet has computed it
+            if all(_blank(v) for v in values.values()) and all(
+                _blank(get(c)) or get(c) == 0 for c in sums
+            ):
+                if name and name != "未知科目":
+                    st.error(
+                        "XLS-022",
+                        f"表「{title}」第{r + 1}行有科目名称但没有科目编码，本行未读取",
+                        st.loc(sheet.name, r, name_col),
+                    )
                 continue
             st.error(
                 "XLS-022",
@@ -766,6 +935,7 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             )
             continue
         if len(code) != 7:
+            _formula_text(st, sheet, r, row, set(value_cols))
             continue  # 类/款 subtotal rows
         where = st.loc(sheet.name, r, code_col if code_col is not None else split[2])
         entry = catalogs.functional.get(code)
@@ -788,7 +958,10 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
         line = lines.setdefault(code, {"code": code})
         src = line_src.setdefault(code, {"": where, "code": where})
         if name and not name.startswith("=") and name != "未知科目":
-            clean = re.sub(r"^\d[\d\s]*", "", name).strip()
+            # exports print the code before the name ("2010601 行政运行"); other digits stay
+            lead = re.match(r"^(\d{3,7})\s*", name)
+            clean = name[lead.end() :] if lead and code.startswith(lead.group(1)) else name
+            clean = clean.strip() or name
             if entry is not None and _norm(clean) != _norm(entry.name):
                 st.error(
                     "XLS-021",
@@ -823,8 +996,27 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
             src.setdefault(sub, loc)
 
 
+def _formula_text(st: _State, sheet: _Sheet, r: int, row: list[Any], cols: set) -> None:
+    """Report text typed over the formulas (totals) of row ``r`` in columns ``cols``."""
+    for c in cols:
+        value = row[c] if c < len(row) else None
+        if isinstance(value, str) and value.strip():
+            try:
+                _number(value)
+            except ValueError:
+                st.error("XLS-040", UNREAD_FORMULA, st.loc(sheet.name, r, c))
+
+
+def _unread_columns(st: _State, sheet: _Sheet, r: int, row: list[Any], read: set) -> None:
+    """Report the filled cells of data row ``r`` in columns the loader does not read."""
+    for c, value in enumerate(row):
+        if c not in read and not _blank(value):
+            st.error("XLS-040", UNREAD_COLUMN, st.loc(sheet.name, r, c))
+
+
 def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
     first, cols = _header(sheet, r0, r1, {"决算数", "金额", "合计"})
+    st.header_end[sheet.name, r0] = first
     if first < 0:
         st.error(
             "XLS-011",
@@ -833,6 +1025,14 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
         )
         return
     groups = _economic_groups(cols)
+    read = {c for g in groups for c in g.values() if c is not None}
+    read |= {c for c, t in cols.items() if t in ("栏次", "行次")}
+    amounts = {g["amount"] for g in groups if g["amount"] is not None}
+    for r in range(first, r1):
+        row = sheet.rows[r]
+        _unread_columns(st, sheet, r, row, read)
+        if any(isinstance(v, str) and "合计" in _norm(v) for v in row[:4]):
+            _formula_text(st, sheet, r, row, amounts)
     out: list[dict[str, Any]] = []
     for group in groups:
         _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out)
@@ -888,8 +1088,18 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             if kuan:
                 code = (code or last_cls) + (kuan.zfill(2) if kuan.isdigit() else kuan)
         raw = row[amount_col] if amount_col is not None and amount_col < len(row) else None
+        name = _text(row[name_col]) if name_col is not None and name_col < len(row) else None
+        if code is None and (not _blank(raw) or (name and name != "未知科目")):
+            if not name or not ("合计" in _norm(name) or "总计" in _norm(name)):
+                st.error(
+                    "XLS-022",
+                    f"第{r + 1}行有内容但没有经济分类编码，本行未读取",
+                    st.loc(sheet.name, r, code_col),
+                )
+            continue
         if code is None or not code.isdigit() or len(code) != 5:
-            if code and not code.isdigit() and "合计" not in code and not _blank(raw):
+            bad = code and (not code.isdigit() or len(code) != 3)
+            if bad and "合计" not in code and "总计" not in code:
                 st.error(
                     "XLS-022",
                     f"经济分类编码{_show(code)}格式不正确（应为5位“款”级编码）",

@@ -1,0 +1,131 @@
+"""Benchmark: the batch layer on Dask (juesuan batch validate/build/check).
+
+Run:  python bench/bench_batch.py validate --count 1000 --workers 2
+      python bench/bench_batch.py build --count 12 --workers 1 2
+      python bench/bench_batch.py check --count 40 --workers 1 2
+      python bench/bench_batch.py memory --count 100 400 1600
+
+Synthetic departments come from ``juesuan.synth`` (generated once per run, not timed). Each
+timed run starts its own local cluster; the time of starting it (with nothing to do) is
+printed separately so the throughput can be read with and without it. ``memory`` runs a
+validate batch in a fresh process per N and prints the client's own peak RSS (the workers are
+separate processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _synth(count: int, where: Path) -> Path:
+    from juesuan.synth import SynthOptions, write_synth
+
+    out = where / f"synth-{count}"
+    if not out.exists():
+        list(write_synth(SynthOptions(count=count, seed=2024), out))
+    return out
+
+
+def _startup(workers: int) -> float:
+    from juesuan.batch.engine import open_engine
+
+    t0 = time.perf_counter()
+    with open_engine(workers):
+        pass
+    return time.perf_counter() - t0
+
+
+def _run(kind: str, inputs: list[str], out: Path, workers: int, **options) -> tuple[float, object]:
+    from juesuan.batch import BatchOptions, run_batch
+
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    report = run_batch(inputs, out, BatchOptions(kind, **options), workers=workers, progress=False)
+    return time.perf_counter() - t0, report
+
+
+def _table(
+    kind: str, count: int, workers: list[int], inputs: list[str], tmp: Path, **options
+) -> None:
+    print(f"\n{kind}: {count} inputs\n")
+    print(
+        "| workers | wall s | cluster start s | items/s (wall) | items/s (excl. start) | ok/findings/failed |"
+    )
+    print("|---|---|---|---|---|---|")
+    base = None
+    for n in workers:
+        start = _startup(n) if n else 0.0
+        wall, report = _run(kind, inputs, tmp / f"out-{kind}-{n}", n, **options)
+        rate = count / wall
+        rate_ex = count / max(wall - start, 1e-9)
+        base = base or rate_ex
+        print(
+            f"| {n} | {wall:.1f} | {start:.1f} | {rate:.2f} | {rate_ex:.2f} (×{rate_ex / base:.2f}) | "
+            f"{report.ok}/{report.findings}/{report.failed} |"
+        )
+
+
+def _pdfs(count: int, tmp: Path) -> list[str]:
+    """``count`` copies of one built PDF (each copy is checked in full)."""
+    from juesuan.pipeline import sample_path, validate, write_outputs
+
+    analysis, _ = validate(sample_path("seed"))
+    (pdf,) = write_outputs(analysis, tmp / "pdf", ("pdf",))
+    folder = tmp / f"pdfs-{count}"
+    folder.mkdir(exist_ok=True)
+    for i in range(count):
+        shutil.copyfile(pdf, folder / f"doc-{i:04d}.pdf")
+    return [str(folder)]
+
+
+def _memory(counts: list[int], workers: int, tmp: Path) -> None:
+    print("\nclient peak RSS of `batch validate` (fresh process per N)\n")
+    print("| N | client peak RSS MB | wall s |")
+    print("|---|---|---|")
+    for n in counts:
+        folder = _synth(n, tmp)
+        res = subprocess.run(
+            [sys.executable, __file__, "_client", str(folder), str(tmp / f"mem-{n}"), str(workers)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rss, wall = res.stdout.split()
+        print(f"| {n} | {int(rss) / 1024:.0f} | {float(wall):.1f} |")
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["_client"]:
+        folder, out, workers = sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+        wall, _ = _run("validate", [folder], out, workers)
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, wall)
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("kind", choices=("validate", "build", "check", "memory"))
+    parser.add_argument("--count", type=int, nargs="+", default=[100])
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--formats", default="docx,html,xlsx,json,md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        if args.kind == "memory":
+            _memory(args.count, args.workers[0], tmp)
+            return
+        count = args.count[0]
+        if args.kind == "check":
+            _table("check", count, args.workers, _pdfs(count, tmp), tmp)
+            return
+        inputs = [str(_synth(count, tmp))]
+        options = {"formats": tuple(args.formats.split(","))} if args.kind == "build" else {}
+        _table(args.kind, count, args.workers, inputs, tmp, **options)
+
+
+if __name__ == "__main__":
+    main()

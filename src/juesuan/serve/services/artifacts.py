@@ -1,0 +1,219 @@
+"""Built documents: content-addressed, built once on demand, never served half-written."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from juesuan.serve.errors import Conflict, NotFound, ServiceError
+from juesuan.serve.models import (
+    Artifact,
+    DatasetVersion,
+    Department,
+    Disclosure,
+    Publication,
+    Region,
+)
+from juesuan.serve.policy import Action, Actor, authorize
+from juesuan.serve.services import audit
+from juesuan.serve.services.context import ServiceContext, iso
+from juesuan.serve.services.datasets import _load_disclosure, _version, check_year
+from juesuan.serve.services.library import MEDIA_TYPES, artifact_key, load_bytes, render
+from juesuan.serve.services.organisation import find_department
+
+FORMATS = tuple(MEDIA_TYPES)
+
+
+class BuildFailed(ServiceError):
+    status, code = 500, "build_failed"
+
+
+@dataclass
+class ArtifactFile:
+    key: str
+    format: str
+    path: Path
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+    built: bool  # True when this request rendered it (False: served from the store)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise NotFound(f"没有「{fmt}」格式，可用：{'、'.join(FORMATS)}", {"format": fmt})
+
+
+def _materialise(ctx: ServiceContext, version: DatasetVersion, fmt: str, stem: str) -> ArtifactFile:
+    """The artifact for ``version`` in ``fmt``: from the store, or built now."""
+    if version.status != "accepted" or version.profile is None:
+        raise NotFound("被拒绝的版本没有文件", {"version": version.number})
+    if version.errors:
+        raise Conflict(
+            f"该版本数据有{version.errors}个错误，不生成文件；请先修改数据",
+            {"version": version.number, "errors": version.errors},
+            code="has_errors",
+        )
+    key = artifact_key(version.sha256, version.profile, fmt)
+    name = f"{stem}.{fmt}"
+    with ctx.build_lock(key):
+        with ctx.db.read() as session:
+            row = session.get(Artifact, key)
+        if row is not None and ctx.store.intact(key, row.sha256, row.size):
+            return ArtifactFile(
+                key, fmt, ctx.store.path(key), row.sha256, row.size, MEDIA_TYPES[fmt], name, False
+            )
+        loaded = load_bytes(
+            version.content, version.kind or "yaml", version.filename, version.profile
+        )
+        if loaded.analysis is None:
+            raise BuildFailed("数据无法读取，不能生成文件")
+        try:
+            data = render(loaded.analysis, fmt)
+        except Exception as exc:  # a library failure must not reach the user as a traceback
+            raise BuildFailed("生成文件时出错，请联系管理员", {"format": fmt}) from exc
+        sha = hashlib.sha256(data).hexdigest()
+        path = ctx.store.put(key, data)  # renamed into place before the row is committed
+        with ctx.db.write() as session:
+            existing = session.get(Artifact, key)
+            if existing is None:
+                try:
+                    with session.begin_nested():
+                        session.add(Artifact(key=key, format=fmt, sha256=sha, size=len(data)))
+                except IntegrityError:  # another process built it at the same time
+                    pass
+            elif existing.sha256 != sha or existing.size != len(data):
+                existing.sha256, existing.size = sha, len(data)
+        return ArtifactFile(key, fmt, path, sha, len(data), MEDIA_TYPES[fmt], name, True)
+
+
+def document(
+    ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, number: int | None = None
+) -> ArtifactFile:
+    """A built document of the current (or a given) version; for the department's own
+    people, its reviewers and admins."""
+    _check_format(fmt)
+    with ctx.db.read() as session:
+        dept, row = _load_disclosure(session, actor, code, year)
+        version = _version(session, row, number)
+        version.content  # noqa: B018 - load the deferred column inside the session
+        stem = f"{dept.code}-{year}-v{version.number}"
+    art = _materialise(ctx, version, fmt, stem)
+    with ctx.db.write() as session:
+        if art.built:
+            audit.record(
+                session,
+                actor,
+                "document.build",
+                f"{code}/{year}",
+                {"version": version.number, "format": fmt, "key": art.key},
+            )
+        audit.record(
+            session,
+            actor,
+            "document.download",
+            f"{code}/{year}",
+            {"version": version.number, "format": fmt},
+        )
+    return art
+
+
+@dataclass
+class PublishedView:
+    department: str
+    department_name: str
+    region: str
+    year: int
+    revision: int
+    version: int
+    published_at: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_published(
+    ctx: ServiceContext, region: str | None = None, year: int | None = None
+) -> list[PublishedView]:
+    """Every published revision (the public view); anyone may read it."""
+    authorize(Actor(), Action.PUBLIC_READ)
+    q = (
+        select(Publication, Disclosure, Department, Region)
+        .join(Disclosure, Publication.disclosure_id == Disclosure.id)
+        .join(Department, Disclosure.department_id == Department.id)
+        .join(Region, Department.region_id == Region.id)
+        .order_by(Region.name, Department.code, Disclosure.year, Publication.revision)
+    )
+    if region:
+        q = q.where(Region.name == region)
+    if year:
+        q = q.where(Disclosure.year == year)
+    with ctx.db.read() as session:
+        return [
+            PublishedView(d.code, d.name, r.name, dis.year, p.revision, p.version, iso(p.at))
+            for p, dis, d, r in session.execute(q).unique()
+        ]
+
+
+def public_history(ctx: ServiceContext, code: str, year: int) -> list[PublishedView]:
+    """The revision history of one department-year's publications (empty → 404)."""
+    check_year(year)
+    rows = [p for p in list_published(ctx, year=year) if p.department == code]
+    if not rows:
+        raise NotFound(f"部门「{code}」{year}年度还没有公开", {"department": code, "year": year})
+    return rows
+
+
+def public_document(
+    ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, revision: int | None = None
+) -> ArtifactFile:
+    """A document of a published revision (the newest when ``revision`` is None)."""
+    _check_format(fmt)
+    check_year(year)
+    authorize(actor, Action.PUBLIC_READ)
+    with ctx.db.read() as session:
+        dept = find_department(session, code)
+        q = (
+            select(Publication)
+            .join(Disclosure, Publication.disclosure_id == Disclosure.id)
+            .where(Disclosure.department_id == dept.id, Disclosure.year == year)
+            .order_by(Publication.revision.desc())
+        )
+        if revision is not None:
+            q = q.where(Publication.revision == revision)
+        pub = session.scalars(q).first()
+        if pub is None:
+            raise NotFound(
+                f"部门「{code}」{year}年度没有这一公开版本", {"department": code, "year": year}
+            )
+        version = session.scalar(
+            select(DatasetVersion).where(
+                DatasetVersion.disclosure_id == pub.disclosure_id,
+                DatasetVersion.number == pub.version,
+            )
+        )
+        assert version is not None
+        version.content  # noqa: B018
+        stem = f"{dept.code}-{year}-r{pub.revision}"
+    art = _materialise(ctx, version, fmt, stem)
+    if art.built:
+        details = {"version": version.number, "format": fmt, "key": art.key, "public": True}
+        audit.record_now(ctx, actor, "document.build", f"{code}/{year}", details)
+    return art
+
+
+def verify_store(ctx: ServiceContext) -> list[str]:
+    """Problems between the artifact rows and the files (empty when consistent): every row
+    must point at a complete file with its recorded hash."""
+    problems = []
+    with ctx.db.read() as session:
+        for row in session.scalars(select(Artifact)):
+            if not ctx.store.verify(row.key, row.sha256):
+                problems.append(f"{row.key}: file missing or not matching its hash")
+    return problems
