@@ -1,7 +1,8 @@
 """Benchmark: checking the Putuo reference PDF (25 pages), pypdfium2 against pdfplumber, and
 a mutation test of the checker on the documents juesuan builds for both samples.
 
-Run:  python bench/bench_check.py [--runs 5] [--mutations [--step N] [--verbose]]
+Run:  python bench/bench_check.py [--runs 5] [--mutations [--step N] [--verbose]
+      [--variants matrix,glyphs,shuffled,norules]]
 Prints Markdown for docs/benchmarks.md: median (min) ms per engine for word extraction alone
 and for the whole check; with --mutations, per sample and format how many one-number changes
 the checker finds at their place, and the findings on the unmutated documents.
@@ -36,13 +37,43 @@ def bench_engines(runs: int) -> None:
         words = timed(lambda e=engine: read_pdf(PUTUO, engine=e), runs)
         whole = timed(lambda e=engine: check_file(PUTUO, engine=e), runs)
         print(f"| {engine} | {ms(words)} | {ms(whole)} |")
+    import shutil
+    import subprocess
+
+    whole = timed(lambda: check_file(PUTUO), runs)
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
+        plain = timed(
+            lambda: subprocess.run([pdftotext, "-layout", str(PUTUO), "-"], capture_output=True),
+            runs,
+        )
+        ratio = statistics.median(whole) / statistics.median(plain)
+        print(f"\npdftotext -layout: {ms(plain)} ms; whole check / pdftotext = {ratio:.1f}×")
+    exe = shutil.which("juesuan")
+    if exe:
+        command = timed(
+            lambda: subprocess.run([exe, "check", str(PUTUO)], capture_output=True), runs
+        )
+        print(f"`juesuan check` as a command (start-up included): {ms(command)} ms")
 
 
-def mutations(step: int, verbose: bool) -> None:
+def _reencoded(source: Path, variant: str, tmp: Path):
+    from mutation import mutate_pdf
+    from pdf_variants import reencode
+
+    def mutate(_path: Path, target, out: Path) -> bool:
+        edited = tmp / "edited.pdf"
+        return mutate_pdf(source, target, edited) and bool(reencode(edited, out, variant))
+
+    return mutate
+
+
+def mutations(step: int, verbose: bool, variants: tuple[str, ...] = ()) -> None:
     """Every stated number of the built DOCX and PDF of both samples, changed one at a time
     (tests/check/mutation.py): is it found at its table, paragraph or page?"""
     sys.path.insert(0, str(ROOT / "tests" / "check"))
     from mutation import docx_targets, keys, mutate_docx, mutate_pdf, pdf_targets, run_mutations
+    from pdf_variants import reencode
 
     from juesuan.check import check_file
     from juesuan.pipeline import sample_path, validate, write_outputs
@@ -52,12 +83,19 @@ def mutations(step: int, verbose: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("seed", "putuo"):
             analysis, _ = validate(sample_path(name))
-            built = write_outputs(analysis, Path(tmp) / name, ("docx", "pdf"))
-            for path in built:
-                fmt = path.suffix[1:]
+            built = list(write_outputs(analysis, Path(tmp) / name, ("docx", "pdf")))
+            cases = [(p, p.suffix[1:], None) for p in built]
+            pdf = next(p for p in built if p.suffix == ".pdf")
+            for variant in variants:
+                dst = Path(tmp) / name / f"{variant}.pdf"
+                cases.append((reencode(pdf, dst, variant), f"pdf-{variant}", variant))
+            for path, fmt, variant in cases:
                 find, mutate = (
                     (docx_targets, mutate_docx) if fmt == "docx" else (pdf_targets, mutate_pdf)
                 )
+                if variant is not None:  # mutate the WeasyPrint PDF, then re-encode it
+                    find = lambda _p, src=pdf: pdf_targets(src)  # noqa: E731
+                    mutate = _reencoded(pdf, variant, Path(tmp))
                 targets = find(path)[::step]
                 base = len(keys(check_file(path)))
                 outcomes = list(run_mutations(path, targets, mutate, Path(tmp)))
@@ -93,11 +131,16 @@ def main() -> None:
     parser.add_argument("--mutations", action="store_true")
     parser.add_argument("--step", type=int, default=1, help="mutate every n-th target only")
     parser.add_argument("--verbose", action="store_true", help="list the mutations not found")
+    parser.add_argument(
+        "--variants",
+        default="",
+        help="also the PDF re-encoded as other producers write it, e.g. matrix,glyphs,shuffled,norules",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     bench_engines(args.runs)
     if args.mutations:
-        mutations(args.step, args.verbose)
+        mutations(args.step, args.verbose, tuple(v for v in args.variants.split(",") if v))
 
 
 if __name__ == "__main__":

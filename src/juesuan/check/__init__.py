@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.check.model import Coverage, Item
+from juesuan.check.read.reading import Reading
 from juesuan.core.findings import Finding, Severity
 
 
@@ -27,6 +28,14 @@ class CheckReport:
     tables_found: list[str] = field(default_factory=list)
     fatal: list[Finding] = field(default_factory=list)
     quotes: dict[int, str] = field(default_factory=dict)
+    reading: Reading | None = None
+
+    @property
+    def headline(self) -> str:
+        """How reliably the document was read (the report's first line)."""
+        if self.reading is None:
+            return "读取情况：文件未能读取。"
+        return self.reading.headline()
 
     @property
     def findings(self) -> list[Finding]:
@@ -77,15 +86,33 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         report.fatal = problems
         return report
     report.kind = doc.kind
+    from juesuan.check.read.reading import screen_pages
+
+    reading = Reading(doc.kind)
+    report.reading = reading
+    sink = Sink(str(path))
+    screen_pages(doc, reading)
+    for page_no, why in sorted(reading.unreliable_pages.items()):
+        sink.unreadable(f"第{page_no}页无法可靠读取：{why}；该页未检查", page=page_no)
     year = document_year([ln.text for ln in doc.lines[:400]])
     report.year = year
-    sink = Sink(str(path))
-    grids, pages = _pdf_grids(doc)
+    grids, pages, unread = _pdf_grids(doc)
+    for title, page_no in unread:
+        name = "".join(title.split()) + f"（第{page_no}页）"
+        if reading.distrust(name, "只读到表题，没有可读取的表格线，表格内容未能恢复"):
+            sink.unreadable(
+                f"表「{name}」无法可靠读取：只读到表题，没有可读取的表格线，表格内容未能恢复；"
+                "该表未检查",
+                page=page_no,
+                table=name,
+            )
     structure = StructureChecker(doc, sink)
     structure.run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
-    paras = paragraphs(doc, pages)  # the running text, without the table pages of a PDF
-    tables = TableChecker(doc, sink, year, paras, grids, profile)
+    # the running text: on a PDF page holding a table only the table's body is left out
+    # (titles, part headings and notes around it are read)
+    paras = paragraphs(doc, skip_lines=_table_body(doc, pages))
+    tables = TableChecker(doc, sink, year, paras, grids, profile, reading)
     tables.run()
     NarrativeChecker(doc, sink, year).run(paras)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
@@ -99,13 +126,39 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     return report
 
 
-def _pdf_grids(doc) -> tuple[list, set[int]]:
-    """A PDF's tables as grids (the other readers give them directly), and their pages."""
+def _table_body(doc, pages: set[int]) -> set[tuple[int | None, int]]:
+    """(page, line) of the table bodies on the given PDF pages: from a table title (exclusive)
+    to a note or part heading that ends the table, or to the next title; a page without a title
+    (a table continued) is body down to such an ending line."""
+    from juesuan.check.read.pdf_grid import _is_title_line
+    from juesuan.check.read.pdf_tables import END
+
+    body: set[tuple[int | None, int]] = set()
+    for page in doc.pages:
+        if page.number not in pages:
+            continue
+        inside = not any(_is_title_line(ln) for ln in page.lines)  # a continued table
+        for n, line in enumerate(page.lines, 1):
+            text = "".join(w.text for w in line)
+            if _is_title_line(line):
+                inside = True
+                continue
+            if inside and END.match(text):
+                inside = False
+            if inside:
+                body.add((page.number, n))
+    return body
+
+
+def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
+    """A PDF's tables as grids (the other readers give them directly), their pages, and the
+    titles of ruled tables whose grid could not be read."""
     if doc.kind != "pdf":
-        return [], set()
+        return [], set(), []
     from juesuan.check.read.pdf_grid import ruled_tables
     from juesuan.check.read.pdf_tables import pdf_tables
 
     standard, pages = pdf_tables(doc)
-    ruled, ruled_pages = ruled_tables(doc)
-    return standard + ruled, pages | ruled_pages
+    unread: list[tuple[str, int]] = []
+    ruled, ruled_pages = ruled_tables(doc, unread)
+    return standard + ruled, pages | ruled_pages, unread

@@ -27,7 +27,7 @@ def counts(report: CheckReport) -> dict[Severity, int]:
 
 
 def to_text(report: CheckReport) -> str:
-    out = []
+    out = [report.headline]
     for item in all_items(report):
         f = item.finding
         line = f"[{f.severity.label}] {f.code} {item.where()}：{f.message}"
@@ -60,6 +60,7 @@ def to_json(report: CheckReport) -> str:
         "format": report.kind,
         "year": report.year,
         "tables": report.tables_found,
+        "reading": _reading(report),
         "findings": [i.to_dict() for i in all_items(report)],
         "rounding_only": [i.to_dict() for i in report.rounding],
         "coverage": [
@@ -75,6 +76,20 @@ def to_json(report: CheckReport) -> str:
         ],
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
+
+
+def _reading(report: CheckReport) -> dict:
+    r = report.reading
+    if r is None:
+        return {"summary": report.headline}
+    return {
+        "summary": report.headline,
+        "pages": r.pages,
+        "unreliable_pages": {str(k): v for k, v in sorted(r.unreliable_pages.items())},
+        "tables_read": len(r.tables),
+        "tables_trusted": len(r.tables) - len(r.untrusted),
+        "untrusted_tables": dict(r.untrusted),
+    }
 
 
 CSS = """
@@ -126,6 +141,7 @@ def to_html(report: CheckReport) -> str:
 <html lang="zh-CN"><head><meta charset="utf-8"><title>检查报告：{escape(report.path)}</title>
 <style>{CSS}</style></head><body>
 <h1>部门决算公开文件检查报告</h1>
+<p><strong>{escape(report.headline)}</strong></p>
 <p>文件：{escape(report.path)}（{escape(report.kind or "未读取")}，决算年度：{report.year or "未识别"}）</p>
 <p>识别出的标准表：{tables}</p>
 <p>错误 {c[Severity.ERROR]} 项，警告 {c[Severity.WARNING]} 项，提示 {c[Severity.INFO]} 项。</p>

@@ -19,6 +19,14 @@ class Sink:
             c.code: Coverage(c.code, c.title) for c in in_family("check")
         }
 
+    def unreadable(
+        self, message: str, *, page: int | None = None, table: str | None = None
+    ) -> None:
+        """A page or table the checker could not read reliably (reported once, not a rule's
+        finding: nothing was checked there)."""
+        loc = Location(file=self.file, table=table, page=page)
+        self.items.append(Item(Finding("CHK-006", Severity.INFO, message, loc)))
+
     def checked(self, code: str, n: int = 1) -> None:
         self.coverage[code].checked += n
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from juesuan.check.read.reading import contents_lines
 from juesuan.check.read.recover import number
 from juesuan.check.read.source import RawTable, SourceDoc, TextLine
 from juesuan.check.sink import Sink
@@ -108,7 +109,10 @@ class StructureChecker:
             return
         all_titles = sorted({t for lay in options for _, t, _ in lay.tables}, key=len)
         title_lines: list[tuple[int, str]] = []  # (index in doc.lines, title)
+        contents = contents_lines(self.doc.lines)
         for i, line in enumerate(self.doc.lines):
+            if i in contents:
+                continue
             title = title_of(line.text, all_titles)
             if title:
                 title_lines.append((i, title))

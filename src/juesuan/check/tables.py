@@ -11,10 +11,11 @@ from itertools import pairwise
 from juesuan.check.model import Coverage, Item, dec
 from juesuan.check.performance_tables import PerformanceChecker
 from juesuan.check.read.kinds import RECOVERED, TITLES, kind_of, strip_ordinal
+from juesuan.check.read.reading import Reading
 from juesuan.check.read.recover import Origin, Recovered, number, recover_table
 from juesuan.check.read.source import RawTable, SourceDoc
 from juesuan.check.sink import Sink
-from juesuan.core.findings import Finding, Location
+from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.money import HALF_CENT
 
 # rule families of the shared catalog that run on recovered tables; the others are covered
@@ -34,7 +35,9 @@ class TableChecker:
         paras=None,
         pdf_grids: list[RawTable] | None = None,
         profile: str = "sichuan-2024",
+        reading: Reading | None = None,
     ):
+        self.reading = reading or Reading(doc.kind)
         self.profile = profile
         self.analysis = None  # the recovered tables' dataset, analysed (after run)
         self.paras = paras or []
@@ -63,9 +66,16 @@ class TableChecker:
         for table in grids:
             kind = kind_of(table.title)
             if kind in RECOVERED:
-                recover_table(kind, table, rec, class_names)
                 where = f"第{table.page}页" if table.page else f"第{table.line}行"
-                self.found.append(f"{TITLES[kind]}（{where}）")
+                name = f"{TITLES[kind]}（{where}）"
+                self.reading.table_read(name)
+                if kind in ("income", "expenditure", "gb"):
+                    why = distrust_reason(code_rows(table))
+                    if why is not None:
+                        self._untrusted(name, why, table)
+                        continue
+                recover_table(kind, table, rec, class_names)
+                self.found.append(name)
         if rec.kinds:
             self._narrative_figures(rec, class_names)
         else:
@@ -220,6 +230,7 @@ class TableChecker:
 
         analysis, findings = analyse(ds)
         self.analysis = analysis
+        findings = self._screen_findings(findings, origins)
         per_rule: dict[str, int] = {}
         for f in findings:
             rule = rules.get(f.code)
@@ -232,6 +243,40 @@ class TableChecker:
                 continue
             cov = Coverage(code, r.title, checked=1, findings=per_rule.get(code, 0))
             self.rule_coverage.append(cov)
+
+    def _screen_findings(self, findings: list[Finding], origins: list[Origin]) -> list[Finding]:
+        """Findings that say the checker misread a table, not that the document is wrong: a
+        figure the recovery named but the rules do not know (a row whose detail was not read),
+        a non-zero total over a detail that sums to 0, or most of a table's own totals off.
+        Such a table is reported once as unreadable and none of its findings is kept."""
+        stated_per_table: dict[str, int] = {}
+        for o in origins:
+            if o.table != "情况说明":
+                stated_per_table[o.table] = stated_per_table.get(o.table, 0) + 1
+        off: dict[str, int] = {}
+        bad: dict[str, str] = {}
+        for f in findings:
+            table = f.location.table or ""
+            if f.code != "TOT-001" or table not in stated_per_table:
+                continue
+            if f.message.startswith("未知的数字编号"):
+                bad.setdefault(table, f"「{f.location.row}」行的明细未能读出")
+            elif f.severity is not Severity.INFO:
+                off[table] = off.get(table, 0) + 1
+                if f.expected == 0 and f.stated not in (None, 0):
+                    bad.setdefault(table, f"「{f.location.row}」行非零，而读出的明细之和为0")
+        for table, n in off.items():
+            if n >= 3 and n * 2 > stated_per_table[table]:
+                bad.setdefault(table, f"{stated_per_table[table]}个列示数中有{n}个与读出的明细不符")
+        if not bad:
+            return findings
+        for table, why in bad.items():
+            self._untrusted(table, f"{why}，表格的行未能正确恢复")
+        return [
+            f
+            for f in findings
+            if (f.location.table or "") not in bad and not any(t in f.message for t in bad)
+        ]
 
     def _item(self, f: Finding, origins: list[Origin]) -> Item:
         loc = f.location
@@ -277,23 +322,14 @@ class TableChecker:
             if kind_of(table.title) != "skip":
                 continue
             done += 1
-            rows = []
-            for row in table.rows:
-                cells = [re.sub(r"\s+", "", c) for c in row.cells]
-                code, i = "", 0
-                while i < min(3, len(cells)) and re.fullmatch(r"\d*", cells[i]):
-                    code += cells[i]
-                    i += 1
-                if cells and cells[0] == "合计":
-                    code, i = "", 1
-                    while i < len(cells) and cells[i] == "合计":
-                        i += 1
-                elif not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
-                    continue
-                else:
-                    i += 1  # the name cell
-                values = {j: number(cells[j]) for j in range(i, len(cells))}
-                rows.append((code, row, values, cells))
+            where = f"第{table.page}页" if table.page else f"第{table.line}行"
+            name = "".join(table.title.split()) + f"（{where}）"
+            self.reading.table_read(name)
+            rows = code_rows(table)
+            why = distrust_reason(rows)
+            if why is not None:
+                self._untrusted(name, why, table)
+                continue
             self._hierarchy_rows(table, rows)
         if not done:
             self.sink.cannot("CHK-120", "文件中没有可读取的支出决算明细表、项目支出表或基金预算表")
@@ -302,42 +338,38 @@ class TableChecker:
                 "CHK-120", "读取到的明细表、项目支出表或基金预算表中没有逐级列示的数字"
             )
 
+    def _untrusted(self, name: str, why: str, table: RawTable | None = None) -> None:
+        if self.reading.distrust(name, why):
+            self.sink.unreadable(
+                f"表「{name}」无法可靠读取：{why}；该表未检查",
+                page=table.page if table is not None else None,
+                table=name,
+            )
+
     def _hierarchy_rows(self, table: RawTable, rows) -> None:
-        codes = {r[0] for r in rows}
-        for code, row, values, cells in rows:
-            if code:
-                kids = [r for r in rows if len(r[0]) == len(code) + 2 and r[0].startswith(code)]
-            else:
-                shortest = min((len(c) for c in codes if c), default=0)
-                kids = [r for r in rows if r[0] and len(r[0]) == shortest]
-            if not kids:
+        for code, row, j, stated, total, kids in hierarchy_sums(rows):
+            cells = next(r[3] for r in rows if r[1] is row)
+            self.sink.checked("CHK-120")
+            if stated is None and total == 0:
                 continue
-            for j, stated in values.items():
-                parts = [k[2].get(j) for k in kids]
-                if all(p is None for p in parts) and stated is None:
-                    continue
-                self.sink.checked("CHK-120")
-                total = sum((p for p in parts if p is not None), Decimal(0))
-                if stated is None and total == 0:
-                    continue
-                if stated == total:
-                    continue
-                label = code or "合计"
-                rounding = stated is not None and abs(stated - total) <= HALF_CENT * len(kids)
-                shown = "空白" if stated is None else str(stated)
-                self.sink.add(
-                    "CHK-120",
-                    f"「{label}」第{j + 1}列为{shown}，其下各行之和为{total}",
-                    line=row.line,
-                    page=row.page,
-                    table=table.title,
-                    row=f"{label} {cells[3] if len(cells) > 3 and code else ''}".strip(),
-                    column=f"第{j + 1}列",
-                    stated=stated,
-                    expected=total,
-                    quote=" ".join(c for c in row.cells if c),
-                    rounding=rounding,
-                )
+            if stated == total:
+                continue
+            label = code or "合计"
+            rounding = stated is not None and abs(stated - total) <= HALF_CENT * len(kids)
+            shown = "空白" if stated is None else str(stated)
+            self.sink.add(
+                "CHK-120",
+                f"「{label}」第{j + 1}列为{shown}，其下各行之和为{total}",
+                line=row.line,
+                page=row.page,
+                table=table.title,
+                row=f"{label} {cells[3] if len(cells) > 3 and code else ''}".strip(),
+                column=f"第{j + 1}列",
+                stated=stated,
+                expected=total,
+                quote=" ".join(c for c in row.cells if c),
+                rounding=rounding,
+            )
 
 
 def build_dataset(rec: Recovered, year: int, department: str, profile: str = "sichuan-2024"):
@@ -377,3 +409,64 @@ def build_dataset(rec: Recovered, year: int, department: str, profile: str = "si
     except ValidationError as exc:
         return None, f"恢复的表格数据不完整，无法运行规则（{exc.error_count()}处）"
     return ds, [o for _, _, o in rec.stated]
+
+
+def code_rows(table: RawTable) -> list[tuple[str, object, dict[int, Decimal | None], list[str]]]:
+    """The rows of a code table as (code, row, values by column, cells): codes printed over
+    类/款/项 columns (“208”, “05”, “01”) or whole in one column (“2080501”); 合计 has code ""."""
+    rows = []
+    for row in table.rows:
+        cells = [re.sub(r"\s+", "", c) for c in row.cells]
+        code, i = "", 0
+        while i < min(3, len(cells)) and re.fullmatch(r"\d*", cells[i]):
+            code += cells[i]
+            i += 1
+        if cells and cells[0] == "合计":
+            code, i = "", 1
+            while i < len(cells) and cells[i] == "合计":
+                i += 1
+        elif not re.fullmatch(r"\d{3}|\d{5}|\d{7}", code):
+            continue
+        else:
+            i += 1  # the name cell
+        values = {j: number(cells[j]) for j in range(i, len(cells))}
+        rows.append((code, row, values, cells))
+    return rows
+
+
+def hierarchy_sums(rows) -> list[tuple[str, object, int, Decimal | None, Decimal, list]]:
+    """Every printed total of a code table against the sum of its rows one level down:
+    (code, row, column, stated, sum of the parts, the parts' rows)."""
+    out = []
+    codes = {r[0] for r in rows}
+    shortest = min((len(c) for c in codes if c), default=0)
+    for code, row, values, _cells in rows:
+        if code:
+            kids = [r for r in rows if len(r[0]) == len(code) + 2 and r[0].startswith(code)]
+        else:
+            kids = [r for r in rows if r[0] and len(r[0]) == shortest]
+        if not kids:
+            continue
+        for j, stated in values.items():
+            parts = [k[2].get(j) for k in kids]
+            if all(p is None for p in parts) and stated is None:
+                continue
+            total = sum((p for p in parts if p is not None), Decimal(0))
+            out.append((code, row, j, stated, total, kids))
+    return out
+
+
+def distrust_reason(rows) -> str | None:
+    """Why a code table's reading is not to be trusted: most of its own totals disagree with
+    their rows beyond rounding, or non-zero totals sit over rows that are all blank or 0 (the
+    rows were not read). None when the table is trusted (or has too few totals to judge)."""
+    sums = [s for s in hierarchy_sums(rows) if not (s[3] is None and s[4] == 0)]
+    if len(sums) < 3:
+        return None
+    off = [s for s in sums if s[3] is None or abs(s[3] - s[4]) > Decimal("0.005") * (len(s[5]) + 1)]
+    empty = [s for s in off if s[3] not in (None, 0) and s[4] == 0]
+    if len(off) * 2 > len(sums):
+        return f"{len(sums)}处合计中有{len(off)}处与其明细行不符，表格的行列未能正确恢复"
+    if len(empty) >= 2:
+        return f"{len(empty)}处非零合计之下的明细读出为空白或0，明细行未能正确读取"
+    return None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from juesuan.check.read.source import SourceDoc, TextLine
+from juesuan.check.sink import Sink
 
 # starts only where a number starts (never inside a run of digits): linear on long digit runs
 NUM = r"(?<![\d,])-?\d[\d,]*(?:\.\d+)?"
@@ -91,7 +93,13 @@ class Para:
         return {"line": line.line, "page": line.page, "paragraph": line.paragraph}
 
 
-def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]:
+def paragraphs(
+    doc: SourceDoc,
+    skip_pages: set[int] | None = None,
+    skip_lines: set[tuple[int | None, int]] | None = None,
+) -> list[Para]:
+    """The running text as paragraphs; ``skip_pages`` (whole pages) and ``skip_lines``
+    ((page, line) of a table's body) are left out."""
     out: list[Para] = []
     cur_text = ""
     spans: list[tuple[int, TextLine]] = []
@@ -104,6 +112,8 @@ def paragraphs(doc: SourceDoc, skip_pages: set[int] | None = None) -> list[Para]
 
     for line in doc.lines:
         if skip_pages and line.page in skip_pages:
+            continue
+        if skip_lines and (line.page, line.line) in skip_lines:
             continue
         text = re.sub(r"\s+", "", line.text)
         if doc.kind == "pdf" and PAGE_NUMBER.match(text):
@@ -131,3 +141,51 @@ def sentences(text: str) -> list[tuple[int, str]]:
     if start < len(text):
         out.append((start, text[start:]))
     return out
+
+
+class Narrative(Protocol):
+    """What the narrative rules need from the checker running them."""
+
+    sink: Sink
+    year: int | None
+    paras: list[Para]
+
+
+def clauses(sent: str) -> list[tuple[int, str]]:
+    """A sentence cut at “；” and after “其中：” (offsets within the sentence): each clause
+    holds one item's amounts, change, rate and comparison words."""
+    out, start = [], 0
+    for m in re.finditer(r"；|;|其中[：:，,]", sent):
+        if sent[start : m.start()].strip():
+            out.append((start, sent[start : m.end()]))
+        start = m.end()
+    if start < len(sent):
+        out.append((start, sent[start:]))
+    return out or [(0, sent)]
+
+
+def clauses_with_completion(sent: str) -> list[tuple[int, str]]:
+    """Split at the start of each budget phrase and after each “；” so that each completion
+    rate and comparison word is read with its own budget and final amounts."""
+    out = []
+    starts = (
+        [0]
+        + [m.start() for m in re.finditer(r"[，；：:](?=[^，；]*?(?:年初)?预算(?:数)?为)", sent)]
+        + [m.end() for m in re.finditer(r"[；;]", sent)]
+    )
+    starts = sorted(set(starts))
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(sent)
+        if s < e:
+            out.append((s, sent[s:e]))
+    if len(out) > 1:
+        return out
+    return [(0, sent)]
+
+
+def count_of(text: str) -> int:
+    return int(text) if text.isdigit() else CN_COUNT[text]
+
+
+def around(text: str, start: int, end: int, pad: int = 30) -> str:
+    return text[max(0, start - pad) : end + pad]

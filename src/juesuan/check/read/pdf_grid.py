@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from juesuan.check.read.kinds import kind_of
 from juesuan.check.read.reader import group_lines
+from juesuan.check.read.reading import contents_pages
 from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
 
 TOL = 2.0  # points: rules closer than this are the same line
@@ -49,12 +50,18 @@ def is_ruled_title(text: str) -> bool:
     return kind_of(t) == "skip"
 
 
-def ruled_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
-    """Every ruled table of the document under a title :func:`is_ruled_title` accepts."""
+def ruled_tables(
+    doc: SourceDoc, unread: list[tuple[str, int]] | None = None
+) -> tuple[list[RawTable], set[int]]:
+    """Every ruled table of the document under a title :func:`is_ruled_title` accepts; the
+    titles under which no ruled grid was found go to ``unread`` as (title, page)."""
     tables: list[RawTable] = []
     pages: set[int] = set()
     current: _Open | None = None
+    contents = contents_pages(doc)
     for page in doc.pages:
+        if page.number in contents:
+            continue
         rules = _rules(page)
         titles = [
             (i, "".join(w.text for w in ln))
@@ -81,6 +88,8 @@ def ruled_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
             rows = _grid_rows(page, rules, top, bottom, xs)
             pages.add(page.number)
             if not rows:
+                if unread is not None and i + 1 < len(page.lines):  # not a 目录 line at the end
+                    unread.append((title, page.number))
                 continue
             table = RawTable(title, [], page=page.number, number=len(tables) + 1)
             tables.append(table)

@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
 from juesuan.check.read.reader import group_lines
+from juesuan.check.read.reading import contents_pages
 from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
 
+CODE_WORD = re.compile(r"\d{3}(?:\d{2}){0,2}")
 AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 END = re.compile(
@@ -48,7 +50,10 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     regions: list[Region] = []
     pages: set[int] = set()
     open_region: Region | None = None
+    contents = contents_pages(doc)
     for page in doc.pages:
+        if page.number in contents:
+            continue
         starts = []
         for i, line in enumerate(page.lines):
             t = _text(line)
@@ -140,6 +145,11 @@ def _name_anchor(w: Word, ys: list[float]) -> int | None:
     return best
 
 
+def _code_parts(text: str) -> list[str]:
+    """A code word as its 类/款/项 parts: “2080501” → 208, 05, 01; “208” → 208."""
+    return [text[:3], *(text[k : k + 2] for k in range(3, len(text), 2))]
+
+
 def _pages_words(region: Region) -> list[tuple[int, list[Word]]]:
     return [(region.page, region.words), *region.extra]
 
@@ -149,7 +159,7 @@ def _pages_words(region: Region) -> list[tuple[int, list[Word]]]:
 
 def _code_table(region: Region) -> list[RawRow]:
     first_words = region.words
-    codes = [w for w in first_words if re.fullmatch(r"\d{3}", w.text)]
+    codes = [w for w in first_words if CODE_WORD.fullmatch(w.text)]
     first_anchor_top = min((w.top for w in codes), default=1e9)
     header = [w for w in first_words if w.top < first_anchor_top - 3 and not _is_amount(w)]
     cols = _columns(region.kind, header)
@@ -161,17 +171,18 @@ def _code_table(region: Region) -> list[RawRow]:
     rows = [head]
     for page_no, words in _pages_words(region):
         code_limit = name_hdr.x0 if name_hdr else first_col - 150
+        # codes print over 类/款/项 columns (208 | 05 | 01) or whole in one (2080501)
         anchors = [
             w
             for w in words
-            if (re.fullmatch(r"\d{3}", w.text) and w.x1 <= code_limit + 5)
+            if (CODE_WORD.fullmatch(w.text) and w.x1 <= code_limit + 5)
             or (w.text == "合计" and w.xc < first_col - 40)
         ]
         anchors.sort(key=lambda w: w.top)
         if not anchors:
             continue
         cells: list[dict] = [
-            {"code": [a.text], "name": [], "values": {}, "top": a.top} for a in anchors
+            {"code": _code_parts(a.text), "name": [], "values": {}, "top": a.top} for a in anchors
         ]
         ys = [a.yc for a in anchors]
         for w in words:
@@ -179,7 +190,7 @@ def _code_table(region: Region) -> list[RawRow]:
                 continue
             if re.fullmatch(r"\d{2}", w.text) and w.x1 <= code_limit + 5:
                 i = _nearest(w.yc, ys, 6)
-                if i is not None:
+                if i is not None and len(cells[i]["code"]) < 3 and len(cells[i]["code"][0]) == 3:
                     cells[i]["code"].append(w.text)
             elif _is_amount(w) and w.xc > first_col - 60:
                 i = _nearest(w.yc, ys, 16)

@@ -9,7 +9,9 @@ Problems come back as findings, never as exceptions.
 
 from __future__ import annotations
 
+import math
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from juesuan.check.read.source import (
@@ -252,9 +254,12 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
 
 
 def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
-    """Words from pypdfium2's characters (faster than pdfplumber): x from the glyph box,
-    top/bottom from the baseline and the font size (as pdfplumber does), so that lines and
-    columns cluster the same way."""
+    """Words from pypdfium2's characters (faster than pdfplumber), assembled by geometry: the
+    order in which a producer wrote its text objects says nothing (one glyph per object,
+    shuffled objects), so characters are banded into lines by their baseline and ordered by x.
+    x comes from the glyph box, top/bottom from the baseline and the *effective* font size:
+    the nominal size times the vertical scale of the character's matrix (WPS writes a nominal
+    size of ~300 scaled by 0.05), as pdfplumber does."""
     import ctypes
 
     import pypdfium2 as pdfium
@@ -263,38 +268,38 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     pdf = pdfium.PdfDocument(str(path))
     pages = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    matrix = raw.FS_MATRIX()
+    # the C calls and their out-parameters bound once: this loop runs for every character
+    box_args = tuple(ctypes.byref(v) for v in (left, right, bottom, top))
+    origin_args = (ctypes.byref(ox), ctypes.byref(oy))
+    matrix_ref = ctypes.byref(matrix)
+    get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
+    get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
+    is_generated, hypot = raw.FPDFText_IsGenerated, math.hypot
     try:
         for n in range(len(pdf)):
             page = pdf[n]
             height = page.get_height()
             tp = page.get_textpage()
             text = tp.get_text_range()
-            words: list[Word] = []
-            cur: list[tuple[str, float, float, float, float]] = []
+            handle = tp.raw
+            chars: list[_Char] = []
+            append = chars.append
             for i in range(tp.count_chars()):
                 ch = text[i] if i < len(text) else tp.get_text_range(i, 1)
-                if not ch.strip():
-                    if cur:
-                        words.append(_mk_word(cur))
-                        cur = []
-                    continue
-                left, _, right, _ = tp.get_charbox(i)
-                raw.FPDFText_GetCharOrigin(tp.raw, i, ctypes.byref(ox), ctypes.byref(oy))
-                size = raw.FPDFText_GetFontSize(tp.raw, i) or 10.0
-                base = height - oy.value
-                if cur:
-                    _, pl, pr, pbase, psize = cur[-1]
-                    same_line = abs(base - pbase) < 0.3 * max(size, psize)
-                    if not same_line or left - pr > 0.45 * size or right < pl:
-                        words.append(_mk_word(cur))
-                        cur = []
-                cur.append((ch, left, right, base, size))
-            if cur:
-                words.append(_mk_word(cur))
-            rules = []
-            for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH]):
-                left, bottom, right, top = obj.get_bounds()
-                rules.append((left, height - top, right, height - bottom))
+                if not ch.strip() and is_generated(handle, i) == 1:
+                    continue  # a space pdfium inserted: the gap rule finds it by geometry
+                get_box(handle, i, *box_args)
+                get_origin(handle, i, *origin_args)
+                size = get_size(handle, i) or 10.0
+                if get_matrix(handle, i, matrix_ref):
+                    scale = hypot(matrix.c, matrix.d)
+                    if scale > 0:
+                        size *= scale
+                append((ch, left.value, right.value, height - oy.value, size))
+            words = words_from_chars(chars)
+            rules = _paths(page.raw, height)
             pages.append(PdfPage(n + 1, words, group_lines(words), rules))
             tp.close()
             page.close()
@@ -303,14 +308,68 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     return pages
 
 
-def _mk_word(chars: list[tuple[str, float, float, float, float]]) -> Word:
-    text = "".join(c[0] for c in chars)
-    size = max(c[4] for c in chars)
-    base = max(c[3] for c in chars)
-    return Word(
-        text,
-        min(c[1] for c in chars),
-        max(c[2] for c in chars),
-        base - 0.88 * size,
-        base + 0.12 * size,
-    )
+def _paths(page, height: float) -> list[tuple[float, float, float, float]]:
+    """The bounds (x0, top, x1, bottom) of the page's path objects, those in form XObjects
+    included (one level, as pypdfium2's ``get_objects`` gives them), through the raw API:
+    a wrapper object per page object costs more than reading the whole page's text."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
+    refs = tuple(ctypes.byref(v) for v in (x0, y0, x1, y1))
+    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    out = []
+
+    def visit(obj, depth: int) -> None:
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == path:
+            if raw.FPDFPageObj_GetBounds(obj, *refs):
+                out.append((x0.value, height - y1.value, x1.value, height - y0.value))
+        elif kind == form and depth < 2:
+            for k in range(raw.FPDFFormObj_CountObjects(obj)):
+                visit(raw.FPDFFormObj_GetObject(obj, k), depth + 1)
+
+    for k in range(raw.FPDFPage_CountObjects(page)):
+        visit(raw.FPDFPage_GetObject(page, k), 0)
+    return out
+
+
+# (text, left, right, baseline from the top, effective font size)
+_Char = tuple[str, float, float, float, float]
+
+
+def words_from_chars(chars: list[_Char]) -> list[Word]:
+    """Characters → words, whatever order they were written in: characters whose baselines
+    lie within 0.3 of their size form a line; along the line, a space or a gap wider than
+    0.45 of the size ends a word."""
+    words: list[Word] = []
+    bands: list[list[_Char]] = []
+    ref_base, ref_size = -1e9, 0.0
+    for c in sorted(chars, key=itemgetter(3)):
+        size = c[4]
+        if bands and abs(c[3] - ref_base) < 0.3 * (size if size > ref_size else ref_size):
+            bands[-1].append(c)
+            continue
+        bands.append([c])
+        ref_base, ref_size = c[3], size
+    for band in bands:
+        band.sort(key=itemgetter(1))
+        text: list[str] = []
+        x0 = x1 = base = size = 0.0
+        for ch, left, right, b, sz in band:
+            if text and (not ch.strip() or left - x1 > 0.45 * (sz if sz > size else size)):
+                words.append(Word("".join(text), x0, x1, base - 0.88 * size, base + 0.12 * size))
+                text = []
+            if not ch.strip():
+                continue
+            if not text:
+                x0, x1, base, size = left, right, b, sz
+            else:
+                x1 = right if right > x1 else x1
+                base = b if b > base else base
+                size = sz if sz > size else size
+            text.append(ch)
+        if text:
+            words.append(Word("".join(text), x0, x1, base - 0.88 * size, base + 0.12 * size))
+    return words

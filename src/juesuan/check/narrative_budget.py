@@ -1,0 +1,133 @@
+"""Budget against final in sentences: “完成预算X%” and the comparison words (大于/小于/等于/持平) of every item that states a budget and a final figure."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from juesuan.check.model import dec
+from juesuan.check.percentages import percent_off
+from juesuan.check.text import (
+    AMOUNT,
+    BUDGET,
+    COMPLETION,
+    FINAL,
+    Narrative,
+    Para,
+    clauses_with_completion,
+)
+
+# the comparison of a final figure with its budget, in either order
+COMPARE = re.compile(
+    r"决算数?(大于|小于|等于|高于|低于|超过)(?:年初|调整|全年)?预算数?"
+    r"|与(?:年初|调整|全年)?预算数?(持平|相等|一致)"
+    r"|(?:年初|调整|全年)?预算数?(大于|小于|等于|高于|低于)决算数?"
+)
+WORD = {
+    "大于": ">",
+    "高于": ">",
+    "超过": ">",
+    "小于": "<",
+    "低于": "<",
+    "等于": "=",
+    "持平": "=",
+    "相等": "=",
+    "一致": "=",
+}
+
+
+def _relation(m: re.Match) -> str:
+    """The relation final ? budget a comparison phrase states ('>', '<' or '=')."""
+    if m.group(3):  # budget first: “预算数大于决算数” is final < budget
+        return {">": "<", "<": ">", "=": "="}[WORD[m.group(3)]]
+    return WORD[m.group(1) or m.group(2)]
+
+
+def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
+    """Each item (a clause that opens with its budget) is read with its own budget, final,
+    completion rate and comparison word: the rate against final/budget (CHK-107), the word
+    against the two figures whether or not a rate is stated (CHK-105), and the rate against
+    the word (CHK-108)."""
+    for clause_off, clause in clauses_with_completion(sent):
+        cm = COMPLETION.search(clause)
+        budget = BUDGET.search(clause)
+        final = FINAL.search(clause)
+        cmp_m = COMPARE.search(clause)
+        relation = _relation(cmp_m) if cmp_m else None
+        if budget and final and cmp_m:
+            _comparison(chk, para, off + clause_off, clause, budget, final, cmp_m, relation)
+        if not cm:
+            continue
+        pct = dec(cm.group(1))
+        w = para.where(off + clause_off + cm.start())
+        if relation is not None:
+            chk.sink.checked("CHK-108")
+            if pct == 100 and relation in "<>":
+                word = "小于" if relation == "<" else "大于"
+                chk.sink.add(
+                    "CHK-108",
+                    f"文中称完成预算100%，同时又称决算数{word}预算数，自相矛盾",
+                    stated=pct,
+                    quote=sent,
+                    **w,
+                )
+            elif relation == "=" and pct != 100:
+                chk.sink.add(
+                    "CHK-108",
+                    f"文中称决算数等于预算数，完成率却为{cm.group(1)}%",
+                    stated=pct,
+                    expected=Decimal(100),
+                    quote=sent,
+                    **w,
+                )
+        spent = list(AMOUNT.finditer(clause[: cm.start()]))
+        if not budget and spent and dec(spent[-1].group(1)) == 0 and pct != 0:
+            # “支出0万元，完成预算100%”: 0 is 0% of any budget, and no rate of a 0 budget
+            chk.sink.checked("CHK-107")
+            chk.sink.add(
+                "CHK-107",
+                f"支出为0万元，完成预算不应为{cm.group(1)}%（预算数为0时不计算完成率，否则应为0%）",
+                stated=pct,
+                expected=Decimal(0),
+                quote=sent,
+                **w,
+            )
+            continue
+        if budget and final and budget.start() < cm.start():
+            b, f = dec(budget.group(1)), dec(final.group(1))
+            chk.sink.checked("CHK-107")
+            if b == 0:
+                if pct != 0:
+                    chk.sink.checked("CHK-104")
+                    chk.sink.add(
+                        "CHK-104", "预算数为0，不应计算完成率", stated=pct, quote=sent, **w
+                    )
+                continue
+            wrong = percent_off(f, b, cm.group(1))
+            if wrong is not None:
+                plain, rounding = wrong
+                chk.sink.add(
+                    "CHK-107",
+                    f"决算{f}万元、预算{b}万元，完成率应为{plain}%，文中为{cm.group(1)}%",
+                    stated=pct,
+                    expected=plain,
+                    quote=sent,
+                    rounding=rounding,
+                    **w,
+                )
+
+
+def _comparison(chk, para, at, clause, budget, final, cmp_m, relation) -> None:
+    b, f = dec(budget.group(1)), dec(final.group(1))
+    chk.sink.checked("CHK-105")
+    actual = ">" if f > b else "<" if f < b else "="
+    if actual == relation:
+        return
+    chk.sink.add(
+        "CHK-105",
+        f"决算{f}万元与预算{b}万元的大小关系与文中“{cmp_m.group(0)}”不符",
+        stated=f,
+        expected=b,
+        quote=clause,
+        **para.where(at + cmp_m.start()),
+    )
