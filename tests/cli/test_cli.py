@@ -107,6 +107,21 @@ BAD_INPUTS = {
 def test_bad_input_gives_located_chinese_messages(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_bytes(BAD_INPUTS[name])
+    for args in (("validate", str(path)), ("build", str(path), "-o", str(tmp_path / "o"))):
+        result = invoke(*args)
+        out = result.output
+        assert result.exit_code not in (0, None), out
+        assert result.exception is None or isinstance(result.exception, SystemExit), out
+        assert "Traceback" not in out
+        assert "[错误]" in out
+        assert str(path) in out  # every message names the file (and line where there is one)
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_input_through_the_real_process(tmp_path: Path) -> None:
+    """The same through ``python -m juesuan``: exit codes and no traceback across the process."""
+    path = tmp_path / "negative.yaml"
+    path.write_bytes(BAD_INPUTS["negative.yaml"])
     for command in ("validate", "build"):
         proc = subprocess.run(
             [sys.executable, "-m", "juesuan", command, str(path), "-o", str(tmp_path / "o")]
@@ -117,10 +132,8 @@ def test_bad_input_gives_located_chinese_messages(name: str, tmp_path: Path) -> 
             timeout=120,
         )
         out = proc.stdout + proc.stderr
-        assert proc.returncode != 0, out
-        assert "Traceback" not in out
-        assert "[错误]" in out
-        assert str(path) in out  # every message names the file (and line where there is one)
+        assert proc.returncode == 1, out
+        assert "Traceback" not in out and "[错误]" in out and str(path) in out
     assert not (tmp_path / "o").exists()
 
 
