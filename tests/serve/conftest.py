@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from serve_databases import own_database
 
 from juesuan.pipeline import sample_path
 from juesuan.serve.api.app import create_app
@@ -38,32 +39,8 @@ def unique(prefix: str) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = os.environ.get(TEST_URL_ENV)
-    if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'serve.db'}"
-        return
-    from sqlalchemy import create_engine, make_url, text
-
-    base = make_url(server)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    name = f"juesuan_test_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with own_database(tmp_path_factory.mktemp("db"), "test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

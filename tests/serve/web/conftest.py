@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from serve_databases import own_database
 
 CHROMIUM = Path(os.environ.get("JUESUAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,34 +47,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def web_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of its own: a SQLite file, or a fresh database on the PostgreSQL server
-    named by ``JUESUAN_TEST_DATABASE_URL`` (dropped afterwards)."""
-    server = os.environ.get(TEST_URL_ENV)
-    if not server:
-        yield f"sqlite:///{tmp_path_factory.mktemp('webdb') / 'web.db'}"
-        return
-    from sqlalchemy import create_engine, make_url, text
-
-    base = make_url(server)
-    if base.drivername == "postgresql":
-        base = base.set(drivername="postgresql+psycopg")
-    name = f"juesuan_web_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :n AND pid <> pg_backend_pid()"
-                ),
-                {"n": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with own_database(tmp_path_factory.mktemp("webdb"), "web") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
