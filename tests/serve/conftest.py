@@ -18,13 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from serve_databases import own_database
 
 from juesuan.pipeline import sample_path
 from juesuan.serve.api.app import create_app
 from juesuan.serve.config import Settings
 from juesuan.serve.db import Database
 from juesuan.serve.services.context import ServiceContext
+from serve_databases import own_database
 
 TEST_URL_ENV = "JUESUAN_TEST_DATABASE_URL"
 SEED = sample_path("seed").read_bytes()
