@@ -7,7 +7,7 @@ share or completion of other figures, recorded with its formula and inputs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -48,6 +48,12 @@ FUND_FIELDS = (
     "closing_balance",
 )
 PERSONNEL_CLASSES = ("301", "303")
+# The two budgets a 决算 is compared with: 年初预算 and 全年预算 (调整预算).
+BUDGET_BASES = ("initial_budget", "adjusted_budget")
+# Which budget a fund's sentences compare with: one basis for every fund, a preference order
+# (the first whose fund total is not zero: a unit founded during the year has 年初预算 0), or
+# per fund (``{"general_budget": ["initial_budget", "adjusted_budget"], …}``).
+BasisSpec = str | Sequence[str] | Mapping[str, str | Sequence[str]]
 # ``stated`` entries with this table name were printed in the 情况说明 (the narrative), not in a
 # table: they are checked against the detail but never replace a computed total (see _Builder.sum).
 NARRATIVE_TABLE = "情况说明"
@@ -73,8 +79,33 @@ PRIOR_FIELDS = {
 }
 
 
+def basis_preferences(spec: BasisSpec) -> dict[str, tuple[str, ...]]:
+    """fund → the budgets its sentences may compare with, in order of preference."""
+
+    def order(value: str | Sequence[str]) -> tuple[str, ...]:
+        prefs = (value,) if isinstance(value, str) else tuple(value)
+        bad = [b for b in prefs if b not in BUDGET_BASES]
+        if not prefs or bad:
+            raise ValueError(f"budget basis must be one of {BUDGET_BASES}: {value!r}")
+        return prefs
+
+    if isinstance(spec, Mapping):
+        default = order(spec.get("default", "adjusted_budget"))
+        return {fund: order(spec[fund]) if fund in spec else default for fund in FUND_KEYS}
+    return {fund: order(spec) for fund in FUND_KEYS}
+
+
+def choose_bases(figs: FigureSet, spec: BasisSpec) -> dict[str, str]:
+    """fund → the budget its sentences compare with: the first preferred basis whose fund
+    total is a non-zero figure (else the first preferred)."""
+    out = {}
+    for fund, prefs in basis_preferences(spec).items():
+        out[fund] = next((b for b in prefs if figs.value(f"{fund}.{b}")), prefs[0])
+    return out
+
+
 class _Builder:
-    def __init__(self, ds: Dataset, completion_basis: str, prior: FigureSet | None = None):
+    def __init__(self, ds: Dataset, completion_basis: BasisSpec, prior: FigureSet | None = None):
         self.ds = ds
         self.prior_figs = prior
         self.unit = ds.unit
@@ -511,7 +542,7 @@ class _Builder:
                 )
             )
 
-    def completion(self, fid: str, budget_id: str) -> None:
+    def completion(self, fid: str, budget_id: str, label: str = "完成预算") -> None:
         final, budget = self.figs.get(fid), self.figs.get(budget_id)
         if final is None or budget is None or budget.value is None:
             return
@@ -523,7 +554,7 @@ class _Builder:
                 "round2(final / budget × 100)",
                 (fid, budget_id),
                 ZERO,
-                "完成预算",
+                label,
             )
         )
 
@@ -581,10 +612,17 @@ class _Builder:
             [f"sangong.final.{it}" for it in ("outbound", "vehicle", "reception")],
             "sangong.final.total",
         )
-        basis = self.basis
-        for c in self.functional_codes["项"] + self.functional_codes["款"] + lei:
-            self.completion(f"func.{c}.general_budget.total", f"func.{c}.general_budget.{basis}")
-        self.completion("general_budget.expenditure.total", f"general_budget.{basis}")
+        bases = choose_bases(self.figs, self.basis)
+        for fund in FUND_KEYS:
+            basis = bases[fund]
+            label = "完成年初预算" if basis == "initial_budget" else "完成全年预算"
+            codes = self.functional_codes["项"] + self.functional_codes["款"] + lei
+            if fund != "general_budget":  # only where the data has the fund's lines
+                codes = [c for c in codes if self.figs.value(f"func.{c}.{fund}.total") is not None]
+            for c in codes:
+                self.completion(f"func.{c}.{fund}.total", f"func.{c}.{fund}.{basis}", label)
+            if fund == "general_budget" or codes:
+                self.completion(f"{fund}.expenditure.total", f"{fund}.{basis}", label)
         for it in (*SANGONG_ITEMS, "vehicle", "total"):
             self.completion(f"sangong.final.{it}", f"sangong.budget.{it}")
 
@@ -601,10 +639,11 @@ def _unique_stated(ds: Dataset) -> dict[str, Decimal]:
 
 
 def derive(
-    ds: Dataset, completion_basis: str = "adjusted_budget", prior: FigureSet | None = None
+    ds: Dataset, completion_basis: BasisSpec = "adjusted_budget", prior: FigureSet | None = None
 ) -> FigureSet:
     """Compute every figure of ``ds``. ``completion_basis`` names the budget that
-    "完成预算X%" compares with (``adjusted_budget`` in Sichuan, ``initial_budget`` in Shanghai)."""
+    "完成预算X%" compares with (``adjusted_budget`` in Sichuan, ``initial_budget`` in Shanghai),
+    per fund and with fallbacks: see :func:`choose_bases`."""
     b = _Builder(ds, completion_basis, prior)
     b.functional()
     b.totals()

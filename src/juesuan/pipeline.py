@@ -108,7 +108,7 @@ def analyse(
     names = Names(ds, catalogs)
     prior, prior_findings = _prior_figures(ds, profile)
     findings += prior_findings
-    figures = derive(ds, profile.completion_basis, prior)
+    figures = derive(ds, profile.budget_basis, prior)
     inputs = dict(run_inputs or {})
     analysis = Analysis(ds, profile, catalogs, names, figures, run_inputs=inputs)
     findings += run_rules(RuleContext(ds, figures, catalogs, profile, names, inputs))
@@ -155,7 +155,7 @@ def _prior_figures(ds: Dataset, profile: Profile) -> tuple[FigureSet | None, lis
                 ds.locate("prior_year.file"),
             )
         )
-    return derive(prior_ds, profile.completion_basis), findings
+    return derive(prior_ds, profile.budget_basis), findings
 
 
 def validate(

@@ -351,7 +351,8 @@ def test_user_catalog_overrides_bundled_and_fallback_prefers_earlier():
     c = load_catalogs(2024)
     assert c.functional.complete is True
     assert c.functional.origin == str(user_catalog_dir(2024) / "functional.csv")
-    assert "2013101" not in c.functional and c.functional.name("20101") == "人大事务"
+    # merged over the bundled list: the user's names win, the bundled codes stay
+    assert "2013101" in c.functional and c.functional.name("20101") == "人大事务"
     assert c.economic.origin == "bundled"  # only the functional scheme was replaced
     c25 = load_catalogs(2025)
     assert (c25.year, c25.functional.year, c25.economic.year) == (2024, 2024, 2024)

@@ -69,7 +69,8 @@ def test_xlsx_split_columns_numeric_codes(tmp_path):
     assert f.year == 2025 and f.complete is True
     assert f.origin == str(user_catalog_dir(2025) / "functional.csv")
     assert f.imported_from == str(src.resolve())
-    assert {e.code: e.name for e in f} == {
+    imported = {e.code: e.name for e in f if e.source.startswith("功能分类.xlsx")}
+    assert imported == {
         "201": "一般公共服务支出",
         "20106": "财政事务",
         "2010601": "行政运行",
@@ -159,8 +160,9 @@ def test_import_overrides_bundled_for_that_year_only(tmp_path):
     assert result.ok
     c = load_catalogs(2024)
     assert c.functional.complete is True
-    assert c.functional.origin != "bundled" and len(c.functional) == 3
-    assert "2013101" not in c.functional  # bundled-only code is gone for 2024
+    assert c.functional.origin != "bundled" and c.functional.name("20101") == "人大事务"
+    # merged over the bundled list: the imported codes are added, every bundled code stays
+    assert "2013101" in c.functional and "2010101" in c.functional
     assert c.economic.origin == "bundled" and c.economic.complete is False
     # other years: 2023 falls back to 2024 (the nearest, now the user's)
     assert load_catalogs(2023).functional.origin == c.functional.origin
@@ -252,7 +254,8 @@ def test_duplicates_missing_parents_and_bad_codes_are_located_warnings(tmp_path)
     noname = _codes(result.findings, "CAT-IMP-007")
     assert [f.location.cell for f in noname] == ["B10"]
     e = load_catalogs(2025).economic
-    assert e.name("30102") == "津贴补贴" and "30299" not in e and len(e) == 4
+    stored = {x.code for x in e if x.source.startswith(src.name)}
+    assert e.name("30102") == "津贴补贴" and "30299" not in stored and len(stored) == 4
 
 
 def test_csv_findings_carry_line_numbers(tmp_path):
@@ -368,3 +371,15 @@ def test_cli_import_bad_file_exits_1_without_traceback(tmp_path):
     assert "Traceback" not in res.output
     res = runner.invoke(catalog_app, ["import", str(junk), "--year", "2025", "--scheme", "x"])
     assert res.exit_code == 1 and "未知的分类方案" in res.output
+
+
+def test_importing_one_code_adds_it_to_the_bundled_list(tmp_path):
+    src = tmp_path / "one.csv"
+    src.write_text("编码,名称\n2089998,新设科目\n")
+    bundled = load_catalogs(2024).functional
+    before = {e.code for e in bundled}
+    assert "2089998" not in bundled
+    assert import_catalog(src, 2024).ok
+    merged = load_catalogs(2024).functional
+    assert {e.code for e in merged} == before | {"2089998"}
+    assert merged.name("2089998") == "新设科目" and merged.name("208") == "社会保障和就业支出"

@@ -96,12 +96,37 @@ def test_tot006_all_funds_not_below_appropriation() -> None:
     assert f.location.line == line_of(text, "expenditure: {basic: 10.00}")
 
 
-def test_cat001_unknown_code_is_warning_in_bundled_catalog() -> None:
+def test_cat001_unknown_code_with_its_name_is_one_hint_in_bundled_catalog() -> None:
     text = BASE.replace('"2080505"', '"2089998"')
+    analysis, findings = run(text)
+    [f] = [f for f in findings if f.code.startswith(("CAT-", "XLS-"))]
+    assert f.code == "CAT-001" and f.severity is Severity.INFO
+    assert "机关事业单位基本养老保险缴费支出" in f.message
+    assert f.location.line == line_of(text, '"2089998"')
+    assert analysis is not None
+    assert analysis.names.functional("2089998") == "机关事业单位基本养老保险缴费支出"
+
+
+def test_cat001_unknown_code_without_a_name_is_an_error() -> None:
+    text = BASE.replace('"2080505"', '"2089998"').replace(
+        "    name: 机关事业单位基本养老保险缴费支出\n", ""
+    )
     _, findings = run(text)
     [f] = [f for f in findings if f.code == "CAT-001"]
-    assert f.severity is Severity.WARNING
-    assert f.location.line == line_of(text, '"2089998"')
+    assert f.severity is Severity.ERROR and "「2089998」的名称" in f.message
+
+
+def test_cat001_unknown_kuan_named_in_code_names() -> None:
+    text = BASE.replace('"2080505"', '"2089898"')
+    _, findings = run(text)
+    [f] = [f for f in findings if f.code == "CAT-001"]
+    assert f.severity is Severity.ERROR and "「20898」" in f.message
+    text += "code_names: {'20898': 新设款}\n"
+    analysis, findings = run(text)
+    [f] = [f for f in findings if f.code.startswith("CAT-")]
+    assert f.severity is Severity.INFO and "「新设款」" in f.message
+    assert analysis is not None
+    assert "新设款（款）" in analysis.names.functional_path("2089898")
 
 
 def test_cat002_name_mismatch() -> None:

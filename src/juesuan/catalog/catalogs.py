@@ -11,7 +11,8 @@ Catalogs come from two places: the lists bundled in ``juesuan/data/catalogs/<yea
 complete: a code missing from them is only a warning) and catalogs the user imported with
 :func:`juesuan.catalog.importer.import_catalog`, stored under
 ``$JUESUAN_HOME/catalogs/<year>/`` (default ``~/.local/share/juesuan``). A user catalog
-overrides the bundled one of the same year and scheme.
+is merged over the bundled list of the same (or the nearest) year and scheme: its codes are
+added, its names replace the bundled ones, every other bundled code stays.
 """
 
 from __future__ import annotations
@@ -305,6 +306,17 @@ def parse_catalog_csv(text: str, scheme: str, file: str) -> dict[str, CatalogEnt
     return entries
 
 
+def _bundled_entries(scheme: str, year: int) -> dict[str, CatalogEntry]:
+    """The bundled list nearest ``year``: a user catalog is merged over it, so importing a
+    few codes adds them (or renames them) instead of replacing every other code."""
+    dirs = {y: d for y, d in _year_dirs(_bundled_root()).items() if (d / f"{scheme}.csv").is_file()}
+    near = _pick_year(year, sorted(dirs))
+    if near is None:
+        return {}
+    text = (dirs[near] / f"{scheme}.csv").read_text(encoding="utf-8")
+    return parse_catalog_csv(text, scheme, f"juesuan/data/catalogs/{near}/{scheme}.csv")
+
+
 def _load_scheme(scheme: str, requested: int) -> Catalog:
     available = _available(scheme)
     year = _pick_year(requested, sorted(available))
@@ -327,6 +339,8 @@ def _load_scheme(scheme: str, requested: int) -> Catalog:
             ]
         ) from exc
     entries = parse_catalog_csv(text, scheme, file_label)
+    if kind != BUNDLED:
+        entries = {**_bundled_entries(scheme, year), **entries}
     meta = read_meta(directory)
     scheme_meta = _scheme_meta(meta, scheme)
     complete = bool(scheme_meta.get("complete", meta.get("complete", False)))

@@ -7,10 +7,13 @@ from juesuan.model.dataset import Dataset
 
 
 class Names:
-    """Functional and economic names: the dataset's own name for a line, else the catalog's."""
+    """Functional and economic names: the dataset's own name for a line (or its
+    ``code_names``), else the catalog's. A code named nowhere prints as the code itself;
+    validation reports it (CAT-001) before a document is built."""
 
     def __init__(self, ds: Dataset, catalogs: Catalogs):
         self.catalogs = catalogs
+        self._given = dict(ds.code_names)
         self._functional = {line.code: line.name for line in ds.functional if line.name}
         self._economic = {
             line.code: line.name
@@ -19,10 +22,21 @@ class Names:
         }
 
     def functional(self, code: str) -> str:
-        return self._functional.get(code) or self.catalogs.functional.name(code) or code
+        return (
+            self._functional.get(code)
+            or self._given.get(code)
+            or self.catalogs.functional.name(code)
+            or code
+        )
 
     def economic(self, code: str, given: str | None = None) -> str:
-        return given or self._economic.get(code) or self.catalogs.economic.name(code) or code
+        return (
+            given
+            or self._economic.get(code)
+            or self._given.get(code)
+            or self.catalogs.economic.name(code)
+            or code
+        )
 
     def functional_path(self, code: str) -> str:
         """一般公共服务支出（类）党委办公厅（室）及相关机构事务（款）行政运行（项）."""

@@ -19,6 +19,7 @@ import jinja2.sandbox
 from juesuan.catalog.names import Names
 from juesuan.core.figures import FigureSet
 from juesuan.core.money import round2
+from juesuan.derive import choose_bases
 from juesuan.document.model import (
     Block,
     ChartRef,
@@ -182,12 +183,15 @@ class _Context:
         standard = [*self.profile.glossary_before, *self.profile.glossary_after]
         standard = [(term, overrides.get(term, text)) for term, text in standard]
         standard += [(t, x) for t, x in overrides.items() if t not in {g[0] for g in standard}]
+        bases = choose_bases(figs, self.profile.budget_basis)
         return {
             "ds": ds,
             "dept": ds.department.display_name,
             "year": ds.year,
             "prior": ds.prior_year.year or ds.year - 1,
-            "basis": self.profile.completion_basis,
+            "basis": bases["general_budget"],
+            "bases": bases,
+            "bname": self.profile.budget_name,
             "fig": self.fig,
             "absfig": self.absfig,
             "val": self.val,

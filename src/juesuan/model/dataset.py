@@ -369,6 +369,11 @@ class Dataset(Record):
         default_factory=dict, description="名词解释覆盖（词条 → 解释）"
     )
     stated: list[StatedFigure] = Field(default_factory=list, description="报表中列示的合计等数字")
+    code_names: dict[str, str] = Field(
+        default_factory=dict,
+        description="分类科目名称（编码 → 名称）：分类目录中没有的类、款、项或经济分类科目，"
+        "文件中印这里的名称（项级和经济分类科目也可在各行的“科目名称”中填写）",
+    )
     evaluation: Evaluation | None = Field(None, description="预算绩效自评（部门整体与项目）")
 
     _sources: dict[str, Location] = PrivateAttr(default_factory=dict)

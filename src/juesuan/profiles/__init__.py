@@ -14,6 +14,7 @@ from juesuan.document.numbers import NumberStyle, Styles
 
 PROFILES_DIR = Path(__file__).parent
 TABLE_NUMBERS = NumberStyle(thousands=True, zero_money="0.00", blank="")
+DEFAULT_BUDGET_NAMES = {"initial_budget": "年初预算", "adjusted_budget": "全年预算"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,19 @@ class Profile:
     glossary_before: tuple[tuple[str, str], ...] = ()
     glossary_after: tuple[tuple[str, str], ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def budget_basis(self) -> Any:
+        """Which budget each fund's sentences compare the 决算 with (see
+        :func:`juesuan.derive.basis_preferences`): the profile's ``budget_basis`` (per fund,
+        each a basis or a preference order), else its ``completion_basis`` for every fund."""
+        return self.settings.get("budget_basis") or self.completion_basis
+
+    def budget_name(self, basis: str) -> str:
+        """How the text names a budget basis ("年初预算", "全年预算"; Sichuan's documents say
+        "预算" for the 全年预算): the profile's ``budget_names``."""
+        names = {**DEFAULT_BUDGET_NAMES, **(self.settings.get("budget_names") or {})}
+        return names[basis]
 
     @property
     def styles(self) -> Styles:

@@ -32,21 +32,52 @@ def _where_catalog(cat: Catalog) -> str:
     return f"{cat.year}年{_SCHEME_LABEL[cat.scheme]}{kind}"
 
 
+def _given_names(ctx: RuleContext) -> dict[str, str]:
+    """code → the name the dataset gives it (a line's 科目名称, or ``code_names``)."""
+    names = dict(ctx.ds.code_names)
+    for _scheme, _path, code, name, _table in _coded_lines(ctx):
+        if name:
+            names.setdefault(code, name)
+    return names
+
+
 @rule("CAT-001")
 def known_code(ctx: RuleContext) -> Iterator[Finding]:
+    given = _given_names(ctx)
+    seen: set[tuple[str, str]] = set()
     for scheme, path, code, _name, table in _coded_lines(ctx):
         cat = _catalog(ctx, scheme)
-        if code in cat:
+        if code in cat or (scheme, code) in seen:
             continue
+        seen.add((scheme, code))  # a code listed in two tables is reported once
         where = ctx.where(f"{path}.code", table, code, "科目编码")
         if code[:3] not in cat:
             yield known_code.finding(
                 f"科目编码「{code}」所属的类「{code[:3]}」不存在，编码有误", where
             )
             continue
-        severity = Severity.ERROR if cat.complete else Severity.WARNING
+        if cat.complete:
+            yield known_code.finding(
+                f"科目编码「{code}」不在{_where_catalog(cat)}中，请核对编码", where
+            )
+            continue
+        # the bundled catalog lists only some codes: the data's names stand in for its own
+        missing = [c for c in (*cat.parents(code), code) if c not in cat]
+        unnamed = [c for c in missing if c not in given]
+        if unnamed:
+            yield known_code.finding(
+                f"科目编码「{code}」不在{_where_catalog(cat)}中，数据中也没有"
+                f"{'、'.join(f'「{c}」' for c in unnamed)}的名称，文件中无法印出科目名称："
+                "请在本行“科目名称”或“分类科目名称”（编码 → 名称）中填写，"
+                "或用 juesuan catalog import 导入完整目录",
+                where,
+            )
+            continue
         yield known_code.finding(
-            f"科目编码「{code}」不在{_where_catalog(cat)}中，请核对编码", where, severity=severity
+            f"科目编码「{code}」不在{_where_catalog(cat)}中，文件使用数据中的名称"
+            + "、".join(f"「{given[c]}」" for c in missing),
+            where,
+            severity=Severity.INFO,
         )
 
 
@@ -83,10 +114,13 @@ def _variant(name: str) -> str:
 
 @rule("CAT-003")
 def parent_exists(ctx: RuleContext) -> Iterator[Finding]:
+    given = _given_names(ctx)
     for scheme, path, code, _name, table in _coded_lines(ctx):
         cat = _catalog(ctx, scheme)
+        if code not in cat and not cat.complete:
+            continue  # CAT-001 reports the code and its parents once
         for parent in cat.parents(code):
-            if parent not in cat:
+            if parent not in cat and (cat.complete or parent not in given):
                 yield parent_exists.finding(
                     f"科目「{code}」的上级科目「{parent}」不在{_where_catalog(cat)}中",
                     ctx.where(f"{path}.code", table, code, "科目编码"),

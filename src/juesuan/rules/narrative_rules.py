@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from juesuan.core.findings import Finding, Location
 from juesuan.core.money import round2
+from juesuan.derive import choose_bases
 from juesuan.io.validation_messages import field_label
 from juesuan.rules.registry import RuleContext, rule
 
@@ -52,7 +53,7 @@ def change_has_reason(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("NAR-002")
 def gap_has_reason(ctx: RuleContext) -> Iterator[Finding]:
-    basis = ctx.profile.completion_basis
+    basis = choose_bases(ctx.figs, ctx.profile.budget_basis)["general_budget"]
     for i, line in enumerate(ctx.ds.functional):
         final = ctx.figs.value(f"func.{line.code}.general_budget.total")
         budget = ctx.figs.value(f"func.{line.code}.general_budget.{basis}")
@@ -117,7 +118,7 @@ def no_placeholders(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("NAR-005")
 def zero_budget(ctx: RuleContext) -> Iterator[Finding]:
-    basis = ctx.profile.completion_basis
+    basis = choose_bases(ctx.figs, ctx.profile.budget_basis)["general_budget"]
     for i, line in enumerate(ctx.ds.functional):
         final = ctx.figs.value(f"func.{line.code}.general_budget.total")
         budget = ctx.figs.value(f"func.{line.code}.general_budget.{basis}")
@@ -147,7 +148,7 @@ def zero_base(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("NAR-007")
 def budget_present(ctx: RuleContext) -> Iterator[Finding]:
-    basis = ctx.profile.completion_basis
+    basis = choose_bases(ctx.figs, ctx.profile.budget_basis)["general_budget"]
     label = "调整预算数" if basis == "adjusted_budget" else "年初预算数"
     for i, line in enumerate(ctx.ds.functional):
         if line.general_budget is None or getattr(line.general_budget, basis) is not None:

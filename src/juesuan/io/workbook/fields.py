@@ -48,6 +48,7 @@ _FALLBACK = {
     "catalog_year": "分类科目目录年度",
     "glossary": "名词解释覆盖（词条 → 解释）",
     "stated": "报表中列示的合计等数字",
+    "code_names": "分类科目名称（编码 → 名称）",
     "evaluation": "预算绩效自评",
 }
 
@@ -78,7 +79,7 @@ KV_SHEETS: dict[str, tuple[str, ...]] = {
     "政府采购": ("procurement",),
     "国有资产": ("assets",),
     "预算绩效管理": ("performance",),
-    "名词解释与报表数": ("glossary", "stated"),
+    "名词解释与报表数": ("glossary", "stated", "code_names"),
     "绩效自评（部门）": ("evaluation.department", "evaluation.narrative"),
     "绩效自评（项目）": ("evaluation.projects",),
 }
