@@ -68,7 +68,8 @@ class Department(Record):
     duties: list[str] = Field(default_factory=list, description="部门职责，每条一项")
     duties_preamble: list[str] = Field(
         default_factory=list,
-        description="主要职能中列于各条职责之前的段落（如“三定”规定的前几条），每段一项",
+        description="主要职能中列于各条职责之前的段落（如“三定”规定的前几条），每段一项；"
+        "主要职能只是一段文字时，填在这里、不填各条职责",
     )
     structure: Structure = Field(default_factory=Structure)
     staffing: Staffing = Field(default_factory=Staffing)

@@ -163,7 +163,7 @@ def budget_present(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("NAR-008")
 def required_parts(ctx: RuleContext) -> Iterator[Finding]:
-    if not ctx.ds.department.duties:
+    if not ctx.ds.department.duties and not ctx.ds.department.duties_preamble:
         yield required_parts.finding(
             f"未填写部门职责（{field_label('department.duties')}），第一部分无法生成",
             ctx.where("department", "部门概况", "部门职责"),
