@@ -1,9 +1,11 @@
 """convert YAML → XLSX → YAML is lossless for generated datasets, not only the two samples.
 
-Each example starts from a sample and replaces random fields anywhere in the schema (every
-leaf of the sample's data: amounts, counts, texts, flags, list items; items appended to
-text lists) with generated values of the same kind; the dataset written as a workbook and
-read back equals it, and so does the YAML written from the read-back dataset.
+Each example starts from a sample or a corpus department (tests/corpus: both budget bases on
+every fund line, government-fund lines, ``code_names``) and replaces random fields anywhere
+in the schema (every leaf of the data: amounts, counts, texts, flags, list items; items
+appended to text lists; names of codes added to ``code_names``) with generated values of the
+same kind; the dataset written as a workbook and read back equals it, and so does the YAML
+written from the read-back dataset.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, assume, given, settings
@@ -33,9 +36,15 @@ AMOUNT = st.decimals(min_value=Decimal(0), max_value=Decimal(10**7), places=2)
 FIXED = {"juesuan", "profile", "unit", "code", "year", "catalog_year", "figure", "file"}
 
 
-@functools.lru_cache(maxsize=2)
+CORPUS = Path(__file__).parents[1] / "corpus"
+BASES = ("putuo", "seed", "new-unit-2024", "fund-sangong-2024", "many-items-2024")
+CODE = st.from_regex(r"(2\d{2}(\d{2}){0,2}|3\d{2}(\d{2})?)", fullmatch=True)
+
+
+@functools.lru_cache(maxsize=8)
 def _base(name: str) -> dict[str, Any]:
-    ds, findings = load(sample_path(name))
+    path = CORPUS / f"{name}.yaml" if "-" in name else sample_path(name)
+    ds, findings = load(path)
     assert ds is not None, findings
     return ds.model_dump(mode="python")
 
@@ -85,12 +94,13 @@ def _get(node: Any, path: tuple) -> Any:
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-@given(data=st.data(), sample=st.sampled_from(["putuo", "seed"]))
+@given(data=st.data(), sample=st.sampled_from(BASES))
 def test_generated_dataset_round_trips(data: st.DataObject, sample: str) -> None:
     raw = copy.deepcopy(_base(sample))
     leaves = _leaves(raw)
     for path in data.draw(st.lists(st.sampled_from(leaves), min_size=1, max_size=12)):
         _set(raw, path, _value(data, _get(raw, path)))
+    raw["code_names"].update(data.draw(st.dictionaries(CODE, TEXT, max_size=3)))
     try:
         ds = Dataset.model_validate(raw)
     except ValidationError:
