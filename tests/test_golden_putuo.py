@@ -24,7 +24,7 @@ import pytest
 from conftest import BASE, run
 from juesuan.compose.narrative import build_narrative
 from juesuan.document.markdown import paragraph_text
-from juesuan.document.model import Heading, Paragraph
+from juesuan.document.model import Heading, Paragraph, Table
 from juesuan.pipeline import Analysis, sample_path, validate
 
 GOLDEN = Path(__file__).parent / "golden" / "putuo-2024.txt"
@@ -267,7 +267,14 @@ def test_parts_one_and_four(putuo: Analysis) -> None:
     for line in part_one:
         if line.startswith("（"):  # the twelve duties
             assert normalise(line) in golden
-    assert "2、上海市普陀区财政局财政所（预算不单列，并入本级）" in part_one
+    # the 单位构成 table (序号、单位名称、备注), as the published document prints it
+    [units] = [b for b in doc.blocks if isinstance(b, Table) and b.inline]
+    assert [[c.text for c in row] for row in units.rows][1] == [
+        "2",
+        "上海市普陀区财政局财政所",
+        "预算不单列，并入本级",
+    ]
+    assert "2上海市普陀区财政局财政所预算不单列，并入本级" in golden
     glossary = lines[lines.index(parts[3]) + 1 :]
     assert [g.split("：")[0] for g in glossary] == [
         "一、财政拨款收入",

@@ -226,7 +226,8 @@ def render(analysis: Analysis, fmt: str, doc: Document, charts: dict[str, bytes]
     if fmt == "xlsx":
         from juesuan.document.xlsx import write_xlsx
 
-        return write_xlsx([b for b in doc.blocks if isinstance(b, Table)], title=doc.title)
+        appended = [b for b in doc.blocks if isinstance(b, Table) and not b.inline]  # the 附表
+        return write_xlsx(appended, title=doc.title)
     if fmt == "pdf":
         from juesuan.document.pdf import write_pdf
 

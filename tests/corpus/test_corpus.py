@@ -78,3 +78,24 @@ def test_fund_codes_missing_from_the_catalog_print_the_datas_names() -> None:
     text = _document(analysis)
     assert "国有土地使用权出让收入安排的支出（款）征地和拆迁补偿支出（项）" in text
     assert "21208" not in text
+
+
+def test_units_table_is_in_the_text_not_among_the_appended_tables() -> None:
+    import io
+
+    import openpyxl
+
+    from juesuan.document.model import Table
+
+    analysis = _from_yaml("fund-sangong-2024")
+    doc = narrative(analysis)
+    [units] = [b for b in doc.blocks if isinstance(b, Table) and b.inline]
+    assert [c.text for c in units.header[0]] == ["序号", "单位名称", "备注"]
+    assert [c.text for c in units.rows[2]] == [
+        "3",
+        "上海市某区城市更新中心第二项目部",
+        "预算不单列，并入本级",
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(render(analysis, "xlsx", doc, {})))
+    appended = [b for b in doc.blocks if isinstance(b, Table) and not b.inline]
+    assert len(book.sheetnames) == len(appended)

@@ -372,7 +372,7 @@ class _Writer:
 
     def table(self, t: Table) -> None:
         ncols = max(t.columns, 1)
-        if self.styles.table_new_page and not self.after_part_heading:
+        if self.styles.table_new_page and not self.after_part_heading and not t.inline:
             self.break_pending = True  # the profile's rule, as in the PDF
         title = f"{t.number}  {t.title}" if t.number else t.title
         if title.strip():

@@ -193,7 +193,7 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
     )
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in (table.note, table.empty_note) if n)
     wide = " wide" if table.columns > 7 else ""
-    if styles.table_new_page:
+    if styles.table_new_page and not table.inline:
         wide += " np"
     if tight:
         wide += " tight" if tight == 1 else " tight tighter"
@@ -207,9 +207,10 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
         + "</colgroup>"
     )
     return (
-        f'<section class="table{wide}" data-table="{escape(table.key)}"><h5>{escape(title)}</h5>'
-        f'<p class="unit">{escape(table.unit)}</p>'
-        f'<table class="std">{cols}<thead>{head}</thead><tbody>{body}</tbody></table>{notes}</section>'
+        f'<section class="table{wide}" data-table="{escape(table.key)}">'
+        + (f"<h5>{escape(title)}</h5>" if title else "")
+        + (f'<p class="unit">{escape(table.unit)}</p>' if table.unit else "")
+        + f'<table class="std">{cols}<thead>{head}</thead><tbody>{body}</tbody></table>{notes}</section>'
     )
 
 

@@ -58,7 +58,9 @@ def table_markdown(table: Table, style: NumberStyle) -> list[str]:
     head = text_grid(table.header, table.columns, text, across=True)
     body = text_grid(table.rows, table.columns, text)
     title = f"{table.number}\u3000{table.title}" if table.number else table.title
-    lines = [f"**{escape(title)}**", "", f'<p align="right">{escape(table.unit)}</p>', ""]
+    lines = [f"**{escape(title)}**", ""] if title else []
+    if table.unit:
+        lines += [f'<p align="right">{escape(table.unit)}</p>', ""]
     # Markdown has one header row: each column's header texts, top to bottom.
     labels = [" ".join(row[c] for row in head if row[c]) for c in range(table.columns)]
     lines.append("| " + " | ".join(labels) + " |")

@@ -88,6 +88,8 @@ class Table:
     note: str = ""  # 注：… printed below the table
     empty_note: str = ""  # 说明：本年度没有…故本表无数据 (present when the table has no data)
     widths: tuple[float, ...] = ()  # relative column widths, one per column
+    # a table within the text (单位构成): no page of its own, not one of the 附表
+    inline: bool = False
 
     @property
     def empty(self) -> bool:

@@ -156,7 +156,7 @@ def predicted_tight(doc: Document, styles: Styles) -> dict[str, int]:
     tight: dict[str, int] = {}
     previous = None
     for block in doc.blocks:
-        if isinstance(block, Table):
+        if isinstance(block, Table) and not block.inline:
             under = isinstance(previous, Heading) and previous.level <= 1
             step = _predicted_step(block, styles, under)
             if step:
