@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from juesuan.check.model import Coverage, Item
+from juesuan.check.model import Coverage, Item, merge_repeats
 from juesuan.check.read.reading import Reading
 from juesuan.core.findings import Finding, Severity
 
@@ -119,7 +119,8 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         check_against_tables(tables.analysis, paras, sink)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
-    report.items = [Item(f) for f in problems] + sink.items  # pages that could not be read
+    # pages that could not be read, then the findings; the same finding at several places once
+    report.items = merge_repeats([Item(f) for f in problems] + sink.items)
     report.rounding = sink.rounding
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage
     report.tables_found = tables.found
