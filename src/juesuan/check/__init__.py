@@ -79,6 +79,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
     from juesuan.check.text import paragraphs
+    from juesuan.check.years import YearChecks
 
     doc, problems = read(path, engine=engine)
     report = CheckReport(str(path), None)
@@ -108,6 +109,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
             )
     structure = StructureChecker(doc, sink)
     structure.run()
+    YearChecks(doc, sink, year).run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
     # the running text: on a PDF page holding a table only the table's body is left out
     # (titles, part headings and notes around it are read)
