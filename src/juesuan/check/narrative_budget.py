@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.percentages import percent_off
+from juesuan.check.percentages import percent_finding, percent_off
 from juesuan.check.text import (
     AMOUNT,
     BUDGET,
@@ -112,24 +112,19 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                         **w,
                     )
                 continue
-            wrong = percent_off(f, b_named, cm.group(1))
-            if wrong is None:
-                continue
-            plain, rounding = wrong
-            against = (
-                f"（文中数按{other[0]}预算{other[1]}万元计算）"
-                if other and other[1] and percent_off(f, other[1], cm.group(1)) is None
-                else ""
-            )
-            chk.sink.add(
+            other_ok = other and other[1] and percent_off(f, other[1], cm.group(1)) is None
+            against = f"（文中数按{other[0]}预算{other[1]}万元计算）" if other_ok else ""
+            percent_finding(
+                chk.sink,
                 "CHK-107",
-                f"决算{f}万元、{kind}预算{b_named}万元，完成{kind}预算应为{plain}%，"
-                f"文中为{cm.group(1)}%{against}",
-                stated=pct,
-                expected=plain,
+                f,
+                b_named,
+                cm.group(1),
+                f"决算{f}万元、{kind}预算{b_named}万元，完成{kind}预算应为",
+                f"，文中为{cm.group(1)}%{against}",
                 quote=sent,
-                rounding=rounding and not against,
-                **w,
+                where=w,
+                rounding_ok=not against,
             )
             continue
         if budget and final and budget.start() < cm.start():
@@ -142,18 +137,17 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                         "CHK-104", "预算数为0，不应计算完成率", stated=pct, quote=sent, **w
                     )
                 continue
-            wrong = percent_off(f, b, cm.group(1))
-            if wrong is not None:
-                plain, rounding = wrong
-                chk.sink.add(
-                    "CHK-107",
-                    f"决算{f}万元、预算{b}万元，完成率应为{plain}%，文中为{cm.group(1)}%",
-                    stated=pct,
-                    expected=plain,
-                    quote=sent,
-                    rounding=rounding,
-                    **w,
-                )
+            percent_finding(
+                chk.sink,
+                "CHK-107",
+                f,
+                b,
+                cm.group(1),
+                f"决算{f}万元、预算{b}万元，完成率应为",
+                f"，文中为{cm.group(1)}%",
+                quote=sent,
+                where=w,
+            )
 
 
 NAMED = re.compile(rf"(年初|调整|全年)预算(?:数)?(?:为|是)?({NUM})万元")
