@@ -72,6 +72,7 @@ def document_year(lines: list[str]) -> int | None:
 
 
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
+    from juesuan.check.department_name import DepartmentName
     from juesuan.check.narrative import NarrativeChecker
     from juesuan.check.narrative_tables import check_against_tables
     from juesuan.check.read.reader import read
@@ -110,6 +111,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     structure = StructureChecker(doc, sink)
     structure.run()
     YearChecks(doc, sink, year).run()
+    DepartmentName(doc, sink).run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
     # the running text: on a PDF page holding a table only the table's body is left out
     # (titles, part headings and notes around it are read)

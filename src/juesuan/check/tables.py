@@ -81,7 +81,10 @@ class TableChecker:
         else:
             self.sink.cannot("CHK-121", "未识别出可恢复的标准表，无法核对文中数字对应的表格单元格")
         self._class_labels(rec, class_names)
-        self._lower_labels(rec, catalogs.functional)
+        from juesuan.check.item_names import check_item_names
+
+        bound = check_item_names(self.sink, self.paras, rec.names, rec.stated)
+        self._lower_labels(rec, catalogs.functional, bound)
         self.sink.checked("CHK-301", len(rec.kinds))
         missing = [TITLES[k] for k in RECOVERED if k not in rec.kinds]
         if missing:
@@ -169,7 +172,9 @@ class TableChecker:
         if not self.sink.coverage["CHK-112"].checked:
             self.sink.cannot("CHK-112", "文中没有标明“（类）”的科目名称")
 
-    def _lower_labels(self, rec: Recovered, functional) -> None:
+    def _lower_labels(
+        self, rec: Recovered, functional, bound: set[tuple[int, int]] | None = None
+    ) -> None:
         """款 and 项 names in the text (“…（款）…（项）”) against the names the tables print (or
         the classification gives): a name the text shortens (“…缴费（项）” for “…缴费支出”) is
         reported, like the 类 names of :meth:`_class_labels`."""
@@ -184,6 +189,8 @@ class TableChecker:
             marks = list(LEVEL_LABEL.finditer(para.text))
             for prev, m in pairwise(marks):
                 level = {"款": 5, "项": 7}.get(m.group(1))
+                if (para.number, prev.end()) in (bound or set()):
+                    continue  # read against its own row by check_item_names
                 cand = para.text[prev.end() : m.start()]
                 if level is None or not cand or len(cand) > 40 or re.search(r"[，。；：:\d]", cand):
                     continue

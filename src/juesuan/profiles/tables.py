@@ -21,9 +21,7 @@ COMMON = Path(__file__).resolve().parent / "_common" / "tables.yaml"
 @lru_cache(maxsize=1)
 def common_specs() -> dict[str, dict[str, Any]]:
     """The common table specs by key."""
-    return {
-        t["key"]: t for t in (load(COMMON.read_text(encoding="utf-8")) or {})["tables"]
-    }
+    return {t["key"]: t for t in (load(COMMON.read_text(encoding="utf-8")) or {})["tables"]}
 
 
 @lru_cache(maxsize=16)
