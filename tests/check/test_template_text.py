@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from juesuan.check import check_file
 from juesuan.check.template_text import derive, phrases
 
+GOLDEN = Path(__file__).parent.parent / "golden"
 TEMPLATE = """与 2023 年度相比，收入支出总计增加（减少）XXX 万元，增长（下降）XX%。
 “三公”经费支出决算减少（增加）XXX 万元，下降（增长）XX%。
 （如持平作持平表述）决算数大于（小于）预算数的主要原因：XXXXXXXX。
@@ -23,7 +26,11 @@ def test_phrases_derived_from_the_template():
 
 
 def test_bundled_list_is_the_derivation():
+    """The bundled list is exactly what the method derives from the official template."""
+    template = (GOLDEN / "shanghai-2024-template.txt").read_text(encoding="utf-8")
+    assert set(phrases()) == set(derive(template))
     assert "增加（减少）" in phrases() and "（不涉及的不列）" in phrases()
+    assert "（制度名称）" in phrases()  # a fill-in label after an XX placeholder
 
 
 def _codes(tmp_path, text: str) -> list[str]:
@@ -39,6 +46,8 @@ def _codes(tmp_path, text: str) -> list[str]:
         ("支出总计与上年相比增加10.00万元。", None),
         ("公用经费主要包括办公费（不涉及的不列）。", "CHK-115"),
         ("平均得分99分（其中，优秀4个。", "CHK-115"),
+        ("建立了如下制度：XXXX（制度名称）。", "CHK-115"),
+        ("建立了如下制度：《预算绩效管理办法》。", None),
         ("平均得分99分（其中，优秀4个。良好0个）。", None),
         ("收入总计100.00万元，比上年增长8.20。", "CHK-116"),
         ("收入总计100.00万元，比上年增长8.20%。", None),

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from juesuan.check.model import Coverage, Item
+from juesuan.check.model import Coverage, Item, merge_repeats
 from juesuan.check.read.reading import Reading
 from juesuan.core.findings import Finding, Severity
 
@@ -72,6 +72,7 @@ def document_year(lines: list[str]) -> int | None:
 
 
 def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
+    from juesuan.check.department_name import DepartmentName
     from juesuan.check.narrative import NarrativeChecker
     from juesuan.check.narrative_tables import check_against_tables
     from juesuan.check.read.reader import read
@@ -79,6 +80,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.structure import StructureChecker
     from juesuan.check.tables import TableChecker
     from juesuan.check.text import paragraphs
+    from juesuan.check.years import YearChecks
 
     doc, problems = read(path, engine=engine)
     report = CheckReport(str(path), None)
@@ -108,6 +110,8 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
             )
     structure = StructureChecker(doc, sink)
     structure.run()
+    YearChecks(doc, sink, year).run()
+    DepartmentName(doc, sink).run()
     profile = structure.layout.name if structure.layout else "sichuan-2024"
     # the running text: on a PDF page holding a table only the table's body is left out
     # (titles, part headings and notes around it are read)
@@ -119,7 +123,8 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
         check_against_tables(tables.analysis, paras, sink)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
-    report.items = [Item(f) for f in problems] + sink.items  # pages that could not be read
+    # pages that could not be read, then the findings; the same finding at several places once
+    report.items = merge_repeats([Item(f) for f in problems] + sink.items)
     report.rounding = sink.rounding
     report.coverage = list(sink.coverage.values()) + tables.rule_coverage
     report.tables_found = tables.found

@@ -150,30 +150,32 @@ def _damaged_pages(path: Path) -> list[int]:
 
 def _streams_ok(obj, cache: dict, seen: set, depth: int) -> bool:
     """Whether every stream reachable from a page (contents, fonts, forms; not images)
-    decodes. Each indirect stream is decoded once per file (``cache``)."""
+    decodes. Each indirect object is checked once per file (``cache``): the fonts and forms
+    that every page shares are not walked again for each page."""
     import pikepdf
 
     if depth > 10:
         return True
     key = getattr(obj, "objgen", (0, 0))
     if key != (0, 0):
+        if key in cache:
+            return cache[key]
         if key in seen:
             return True
         seen.add(key)
+    result = _own_ok(obj, cache, seen, depth, pikepdf)
+    if key != (0, 0):
+        cache[key] = result
+    return result
+
+
+def _own_ok(obj, cache: dict, seen: set, depth: int, pikepdf) -> bool:
     if isinstance(obj, pikepdf.Stream):
         if obj.get("/Subtype") == "/Image":
             return True
-        if key == (0, 0) or key not in cache:
-            try:
-                obj.read_bytes()
-                result = True
-            except Exception:
-                result = False
-            if key != (0, 0):
-                cache[key] = result
-        else:
-            result = cache[key]
-        if not result:
+        try:
+            obj.read_bytes()
+        except Exception:
             return False
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
         for name in list(obj.keys()):

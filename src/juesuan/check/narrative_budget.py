@@ -6,12 +6,13 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec
-from juesuan.check.percentages import percent_off
+from juesuan.check.percentages import percent_finding, percent_off
 from juesuan.check.text import (
     AMOUNT,
     BUDGET,
     COMPLETION,
     FINAL,
+    NUM,
     Narrative,
     Para,
     clauses_with_completion,
@@ -93,6 +94,39 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                 **w,
             )
             continue
+        named = _named_budget(sent, clause_off + cm.start(), cm.group(0))
+        if named is not None and final:
+            # “完成年初预算的X%”: X is read against the 年初 budget the sentence states, even
+            # when another budget (调整/全年) stands between them
+            b_named, kind, other = named
+            f = dec(final.group(1))
+            chk.sink.checked("CHK-107")
+            if b_named == 0:
+                if pct != 0:
+                    chk.sink.checked("CHK-104")
+                    chk.sink.add(
+                        "CHK-104",
+                        f"{kind}预算为0，不应计算完成{kind}预算的比例（文中为{cm.group(1)}%）",
+                        stated=pct,
+                        quote=sent,
+                        **w,
+                    )
+                continue
+            other_ok = other and other[1] and percent_off(f, other[1], cm.group(1)) is None
+            against = f"（文中数按{other[0]}预算{other[1]}万元计算）" if other_ok else ""
+            percent_finding(
+                chk.sink,
+                "CHK-107",
+                f,
+                b_named,
+                cm.group(1),
+                f"决算{f}万元、{kind}预算{b_named}万元，完成{kind}预算应为",
+                f"，文中为{cm.group(1)}%{against}",
+                quote=sent,
+                where=w,
+                rounding_ok=not against,
+            )
+            continue
         if budget and final and budget.start() < cm.start():
             b, f = dec(budget.group(1)), dec(final.group(1))
             chk.sink.checked("CHK-107")
@@ -103,18 +137,39 @@ def completion(chk: Narrative, para: Para, off: int, sent: str) -> None:
                         "CHK-104", "预算数为0，不应计算完成率", stated=pct, quote=sent, **w
                     )
                 continue
-            wrong = percent_off(f, b, cm.group(1))
-            if wrong is not None:
-                plain, rounding = wrong
-                chk.sink.add(
-                    "CHK-107",
-                    f"决算{f}万元、预算{b}万元，完成率应为{plain}%，文中为{cm.group(1)}%",
-                    stated=pct,
-                    expected=plain,
-                    quote=sent,
-                    rounding=rounding,
-                    **w,
-                )
+            percent_finding(
+                chk.sink,
+                "CHK-107",
+                f,
+                b,
+                cm.group(1),
+                f"决算{f}万元、预算{b}万元，完成率应为",
+                f"，文中为{cm.group(1)}%",
+                quote=sent,
+                where=w,
+            )
+
+
+NAMED = re.compile(rf"(年初|调整|全年)预算(?:数)?(?:为|是)?({NUM})万元")
+KIND = re.compile(r"完成(年初|调整|全年)预算")
+
+
+def _named_budget(
+    sent: str, at: int, phrase: str
+) -> tuple[Decimal, str, tuple[str, Decimal] | None] | None:
+    """For “完成年初预算的X%” (or 调整/全年) at ``at``: the amount of that budget stated once
+    before it in the sentence, its kind, and the other kind of budget stated (kind, amount)."""
+    k = KIND.search(phrase)
+    if k is None:
+        return None
+    kind = k.group(1)
+    same = {"年初": ("年初",), "调整": ("调整", "全年"), "全年": ("调整", "全年")}[kind]
+    mine = [m for m in NAMED.finditer(sent[:at]) if m.group(1) in same]
+    others = [m for m in NAMED.finditer(sent[:at]) if m.group(1) not in same]
+    if len(mine) != 1:
+        return None
+    other = (others[-1].group(1), dec(others[-1].group(2))) if others else None
+    return dec(mine[0].group(2)), kind, other
 
 
 def _comparison(chk, para, at, clause, budget, final, cmp_m, relation) -> None:

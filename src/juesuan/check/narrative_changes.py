@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.percentages import ratio_range
+from juesuan.check.model import dec
+from juesuan.check.percentages import percent_finding
 from juesuan.check.text import (
     AMOUNT,
     CHANGE,
@@ -51,22 +51,16 @@ def rates(chk: Narrative, para: Para, off: int, sent: str, prev_sentence: str) -
                 **w,
             )
             continue
-        exact = change / prior * 100
-        p = places_of(rtext)
-        plain = quantize(exact, p)
-        if plain == rate:
-            continue
-        lo, hi = ratio_range(change, prior)
-        unit = Decimal(1).scaleb(-p) / 2
-        rounding = lo - unit <= rate <= hi + unit
-        chk.sink.add(
+        percent_finding(
+            chk.sink,
             "CHK-103",
-            f"本年{current}万元、上年{prior}万元，变动{change}万元，变动率应为{plain}%，文中为{rtext}%",
-            stated=rate,
-            expected=plain,
+            change,
+            prior,
+            rtext,
+            f"本年{current}万元、上年{prior}万元，变动{change}万元，变动率应为",
+            f"，文中为{rtext}%",
             quote=sent,
-            rounding=rounding,
-            **w,
+            where=w,
         )
 
 

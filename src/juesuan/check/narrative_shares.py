@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from juesuan.check.model import dec, places_of, quantize
-from juesuan.check.percentages import largest_remainder, percent_off, ratio_range
+from juesuan.check.percentages import largest_remainder, percent_finding
 from juesuan.check.text import (
     AMOUNT,
     NUM,
@@ -54,25 +54,20 @@ def shares(chk: Narrative, para: Para, off: int, sent: str) -> None:
     for i, m in enumerate(parts):
         chk.sink.checked("CHK-101")
         stated_txt = m.group(2)
-        stated = dec(stated_txt)
         p = places_of(stated_txt)
-        exact = amounts[i] / whole * 100
-        plain = quantize(exact, p)
-        if stated == plain or (p == 2 and stated == lr[i]):
-            continue
-        w = para.where(off + m.start())
-        lo, hi = ratio_range(amounts[i], whole)
-        unit = Decimal(1).scaleb(-p) / 2
-        rounding = lo - unit <= stated <= hi + unit
+        plain = quantize(amounts[i] / whole * 100, p)
         alt = f"（按最大余额法为{lr[i]}%）" if p == 2 and lr[i] != plain and lr[i] >= 0 else ""
-        chk.sink.add(
+        percent_finding(
+            chk.sink,
             "CHK-101",
-            f"{m.group(1)}万元占{whole}万元的比例应为{plain}%{alt}，文中为{stated_txt}%",
-            stated=stated,
-            expected=plain,
+            amounts[i],
+            whole,
+            stated_txt,
+            f"{m.group(1)}万元占{whole}万元的比例应为",
+            f"{alt}，文中为{m.group(2)}%",
             quote=sent,
-            rounding=rounding,
-            **w,
+            where=para.where(off + m.start()),
+            also_right=lr[i] if p == 2 else None,
         )
     if len(parts) >= 2 and covers:
         chk.sink.checked("CHK-102")
@@ -134,16 +129,14 @@ def share_of_named(chk: Narrative, para: Para, off: int, sent: str, m: re.Match)
             **w,
         )
         return
-    wrong = percent_off(part, whole, stated_txt)
-    if wrong is None:
-        return
-    expected, rounding = wrong
-    chk.sink.add(
+    percent_finding(
+        chk.sink,
         "CHK-101",
-        f"{part}万元占{name}{whole}万元的比例应为{expected}%，文中为{stated_txt}%",
-        stated=stated,
-        expected=expected,
+        part,
+        whole,
+        stated_txt,
+        f"{part}万元占{name}{whole}万元的比例应为",
+        f"，文中为{stated_txt}%",
         quote=sent,
-        rounding=rounding,
-        **w,
+        where=w,
     )

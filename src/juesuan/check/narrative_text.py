@@ -15,6 +15,8 @@ from juesuan.check.text import (
     around,
 )
 
+AS_OF = re.compile(r"截[至止]\s*$")  # “截至2024年12月31日”
+
 
 def text_rules(chk: Narrative, paras: list[Para]) -> None:
     for para in paras:
@@ -34,6 +36,12 @@ def text_rules(chk: Narrative, paras: list[Para]) -> None:
                 **w,
             )
         if chk.year:
+            # titles, the cover and “截至…年12月31日” are CHK-117's (the year exactly)
+            exact = {
+                (i.finding.location.line, i.page)
+                for i in chk.sink.items
+                if i.finding.code == "CHK-117"
+            }
             for m in YEAR.finditer(para.text):
                 chk.sink.checked("CHK-111")
                 y = int(m.group(1))
@@ -43,6 +51,9 @@ def text_rules(chk: Narrative, paras: list[Para]) -> None:
                 if re.search(r"〔|\[|号|规划|印发|版", ctx):
                     continue
                 w = para.where(m.start())
+                as_of = AS_OF.search(para.text, max(0, m.start() - 4), m.start())
+                if (w["line"], w["page"]) in exact or as_of:
+                    continue
                 chk.sink.add(
                     "CHK-111",
                     f"年份{y}年既不是决算年度{chk.year}年，也不是上年{chk.year - 1}年",

@@ -5,6 +5,7 @@ rounding note, not an error."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from juesuan.check.model import dec, places_of, quantize
 from juesuan.core.money import HALF_CENT, largest_remainder_shares
@@ -21,6 +22,43 @@ def percent_off(part: Decimal, whole: Decimal, stated_txt: str) -> tuple[Decimal
     lo, hi = ratio_range(part, whole)
     unit = Decimal(1).scaleb(-places) / 2
     return expected, lo - unit <= stated <= hi + unit
+
+
+def percent_finding(
+    sink: Any,
+    code: str,
+    part: Decimal,
+    whole: Decimal,
+    stated_txt: str,
+    lead: str,
+    tail: str,
+    *,
+    quote: str,
+    where: dict,
+    also_right: Decimal | None = None,
+    rounding_ok: bool = True,
+) -> bool:
+    """The one way a stated percentage is checked and reported: ``stated_txt`` against
+    part/whole×100 at its own precision (``also_right``: another accepted value, e.g. the
+    largest-remainder share). A difference that rounded inputs explain goes to the rounding
+    note. The message is ``lead``, the expected percentage, “%”, ``tail``. True when something
+    was reported."""
+    if also_right is not None and dec(stated_txt) == also_right:
+        return False
+    wrong = percent_off(part, whole, stated_txt)
+    if wrong is None:
+        return False
+    expected, rounding = wrong
+    sink.add(
+        code,
+        f"{lead}{expected}%{tail}",
+        stated=dec(stated_txt),
+        expected=expected,
+        quote=quote,
+        rounding=rounding and rounding_ok,
+        **where,
+    )
+    return True
 
 
 def ratio_range(part: Decimal, whole: Decimal) -> tuple[Decimal, Decimal]:

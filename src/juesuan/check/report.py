@@ -34,8 +34,10 @@ def to_text(report: CheckReport) -> str:
         if f.stated is not None and f.expected is not None:
             line += f"（列示{f.stated}，应为{f.expected}，差额{f.difference}）"
         out.append(line)
-        if item.quote:
-            out.append(f"    原文：{item.quote}")
+        quotes = _quotes(item)
+        for where, quote in quotes:
+            label = f"原文（{where}）" if len(quotes) > 1 else "原文"
+            out.append(f"    {label}：{quote}")
     if report.coverage:
         out.append("")
         out.append("规则覆盖：")
@@ -43,6 +45,15 @@ def to_text(report: CheckReport) -> str:
             why = f"（{'；'.join(c.cannot)}）" if c.cannot and c.status != "已检查" else ""
             out.append(f"  {c.code} {c.title}：{c.status}{why}")
     return "\n".join(out)
+
+
+def _quotes(item: Item) -> list[tuple[str, str]]:
+    """(place, quote) of each place of a finding that has a quote of its own."""
+    out: list[tuple[str, str]] = []
+    for place in item.places:
+        if place.quote and all(place.quote != q for _, q in out):
+            out.append((place._where_one(), place.quote))
+    return out
 
 
 def summary(report: CheckReport) -> str:
@@ -103,14 +114,19 @@ mark{background:#ffe08a}
 
 
 def _quote(item: Item) -> str:
-    q = escape(item.quote)
+    quotes = _quotes(item)
     f = item.finding
-    if f.stated is not None:
-        for s in (f"{f.stated}", f"{f.stated:,}"):
-            if s in item.quote:
-                q = q.replace(escape(s), f"<mark>{escape(s)}</mark>", 1)
-                break
-    return f"<blockquote>{q}</blockquote>" if q else ""
+    out = []
+    for where, quote in quotes:
+        q = escape(quote)
+        if f.stated is not None:
+            for s in (f"{f.stated}", f"{f.stated:,}"):
+                if s in quote:
+                    q = q.replace(escape(s), f"<mark>{escape(s)}</mark>", 1)
+                    break
+        label = f"<small>{escape(where)}</small><br>" if len(quotes) > 1 else ""
+        out.append(f"<blockquote>{label}{q}</blockquote>")
+    return "".join(out)
 
 
 def to_html(report: CheckReport) -> str:

@@ -81,7 +81,10 @@ class TableChecker:
         else:
             self.sink.cannot("CHK-121", "未识别出可恢复的标准表，无法核对文中数字对应的表格单元格")
         self._class_labels(rec, class_names)
-        self._lower_labels(rec, catalogs.functional)
+        from juesuan.check.item_names import check_item_names
+
+        bound = check_item_names(self.sink, self.paras, rec.names, rec.stated)
+        self._lower_labels(rec, catalogs.functional, bound)
         self.sink.checked("CHK-301", len(rec.kinds))
         missing = [TITLES[k] for k in RECOVERED if k not in rec.kinds]
         if missing:
@@ -169,7 +172,9 @@ class TableChecker:
         if not self.sink.coverage["CHK-112"].checked:
             self.sink.cannot("CHK-112", "文中没有标明“（类）”的科目名称")
 
-    def _lower_labels(self, rec: Recovered, functional) -> None:
+    def _lower_labels(
+        self, rec: Recovered, functional, bound: set[tuple[int, int]] | None = None
+    ) -> None:
         """款 and 项 names in the text (“…（款）…（项）”) against the names the tables print (or
         the classification gives): a name the text shortens (“…缴费（项）” for “…缴费支出”) is
         reported, like the 类 names of :meth:`_class_labels`."""
@@ -184,6 +189,8 @@ class TableChecker:
             marks = list(LEVEL_LABEL.finditer(para.text))
             for prev, m in pairwise(marks):
                 level = {"款": 5, "项": 7}.get(m.group(1))
+                if (para.number, prev.end()) in (bound or set()):
+                    continue  # read against its own row by check_item_names
                 cand = para.text[prev.end() : m.start()]
                 if level is None or not cand or len(cand) > 40 or re.search(r"[，。；：:\d]", cand):
                     continue
@@ -231,8 +238,11 @@ class TableChecker:
         analysis, findings = analyse(ds)
         self.analysis = analysis
         findings = self._screen_findings(findings, origins)
+        findings = self._rounding_between_tables(findings, rec, origins)
         per_rule: dict[str, int] = {}
         for f in findings:
+            if f.severity is Severity.INFO and f.code == "TOT-002":
+                continue  # the rounding hints, added as items by _rounding_between_tables
             rule = rules.get(f.code)
             if rule is None or rule.family not in TABLE_FAMILIES:
                 continue
@@ -277,6 +287,69 @@ class TableChecker:
             for f in findings
             if (f.location.table or "") not in bad and not any(t in f.message for t in bad)
         ]
+
+    def _rounding_between_tables(
+        self, findings: list[Finding], rec: Recovered, origins: list[Origin]
+    ) -> list[Finding]:
+        """The same figure printed in two places 0.01 apart (TOT-002), where the figure is a
+        sum of separately rounded items whose rounding explains the difference (it is within
+        the figure's rounding tolerance): one hint naming every place, not an error per place."""
+        by_figure: dict[str, list[Finding]] = {}
+        for f in findings:
+            m = re.fullmatch(r"stated\.(\d+)", f.location.path or "")
+            if f.code == "TOT-002" and m and int(m.group(1)) < len(rec.stated):
+                by_figure.setdefault(rec.stated[int(m.group(1))][0], []).append(f)
+        explained: set[int] = set()
+        for fid, group in by_figure.items():
+            fig = self.analysis.figures.get(fid) if self.analysis is not None else None
+            tolerance = fig.tolerance if fig is not None else Decimal(0)
+            if not tolerance or any(
+                f.stated is None or f.expected is None or abs(f.stated - f.expected) > tolerance
+                for f in group
+            ):
+                continue
+            explained.update(id(f) for f in group)
+            self._rounding_hint(fid, group, rec, origins)
+        return [f for f in findings if id(f) not in explained]
+
+    def _rounding_hint(
+        self, fid: str, group: list[Finding], rec: Recovered, origins: list[Origin]
+    ) -> None:
+        first = next(i for i, (f, _, _) in enumerate(rec.stated) if f == fid)
+        ref = origins[first]
+        value = group[0].expected
+        others: dict[Decimal, list[str]] = {}
+        for f in group:
+            assert f.stated is not None
+            others.setdefault(f.stated, []).append(f.location.table or "此处")
+        said = "，".join(
+            f"在{'、'.join(dict.fromkeys(tables))}列示为{v}" for v, tables in others.items()
+        )
+        diff = max(abs(v - value) for v in others) if value is not None else None
+        message = (
+            f"「{ref.row or fid}」在{ref.table}列示为{value}，{said}：相差{diff}，"
+            "在各项分别四舍五入后相加的误差之内，不视为错误"
+        )
+        head = Item(
+            Finding(
+                "TOT-002",
+                Severity.INFO,
+                message,
+                Location(
+                    file=self.doc.path,
+                    line=ref.line,
+                    page=ref.page,
+                    table=ref.table,
+                    row=ref.row,
+                    column=ref.column,
+                ),
+                group[0].stated,
+                value,
+            ),
+            ref.quote,
+        )
+        head.also = [self._item(f, origins) for f in group]
+        self.sink.items.append(head)
 
     def _item(self, f: Finding, origins: list[Origin]) -> Item:
         loc = f.location

@@ -13,11 +13,14 @@ The phrase list is derived from an official template's text, not typed: run
   (大于（小于）, 高于（低于）): the template offers both words, a finished document keeps one;
 - an *instruction* is a parenthesis whose text starts with “如” or says what not to list or how
   to phrase (“不列”, “不涉及”, “表述”): “（如持平作持平表述）”, “（不涉及的不列）”;
+- a *fill-in label* is a parenthesis right after an “XX” placeholder that names what to write
+  there (“XXXX（制度名称）”): the finished document writes the name, not the label;
 - an *instruction clause* is a clause (between ，。：) that tells the writer what to do with a
   table (“仍保留该表格式”, “并在本表下方作下述说明”).
 
 The data file bundled was derived from the Shanghai 2024 template (the reference template of
-the project's shared material).
+the project's shared material, copied to ``tests/golden/shanghai-2024-template.txt``; a test
+derives the list again from it and compares).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from juesuan.check.text import Narrative, Para, around
 
 PAREN = re.compile(r"（([^（）]{1,24})）")
 WORD2 = re.compile(r"[\u4e00-\u9fff]{2}")
+FILL_LABEL = re.compile(r"(?:XX|ＸＸ|××)（([\u4e00-\u9fff]{2,8}?名称)）")
 TABLE_INSTRUCTION = re.compile(r"仍保留该表格式|并?在本表下方作下述说明")
 
 
@@ -46,6 +50,8 @@ def derive(template: str) -> list[str]:
         elif WORD2.fullmatch(inner) and WORD2.fullmatch(before) and inner != before:
             if f"{inner}（{before}）" in flat or inner[-1] == before[-1]:
                 found.add(f"{before}（{inner}）")
+    for m in FILL_LABEL.finditer(flat):
+        found.add(f"（{m.group(1)}）")
     for clause in re.split(r"[，。：:,]", flat):
         for m in TABLE_INSTRUCTION.finditer(clause):
             found.add(m.group(0).removeprefix("并"))

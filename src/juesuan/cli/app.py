@@ -1,20 +1,26 @@
-"""Command line: a thin layer over :mod:`juesuan.pipeline`. Heavy imports stay inside commands."""
+"""Command line: a thin layer over :mod:`juesuan.pipeline`. Heavy imports stay inside commands.
+
+The command groups live in their own modules (:data:`LAZY`) and are imported only when their
+command runs: ``juesuan check FILE`` imports the checker's CLI module, not the service's, the
+batch runner's or the workbook's. ``juesuan --help`` lists them from :data:`LAZY` without
+importing them (``tests/cli`` checks the listed help is the commands' own).
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer import _click
+from typer._click.utils import make_default_short_help
+from typer.core import TyperGroup
 
-from juesuan.cli.batch import batch_app, region_app
-from juesuan.cli.catalog import catalog_app
-from juesuan.cli.check import check
-from juesuan.cli.excel import convert, template
+from juesuan.cli.inputs import INPUT_HELP, parse_inputs
 from juesuan.cli.output import fail, print_findings
-from juesuan.cli.score import INPUT_HELP, parse_inputs, score
-from juesuan.cli.serve import register as register_serve
 from juesuan.cli.zh import install as install_chinese
 
 if TYPE_CHECKING:
@@ -22,21 +28,135 @@ if TYPE_CHECKING:
 
 install_chinese()
 
+#: Commands and command groups defined in other modules: name → (module, attribute, the
+#: first line of its help as ``juesuan --help`` lists it). Commands first, then groups.
+LAZY: dict[str, tuple[str, str, str]] = {
+    "score": (
+        "juesuan.cli.score",
+        "score",
+        "绩效自评评分：按指标体系计算部门整体和各项目的得分，列出计算轨迹（输入及来源、规则、\n"
+        "计算过程），与自评表列示的得分比较；有错误时退出码为1。",
+    ),
+    "template": (
+        "juesuan.cli.excel",
+        "template",
+        "生成填报用Excel工作簿（含填表说明、各标准表、下拉科目与公式合计）。",
+    ),
+    "convert": ("juesuan.cli.excel", "convert", "在 YAML 数据文件与 Excel 填报工作簿之间转换。"),
+    "check": (
+        "juesuan.cli.check",
+        "check",
+        "检查已公开的部门决算文件：恢复报表与说明中的数字，报告每处不一致及其位置；有错误时退出码为1。",
+    ),
+    "serve": (
+        "juesuan.cli.serve",
+        "serve",
+        "启动决算公开服务（JSON API 在 /api/v1，接口文档在 /api/docs）。",
+    ),
+}
+LAZY_GROUPS: dict[str, tuple[str, str, str]] = {
+    "catalog": ("juesuan.cli.catalog", "catalog_app", "分类科目目录"),
+    "batch": (
+        "juesuan.cli.batch",
+        "batch_app",
+        "批量处理多个部门：校验、生成、检查（Dask 并行，可断点续跑）。",
+    ),
+    "region": (
+        "juesuan.cli.batch",
+        "region_app",
+        "地区汇总（财政局）：全地区部门的完整性、汇总数、排名、异常和区域平均值重新评分。",
+    ),
+    "db": ("juesuan.cli.serve", "db_app", "服务数据库。"),
+    "user": ("juesuan.cli.serve", "user_app", "服务用户。"),
+}
+
+
+def load_command(name: str) -> _click.Command:
+    """The click command of a lazily registered command or group (imports its module)."""
+    from typer.main import get_command_from_info, get_group_from_info
+    from typer.models import CommandInfo, TyperInfo
+
+    module, attribute, _ = LAZY.get(name) or LAZY_GROUPS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        group = get_group_from_info(
+            TyperInfo(target, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=None,
+            suggest_commands=True,
+        )
+        group.name = name
+        return group
+    return get_command_from_info(
+        CommandInfo(name=name, callback=target),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=None,
+    )
+
+
+class _Commands(MutableMapping[str, _click.Command]):
+    """The root group's commands: those defined here, and the lazy ones loaded on first use."""
+
+    def __init__(self, eager: MutableMapping[str, _click.Command]):
+        self.loaded: dict[str, _click.Command] = dict(eager)
+        self.order = [*LAZY, *eager, *LAZY_GROUPS]
+
+    def __getitem__(self, name: str) -> _click.Command:
+        if name not in self.loaded:
+            if name not in LAZY and name not in LAZY_GROUPS:
+                raise KeyError(name)
+            self.loaded[name] = load_command(name)
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: _click.Command) -> None:
+        if name not in self.order:
+            self.order.append(name)
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self.order.remove(name)
+        self.loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.order)
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def short_help(self, name: str, limit: int) -> str:
+        """A command's help line, without importing a lazy command's module."""
+        if name in self.loaded:
+            return self.loaded[name].get_short_help_str(limit)
+        return make_default_short_help((LAZY.get(name) or LAZY_GROUPS[name])[2], limit)
+
+
+class LazyGroup(TyperGroup):
+    """The root group: command modules are imported when their command runs (see :data:`LAZY`)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = _Commands(self.commands)
+
+    def format_commands(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        commands = self.commands
+        assert isinstance(commands, _Commands)
+        names = list(commands)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = [(n, commands.short_help(n, limit)) for n in names]
+        with formatter.section("Commands"):  # made Chinese by juesuan.cli.zh
+            formatter.write_dl(rows)
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="决算：部门决算公开文件的生成与校验。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help: keeps `juesuan --help` from importing rich
 )
-app.add_typer(catalog_app, name="catalog")
-app.add_typer(batch_app, name="batch")
-app.add_typer(region_app, name="region")
-app.command()(score)
-app.command()(template)
-app.command()(convert)
-app.command()(check)
-register_serve(app)
 
 
 @app.callback()

@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from juesuan.cli.inputs import INPUT_HELP, parse_inputs
 from juesuan.cli.output import fail
-from juesuan.cli.score import INPUT_HELP, parse_inputs
 
 batch_app = typer.Typer(
     help="批量处理多个部门：校验、生成、检查（Dask 并行，可断点续跑）。",

@@ -58,6 +58,7 @@ MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^Input should be less than (.*)$", r"应小于 \1"),
         (r"^Input should be (.*)$", r"应为 \1"),
         (r"^Value must be an iterable\.$", "值必须是列表"),
+        (r"^(.*?)\.? ?\. Did you mean (.*)\?$", r"\1是否要输入：\2？"),
         (r"^Missing command\.$", "缺少命令。"),
         (r"^No such command '(.*)'\.$", r"没有命令「\1」。"),
     )

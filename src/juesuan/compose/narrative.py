@@ -218,11 +218,32 @@ class _Context:
         }
 
 
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Jinja's per-user bytecode cache (a private folder in the temp directory) for the
+    narrative templates: a command compiles the profile's template once, not on every run
+    (``juesuan check`` renders it for every document). The key names this environment's
+    settings and Jinja's version, so that no other environment's code is ever loaded; the
+    source's checksum is checked on load, so an edited template is compiled again."""
+
+    SALT = f"juesuan-narrative|sandboxed|trim|lstrip|strict|{jinja2.__version__}|"
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(self.SALT + name, filename)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _Compiled()
+    except (OSError, RuntimeError):  # no private temp folder: compile every time
+        return None
+
+
 @lru_cache(maxsize=16)
 def _template(directory: Path, narrative: Path) -> jinja2.Template:
-    """The profile's compiled narrative template (compiled once per process). Sandboxed: a
-    template reaches the context it is given, never Python internals. Its output is this
-    module's line markup (not HTML); each writer escapes text for its own format."""
+    """The profile's compiled narrative template (compiled once per process, and cached
+    between processes by :class:`_Compiled`). Sandboxed: a template reaches the context it
+    is given, never Python internals. Its output is this module's line markup (not HTML);
+    each writer escapes text for its own format."""
     loader = jinja2.FileSystemLoader([str(directory), str(narrative.parent)])
     env = jinja2.sandbox.SandboxedEnvironment(
         loader=loader,
@@ -231,6 +252,7 @@ def _template(directory: Path, narrative: Path) -> jinja2.Template:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     return env.get_template(narrative.name)
 

@@ -363,6 +363,13 @@ _ALL: tuple[Code, ...] = (
         Severity.ERROR,
     ),
     Code("CHK-116", "check", "增减率、占比、完成率带“%”", Severity.WARNING),
+    Code(
+        "CHK-117",
+        "check",
+        "封面、各部分标题、表题与“截至…年12月31日”中的年份为决算年度，年份书写完整",
+        Severity.ERROR,
+    ),
+    Code("CHK-118", "check", "部门名称在封面、各部分标题、表题与正文中一致", Severity.ERROR),
     Code("CHK-120", "check", "明细表中类、款、项逐级合计一致（空白不作0）", Severity.ERROR),
     Code("CHK-121", "check", "文中列明的非零数字在表中不是空白（空白不作0）", Severity.ERROR),
     Code("CHK-122", "check", "文中数字与按本文件报表数据计算的数字一致", Severity.ERROR),

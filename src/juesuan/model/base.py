@@ -69,7 +69,7 @@ class Record(BaseModel):
     """Immutable, strict-keyed record. Every text and list field is checked by
     :func:`writable`, so nothing validated can make a writer fail."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from juesuan.document.numbers import NumberStyle, Styles
+from juesuan.profiles.yaml_data import load
 
 PROFILES_DIR = Path(__file__).parent
 TABLE_NUMBERS = NumberStyle(thousands=True, zero_money="0.00", blank="")
@@ -77,7 +76,7 @@ def profile_dir(name: object) -> Path:
 
 def _raw(name: str) -> tuple[dict[str, Any], Path]:
     path = profile_dir(name) / "profile.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load(path.read_text(encoding="utf-8"))
     base = data.pop("extends", None)
     if base:
         parent, _ = _raw(base)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from juesuan.profiles.yaml_data import load
 
 COMMON = Path(__file__).resolve().parent / "_common" / "tables.yaml"
 
@@ -21,16 +21,14 @@ COMMON = Path(__file__).resolve().parent / "_common" / "tables.yaml"
 @lru_cache(maxsize=1)
 def common_specs() -> dict[str, dict[str, Any]]:
     """The common table specs by key."""
-    return {
-        t["key"]: t for t in (yaml.safe_load(COMMON.read_text(encoding="utf-8")) or {})["tables"]
-    }
+    return {t["key"]: t for t in (load(COMMON.read_text(encoding="utf-8")) or {})["tables"]}
 
 
 @lru_cache(maxsize=16)
 def load_specs(path: Path) -> tuple[dict[str, Any], ...]:
     """A profile's table specs, with ``{ref: key, …}`` entries resolved against the common ones."""
     common = common_specs()
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load(path.read_text(encoding="utf-8")) or {}
     specs = []
     for entry in data.get("tables", ()):
         if "ref" in entry:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 
 # (kind, title pattern) — most specific first. Numbering (公开01表, 表一, 附表3) is ignored.
 KINDS: list[tuple[str, str]] = [
@@ -19,15 +20,39 @@ KINDS: list[tuple[str, str]] = [
     ("income", "收入决算表"),
     ("expenditure", "支出决算表"),
 ]
-TITLES = {
-    "sangong": "财政拨款“三公”经费支出决算表",
-    "gb_basic": "一般公共预算财政拨款基本支出决算表",
-    "gb": "一般公共预算财政拨款支出决算表",
-    "approp_summary": "财政拨款收入支出决算总表",
-    "summary": "收入支出决算总表",
-    "income": "收入决算表",
-    "expenditure": "支出决算表",
+# the spec (profiles/_common/tables.yaml) of each recovered kind: its title is the table's
+# standard title; KINDS above keeps the looser patterns other producers' titles need
+SPEC_KEYS = {
+    "sangong": "sangong",
+    "gb_basic": "basic",
+    "gb": "general_budget",
+    "approp_summary": "appropriation_summary",
+    "summary": "income_expenditure_summary",
+    "income": "income",
+    "expenditure": "expenditure",
 }
+
+
+class _Titles(Mapping[str, str]):
+    """kind → the standard title, read from the table specs when first used."""
+
+    def _titles(self) -> dict[str, str]:
+        from juesuan.profiles.tables import common_specs
+
+        specs = common_specs()
+        return {kind: specs[key]["title"] for kind, key in SPEC_KEYS.items()}
+
+    def __getitem__(self, kind: str) -> str:
+        return self._titles()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SPEC_KEYS)
+
+    def __len__(self) -> int:
+        return len(SPEC_KEYS)
+
+
+TITLES: Mapping[str, str] = _Titles()
 RECOVERED = ("summary", "income", "expenditure", "approp_summary", "gb", "gb_basic", "sangong")
 
 
