@@ -175,7 +175,17 @@ def _register_font() -> str:
 
     if not CJK_FONT.is_file():  # pragma: no cover - broken installation
         raise FileNotFoundError(f"图表字体缺失：{CJK_FONT}（请安装 noto-cjk-sans-otc）")
-    font_manager.fontManager.addfont(str(CJK_FONT))
+    manager = font_manager.fontManager
+    bundled = str(CJK_FONT)
+    # A system copy of the same family (e.g. Debian's fonts-noto-cjk) must not win the lookup:
+    # the charts are drawn with the bundled file only, so their bytes do not depend on the
+    # machine's fonts.
+    if any(f.name == CJK_FAMILY and f.fname != bundled for f in manager.ttflist) or not any(
+        f.fname == bundled for f in manager.ttflist
+    ):
+        manager.ttflist = [f for f in manager.ttflist if f.name != CJK_FAMILY]
+        manager.addfont(bundled)
+        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
     return CJK_FAMILY
 
 
