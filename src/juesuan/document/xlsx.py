@@ -35,7 +35,7 @@ with numpy_hidden():  # openpyxl would import numpy (0.3-0.4 s) for types we nev
 from juesuan.core.figures import PCT
 from juesuan.core.money import round2
 from juesuan.document.grid import place
-from juesuan.document.model import Cell, Table
+from juesuan.document.model import DRAFT_NOTE, Cell, Table
 from juesuan.document.ziprepack import repack
 
 __all__ = ["write_xlsx"]
@@ -82,10 +82,11 @@ class _Placed:
     header: bool
 
 
-def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
+def write_xlsx(tables: Sequence[Table], *, title: str = "", draft: bool = False) -> bytes:
     """The tables as one XLSX workbook (bytes), one sheet per table, in order.
 
-    ``title`` becomes the workbook's document title (文件属性中的标题).
+    ``title`` becomes the workbook's document title (文件属性中的标题). A ``draft`` has
+    :data:`DRAFT_NOTE` in the header of every printed page of every sheet.
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -96,6 +97,11 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
     if not tables:
         ws = wb.create_sheet("附表")
         ws.cell(row=1, column=1, value="本文件没有表格。")
+    if draft:
+        for ws in wb.worksheets:
+            for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+                header.center.text = DRAFT_NOTE
+                header.center.color = "CC0000"
 
     props = wb.properties
     props.title = xml_text(title) or None
