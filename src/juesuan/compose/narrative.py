@@ -17,6 +17,7 @@ import jinja2
 import jinja2.sandbox
 
 from juesuan.catalog.names import Names
+from juesuan.compose.outline import tidy
 from juesuan.core.figures import FigureSet
 from juesuan.core.money import round2
 from juesuan.document.model import (
@@ -285,7 +286,7 @@ def build_narrative(
     template = _template(profile.directory, profile.narrative)
     markup = template.render(**_Context(ds, figs, profile, names).namespace())
     title = profile.title.format(name=ds.department.name, year=ds.year)
-    blocks = tuple(_blocks(markup, figs, inserts))
+    blocks = tuple(tidy(_blocks(markup, figs, inserts)))
     return Document(
         title=title,
         subtitle=ds.department.region,

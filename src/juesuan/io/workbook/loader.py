@@ -82,6 +82,8 @@ class _State:
     origin: str
     data: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Location] = field(default_factory=dict)
+    # Input cells left blank: where a message about a missing value sends the clerk.
+    blanks: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     header_end: dict[tuple[str, int], int] = field(default_factory=dict)  # (sheet, r0) → first
 
@@ -363,6 +365,8 @@ def _parse(sheets: list[_Sheet], origin: str, layout: Layout | None = None) -> R
         for sub, loc in line_src[_code_].items():
             st.sources[f"functional.{i}{'.' + sub if sub else ''}"] = loc
     st.findings = _cap_unread(st.findings)
+    for path, loc in st.blanks.items():
+        st.sources.setdefault(path, loc)
     if any(f.severity is Severity.ERROR for f in st.findings):
         return None, st.findings
     try:
@@ -566,6 +570,8 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
                 items = lists.setdefault(path, [])
                 st.sources[f"{path}.{len(items)}"] = st.loc(sheet.name, r, 2)
                 items.append(value)
+            else:
+                st.blanks.setdefault(path, st.loc(sheet.name, r, 2, path))
         elif e.kind == "dict":
             k = _text(cells[0])
             if e.fields == ("decimal",):
@@ -581,6 +587,7 @@ def _key_values(st: _State, sheet: _Sheet) -> None:
         elif e.kind == "row":
             values = cells[1 : 1 + len(e.fields)]
             if _blank(cells[0]) and all(_blank(c) for c in values):
+                st.blanks.setdefault(path, st.loc(sheet.name, r, 3, path))
                 continue
             rec: dict[str, Any] = {}
             for j, name in enumerate(e.fields):
@@ -976,7 +983,8 @@ def _functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> No
                 src["name"] = st.loc(sheet.name, r, name_col)
         for c, (path, kind) in value_cols.items():
             raw = values[c]
-            if _blank(raw):
+            if _blank(raw):  # where a message about the missing value sends the clerk
+                src.setdefault(path, st.loc(sheet.name, r, c))
                 continue
             loc = st.loc(sheet.name, r, c)
             if kind == "text":
@@ -1027,6 +1035,8 @@ def _economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
         )
         return
     groups = _economic_groups(cols)
+    if groups:  # a message about a missing list names its first row
+        st.blanks.setdefault(target, st.loc(sheet.name, first, groups[0]["code"], target))
     read = {c for g in groups for c in g.values() if c is not None}
     read |= {c for c, t in cols.items() if t in ("栏次", "行次")}
     amounts = {g["amount"] for g in groups if g["amount"] is not None}
@@ -1165,6 +1175,8 @@ def _put_amount(st: _State, sheet: _Sheet, r: int, c: int, path: str, scale: Dec
         return
     if value is not None:
         st.put(path, value * scale if scale != 1 else value, st.loc(sheet.name, r, c, path))
+    else:
+        st.blanks.setdefault(path, st.loc(sheet.name, r, c, path))
 
 
 def _label_key(text: Any) -> str:
