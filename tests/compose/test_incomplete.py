@@ -14,12 +14,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from public_text import problems
 
 from conftest import BASE, run
 from juesuan.core.findings import Severity
 from juesuan.excel.workbook import template_bytes
 from juesuan.pipeline import load_profile, narrative, sample_path, validate
-from public_text import problems
 
 ENGLISH = re.compile(r"[A-Za-z_]{3,}")
 
@@ -63,7 +63,7 @@ def test_budget_a_sentence_needs_is_an_error_at_its_cell(tmp_path):
         "一般公共预算财政拨款支出决算表": {"A6": "2010301", "D6": 100},
         "财政拨款“三公”经费支出决算表": {"L7": 1},
     }
-    analysis, findings = validate(_workbook(tmp_path, fill))
+    _analysis, findings = validate(_workbook(tmp_path, fill))
     where = {(f.code, f.location.sheet, f.location.cell) for f in _errors(findings)}
     assert ("NAR-007", "一般公共预算财政拨款支出决算表", "G6") in where  # 调整预算数
     assert ("NAR-007", "财政拨款“三公”经费支出决算表", "K7") in where  # 公务接待费预算数
@@ -84,7 +84,7 @@ def _scan(analysis) -> list[str]:
 
 
 def test_forced_draft_of_nearly_empty_workbook_prints_no_placeholder(tmp_path):
-    analysis, findings = validate(_workbook(tmp_path, NEARLY_EMPTY))
+    analysis, _findings = validate(_workbook(tmp_path, NEARLY_EMPTY))
     assert analysis is not None and not analysis.ok
     assert _scan(analysis) == []
     doc = narrative(analysis, with_tables=False)
@@ -106,8 +106,10 @@ def test_samples_print_no_placeholder(sample):
         pytest.param(lambda t: t.replace("  duties: [负责测试工作。]\n", ""), id="no-duties"),
         pytest.param(lambda t: t.replace("adjusted_budget: 20.00, ", ""), id="no-item-budget"),
         pytest.param(lambda t: t.replace("      grand_total: 120.00\n", ""), id="no-prior"),
-        pytest.param(lambda t: t.replace("  - {code: \"30201\", name: 办公费, amount: 10.00}\n", ""),
-                     id="unbalanced-economic"),
+        pytest.param(
+            lambda t: t.replace('  - {code: "30201", name: 办公费, amount: 10.00}\n', ""),
+            id="unbalanced-economic",
+        ),
     ],
 )
 def test_incomplete_variants_print_no_placeholder(edit):

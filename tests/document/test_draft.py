@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 
 def _build(text: str, out: Path) -> dict[str, Path]:
-    analysis, findings = run(text)
+    analysis, _findings = run(text)
     assert analysis is not None
     written = write_outputs(analysis, out, FORMATS)
     return {p.suffix[1:]: p for p in written}
@@ -30,14 +30,14 @@ def _build(text: str, out: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def draft(tmp_path_factory) -> dict[str, Path]:
     text = BASE.replace("  duties: [负责测试工作。]\n", "")  # 部门职责 missing: an error
-    analysis, findings = run(text)
+    _analysis, findings = run(text)
     assert has_errors(findings)
     return _build(text, tmp_path_factory.mktemp("draft"))
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> dict[str, Path]:
-    analysis, findings = run(BASE)
+    _analysis, findings = run(BASE)
     assert not has_errors(findings), [f.render() for f in findings]
     return _build(BASE, tmp_path_factory.mktemp("clean"))
 

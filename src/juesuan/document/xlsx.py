@@ -32,7 +32,7 @@ with numpy_hidden():  # openpyxl would import numpy (0.3-0.4 s) for types we nev
     from openpyxl.worksheet.worksheet import Worksheet
     from openpyxl.writer.excel import ExcelWriter
 
-from juesuan.core.figures import PCT
+from juesuan.core.figures import PCT, RATE
 from juesuan.core.money import round2
 from juesuan.document.grid import place
 from juesuan.document.model import DRAFT_NOTE, Cell, Table
@@ -306,7 +306,7 @@ def _fill_cell(target, p: _Placed) -> None:
             # A Decimal is stored as a number, like a float; openpyxl writes it with "%.16g"
             # (80.57 → 80.56999999999999), which _exact_numbers undoes when re-packing.
             target.value = value
-            target.number_format = PERCENT_FORMAT if fig.unit == PCT else MONEY_FORMAT
+            target.number_format = PERCENT_FORMAT if fig.unit in (PCT, RATE) else MONEY_FORMAT
         target.alignment = Alignment(horizontal="right", vertical="center")
         return
     target.value = xml_text(cell.text) or None

@@ -14,8 +14,9 @@ from juesuan.model.dataset import FUND_KEYS
 from juesuan.rules.registry import RuleContext, allowed_gap, rule
 
 # Identities checked between two derived figures: (left, right, table, row, message, path).
-# A blank side against a non-zero other side is a difference too (the data left it out);
-# ``path`` is where the left side is filled in (the message names its cell or line).
+# ``path`` is where the left side is filled in (the message names its cell or line). In the
+# first three a blank left side against a non-zero right side is a difference too (the data
+# left out what the document prints); the 项目支出 economic table is optional.
 IDENTITIES = (
     (
         "income.grand_total",
@@ -50,6 +51,7 @@ IDENTITIES = (
         "project_by_economic",
     ),
 )
+_BLANK_IS_ZERO = {"income.grand_total", "appropriation.grand_total", "econ.basic.total"}
 
 
 def _stated_location(ctx: RuleContext, index: int) -> Location:
@@ -133,7 +135,9 @@ def same_figure_same_value(ctx: RuleContext) -> Iterator[Finding]:
 def identities(ctx: RuleContext) -> Iterator[Finding]:
     for left, right, table, row, message, path in IDENTITIES:
         a, b = ctx.figs.get(left), ctx.figs.get(right)
-        if a is None or b is None or (a.value is None and b.value is None):
+        if a is None or b is None or b.value is None:
+            continue
+        if a.value is None and left not in _BLANK_IS_ZERO:
             continue
         if abs(a.amount - b.amount) > a.tolerance + b.tolerance:
             yield identities.finding(
