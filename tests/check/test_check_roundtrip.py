@@ -132,4 +132,4 @@ def test_seed_same_findings_in_every_format(built):
 
     found = {fmt: what(check_file(built[("seed", fmt)])) for fmt in ("docx", "pdf", "html", "md")}
     assert found["html"] == found["docx"] == found["md"] == found["pdf"]
-    assert len(found["docx"]) == 2
+    assert len(found["docx"]) == 1
