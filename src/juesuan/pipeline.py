@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -190,12 +190,20 @@ def narrative(analysis: Analysis, with_tables: bool = True) -> Document:
     if with_tables:
         blocks["tables"] = tables(analysis)
         blocks["evaluation_tables"] = evaluation_tables(ds, analysis.figures, analysis.run_inputs)
-    return build_narrative(ds, analysis.figures, analysis.profile, analysis.names, blocks)
+    doc = build_narrative(ds, analysis.figures, analysis.profile, analysis.names, blocks)
+    # Data with errors (only ``build --force`` gets this far) makes a draft, marked on every page.
+    return replace(doc, draft=not analysis.ok)
 
 
 def figures_json(analysis: Analysis) -> str:
     ds = analysis.dataset
-    payload = {
+    payload: dict[str, object] = {}
+    if not analysis.ok:  # a draft says so first
+        from juesuan.document.model import DRAFT_NOTE
+
+        payload["draft"] = True
+        payload["notice"] = DRAFT_NOTE
+    payload |= {
         "department": ds.department.name,
         "year": ds.year,
         "profile": analysis.profile.name,
@@ -227,7 +235,7 @@ def render(analysis: Analysis, fmt: str, doc: Document, charts: dict[str, bytes]
         from juesuan.document.xlsx import write_xlsx
 
         appended = [b for b in doc.blocks if isinstance(b, Table) and not b.inline]  # the 附表
-        return write_xlsx(appended, title=doc.title)
+        return write_xlsx(appended, title=doc.title, draft=doc.draft)
     if fmt == "pdf":
         from juesuan.document.pdf import write_pdf
 

@@ -443,7 +443,7 @@ def test_missing_field_points_at_parent_mapping():
     findings = failing(text)
     assert len(findings) == 1
     finding = check(findings[0], "LOAD-101", line_of(text, "department:"))
-    assert "缺少必填项「region」" in finding.message
+    assert "缺少必填项「部门基本情况／所属地区」" in finding.message
     assert finding.location.path == "department.region"
 
 
@@ -451,7 +451,7 @@ def test_missing_top_level_field_points_at_line_one():
     text = VALID.replace("unit: 万元\n", "")
     findings = failing(text)
     finding = check(findings[0], "LOAD-101", 1)
-    assert "缺少必填项「unit」" in finding.message
+    assert "缺少必填项「本文件金额单位」" in finding.message
 
 
 def test_unknown_field_lists_allowed_fields():

@@ -60,7 +60,10 @@ def test_tables_in_the_seed_layout(tables: list[Table]) -> None:
     assert refs["perf.department.total"] == FigureRef("perf.department.total", D("98.6"), "分")
     assert refs["perf.department.budget_quality"].value == D(7)  # the stated score is printed
     texts = [c.text for row in dept.rows for c in row]
-    assert "履职效能（19分）" in texts and "总体绩效（65分）" in texts
+    # group points are the sums of their indicators' (the system declares 19, 65, 21: PERF-001)
+    assert (
+        "履职效能（10分）" in texts and "总体绩效（56分）" in texts and "预算管理（31分）" in texts
+    )
     assert "督查、督办、督导次数" in texts and "区委区府领导指示事项完成率" in texts
     merged = next(c for row in dept.rows for c in row if c.text == "预算绩效存在问题")
     assert merged.colspan == 2

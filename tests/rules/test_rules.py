@@ -188,7 +188,7 @@ def test_nar005_zero_budget() -> None:
 def test_nar007_missing_budget() -> None:
     text = BASE.replace("adjusted_budget: 20.00, ", "")
     _, findings = run(text)
-    assert "NAR-007" in codes(findings, "warning")
+    assert "NAR-007" in codes(findings, "error")
 
 
 def test_nar008_required_parts() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
-from juesuan.core.figures import PCT, WAN, FigureSet
+from juesuan.core.figures import RATE, WAN, FigureSet
 from juesuan.document.model import Cell, FigureRef, Table
 from juesuan.model.dataset import Dataset
 from juesuan.model.evaluation import ProjectIndicator
@@ -47,7 +47,10 @@ def _n(value: Decimal | None) -> str:
 
 
 def _label(g: GroupScore) -> str:
-    return f"{g.name}（{_n(g.weight)}分）" if g.weight is not None else g.name
+    """A group's name with its points: the sum of its indicators' points, so that the table
+    adds up (and passes ``juesuan check``). Where the indicator system declares other points
+    for the group, validation warns (PERF-001, PERF-003) and the table still prints the sum."""
+    return f"{g.name}（{_n(g.indicator_weight)}分）" if g.weight is not None else g.name
 
 
 def _score_cell(fid: str, score: Score, rowspan: int = 1) -> Cell:
@@ -195,7 +198,7 @@ def project_table(p: ProjectResult, year: int) -> Table:
         ]
         rate = row.stated_rate if row.stated_rate is not None else row.rate
         rate_cell = (
-            Cell(figure=FigureRef(f"{base}.rate", rate, PCT), align=R)
+            Cell(figure=FigureRef(f"{base}.rate", rate, RATE), align=R)
             if rate is not None
             and any(getattr(row, a) is not None for a in ("adjusted_budget", "final"))
             else Cell("")

@@ -17,6 +17,7 @@ import jinja2
 import jinja2.sandbox
 
 from juesuan.catalog.names import Names
+from juesuan.compose.outline import tidy
 from juesuan.compose.units import units_table
 from juesuan.core.figures import FigureSet
 from juesuan.core.money import round2
@@ -313,7 +314,7 @@ def build_narrative(
     markup = template.render(**_Context(ds, figs, profile, names).namespace())
     title = profile.title.format(name=ds.department.name, year=ds.year)
     inserts = {"units": [units_table(ds)], **(inserts or {})}  # the 单位构成 table
-    blocks = tuple(_blocks(markup, figs, inserts))
+    blocks = tuple(tidy(_blocks(markup, figs, inserts)))
     return Document(
         title=title,
         subtitle=ds.department.region,

@@ -12,6 +12,9 @@ from juesuan.core.money import ZERO
 
 WAN = "万元"
 PCT = "%"
+# A percentage printed with two decimals and its sign, as the self-evaluation tables print
+# rates ("100.00%"), whatever the profile's style for percentages in running text.
+RATE = "%（表）"
 SCORE = "分"
 COUNT = "个"
 

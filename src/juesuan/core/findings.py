@@ -44,16 +44,16 @@ class Location:
         if self.paragraph is not None:
             parts.append(f"第{self.paragraph}段")
         logical = []
-        if self.table:
-            logical.append(f"表「{self.table}」")
-        if self.row:
-            logical.append(f"行「{self.row}」")
-        if self.column:
-            logical.append(f"列「{self.column}」")
+        # A workbook cell says it all: a rule's own table names are not the sheets' names.
+        if not (self.sheet and self.cell):
+            if self.table:
+                logical.append(f"表「{self.table}」")
+            if self.row:
+                logical.append(f"行「{self.row}」")
+            if self.column:
+                logical.append(f"列「{self.column}」")
         if logical:
             parts.append(" ".join(logical))
-        if not parts and self.path:
-            parts.append(self.path)
         return "；".join(parts) if parts else "（无位置）"
 
     def to_dict(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
 
 from juesuan.document.model import (
+    DRAFT_NOTE,
     Cell,
     ChartRef,
     Document,
@@ -201,8 +202,20 @@ class _Writer:
         front = d.sections[0]
         _page_setup(front, landscape=False)
         front.different_first_page_header_footer = True
+        if self.doc.draft:
+            self._draft_headers(front)
 
         self._core_properties()
+
+    def _draft_headers(self, front) -> None:
+        """A draft's mark in the page header: the front section's first-page and other
+        headers; every later section links to them (python-docx's default), so each page of
+        the document carries it."""
+        for header in (front.first_page_header, front.header):
+            header.is_linked_to_previous = False
+            p = header.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(p, DRAFT_NOTE, FOOTER, bold=True)
 
     def _core_properties(self) -> None:
         year = self.doc.year if 1900 < self.doc.year < 10000 else 2000

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from html import escape
 
 from juesuan.document.model import (
+    DRAFT_MARK,
+    DRAFT_NOTE,
     Cell,
     ChartRef,
     Document,
@@ -86,6 +88,16 @@ _PRINT_STACKS = {
 # 小标宋 is the bold serif face in print (on screen 方正小标宋 itself is of normal weight).
 _PRINT_BIAOSONG = "h1.title, section.table h5 { font-weight: bold; }\n"
 
+# A draft's mark: a fixed element repeats on every page a browser prints.
+_DRAFT_CSS = """
+div.draft-mark { position: fixed; top: 0; right: 0; padding: 2pt 8pt; color: #c00;
+                 border: 1pt solid #c00; background: #fff; font-weight: bold; z-index: 10; }
+"""
+# In the PDF, the mark is in the top margin box of every page (cover, contents, tables).
+_PRINT_DRAFT_CSS = """
+@page { @top-center { content: "%(note)s"; color: #c00; font-family: %(hei)s;
+                      font-size: 14pt; vertical-align: bottom; padding-bottom: 5mm; } }
+"""
 
 # Page geometry of GB/T 9704 as the DOCX sets it: A4, text area 156 x 225 mm (margins top
 # 37, bottom 35, left 28, right 26 mm), "— N —" in 四号 宋体 7 mm under the text area.
@@ -258,11 +270,17 @@ def write_html(
             body.append(_paragraph(block, styles.text))
     if for_print:
         css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS + _PRINT_BIAOSONG
+        if doc.draft:  # in the top margin of every page (the PDF)
+            css += _PRINT_DRAFT_CSS % {"note": DRAFT_NOTE, **_PRINT_STACKS}
     else:
         css = _CSS % _STACKS
+        if doc.draft:  # a fixed element: on screen and on every printed page of a browser
+            css += _DRAFT_CSS
+            body.insert(0, f'<div class="draft-mark" role="note">{escape(DRAFT_NOTE)}</div>')
+    title = f"{DRAFT_MARK}：{doc.title}" if doc.draft else doc.title
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )

@@ -11,6 +11,7 @@ import re
 
 from juesuan.document.grid import text_grid
 from juesuan.document.model import (
+    DRAFT_NOTE,
     Cell,
     ChartRef,
     Document,
@@ -74,6 +75,8 @@ def write_markdown(
     doc: Document, style: NumberStyle, table_style: NumberStyle | None = None
 ) -> str:
     out = [f"# {escape(doc.title)}", ""]
+    if doc.draft:  # the first line of a draft says so
+        out = [f"**{escape(DRAFT_NOTE)}**", "", *out]
     if doc.subtitle:
         out += [escape(doc.subtitle), ""]
     for block in doc.blocks:

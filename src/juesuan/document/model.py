@@ -103,15 +103,22 @@ class PageBreak:
 
 Block = Heading | Paragraph | ChartRef | Table | PageBreak
 
+# Printed on every page of a draft (a document built from data with errors).
+DRAFT_MARK = "草稿"
+DRAFT_NOTE = "草稿：数据有错误，本文件不得公开"
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
     """The whole disclosure. ``title`` is the cover title (部门名称 + 年度部门决算);
     ``subtitle`` the line under it; ``blocks`` the body in reading order, parts as level-1
-    headings (第一部分 …), sections level 2, subsections level 3."""
+    headings (第一部分 …), sections level 2, subsections level 3. ``draft`` marks a
+    document made from data with errors (``build --force``): every writer prints
+    :data:`DRAFT_MARK` on every page (or at the top, for formats without pages)."""
 
     title: str
     subtitle: str = ""
     blocks: tuple[Block, ...] = field(default_factory=tuple)
     year: int = 0
     department: str = ""
+    draft: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from juesuan.core.figures import COUNT, PCT, SCORE
+from juesuan.core.figures import COUNT, PCT, RATE, SCORE
 from juesuan.core.money import fmt_money, fmt_percent
 
 
@@ -20,13 +20,16 @@ class NumberStyle:
 def format_figure(
     value: Decimal | None, unit: str, style: NumberStyle, absolute: bool = False
 ) -> str:
-    """Text of a figure: 万元 with two decimals, percentages without the % sign."""
+    """Text of a figure: 万元 with two decimals, percentages without the % sign (rates of
+    the self-evaluation tables with it)."""
     if value is None:
         return style.blank
     if absolute:
         value = abs(value)
     if unit == PCT:
         return fmt_percent(value, trim_integer=style.trim_integer_percent)
+    if unit == RATE:
+        return fmt_percent(value, trim_integer=False) + "%"
     if unit == COUNT:
         return str(int(value))
     if unit == SCORE:  # scores print as stated: 98.6, 100, 8.5

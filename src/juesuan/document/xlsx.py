@@ -32,10 +32,10 @@ with numpy_hidden():  # openpyxl would import numpy (0.3-0.4 s) for types we nev
     from openpyxl.worksheet.worksheet import Worksheet
     from openpyxl.writer.excel import ExcelWriter
 
-from juesuan.core.figures import PCT
+from juesuan.core.figures import PCT, RATE
 from juesuan.core.money import round2
 from juesuan.document.grid import place
-from juesuan.document.model import Cell, Table
+from juesuan.document.model import DRAFT_NOTE, Cell, Table
 from juesuan.document.ziprepack import repack
 
 __all__ = ["write_xlsx"]
@@ -82,10 +82,11 @@ class _Placed:
     header: bool
 
 
-def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
+def write_xlsx(tables: Sequence[Table], *, title: str = "", draft: bool = False) -> bytes:
     """The tables as one XLSX workbook (bytes), one sheet per table, in order.
 
-    ``title`` becomes the workbook's document title (文件属性中的标题).
+    ``title`` becomes the workbook's document title (文件属性中的标题). A ``draft`` has
+    :data:`DRAFT_NOTE` in the header of every printed page of every sheet.
     """
     wb = Workbook()
     wb.remove(wb.active)
@@ -96,6 +97,11 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "") -> bytes:
     if not tables:
         ws = wb.create_sheet("附表")
         ws.cell(row=1, column=1, value="本文件没有表格。")
+    if draft:
+        for ws in wb.worksheets:
+            for header in (ws.oddHeader, ws.evenHeader, ws.firstHeader):
+                header.center.text = DRAFT_NOTE
+                header.center.color = "CC0000"
 
     props = wb.properties
     props.title = xml_text(title) or None
@@ -300,7 +306,7 @@ def _fill_cell(target, p: _Placed) -> None:
             # A Decimal is stored as a number, like a float; openpyxl writes it with "%.16g"
             # (80.57 → 80.56999999999999), which _exact_numbers undoes when re-packing.
             target.value = value
-            target.number_format = PERCENT_FORMAT if fig.unit == PCT else MONEY_FORMAT
+            target.number_format = PERCENT_FORMAT if fig.unit in (PCT, RATE) else MONEY_FORMAT
         target.alignment = Alignment(horizontal="right", vertical="center")
         return
     target.value = xml_text(cell.text) or None

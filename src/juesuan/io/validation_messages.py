@@ -113,11 +113,8 @@ def _explain(err: Any, loc: tuple[Any, ...], path: str) -> tuple[str, str]:
     name = str(loc[-1]) if loc else ""
     parent = ".".join(str(item) for item in loc[:-1])
 
-    if kind == "missing":
-        where = f"「{field_label(parent)}」下" if parent else "文件顶层"
-        desc = _describe(info)
-        extra = f"（{desc}）" if desc else ""
-        return "LOAD-101", f"缺少必填项「{name}」{extra}，应写在{where}"
+    if kind == "missing":  # named in Chinese only: the location says where it goes
+        return "LOAD-101", f"缺少必填项「{field_label(path)}」"
 
     if kind == "extra_forbidden":
         allowed = _allowed_fields(loc[:-1])

@@ -392,8 +392,14 @@ class Dataset(Record):
     def locate(self, path: str) -> Location:
         """Source location of the record at ``path`` (dotted, e.g. ``functional.2.expenditure``).
 
-        Falls back to the nearest enclosing record that has a known position.
+        Falls back to the first part of it that has a known position (a record made of
+        several cells: its first cell), then to the nearest enclosing record.
         """
+        if path and path not in self._sources:
+            prefix = path + "."
+            child = next((k for k in self._sources if k.startswith(prefix)), None)
+            if child is not None:
+                return self._sources[child]
         probe = path
         while True:
             if probe in self._sources:

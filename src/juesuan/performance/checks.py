@@ -63,7 +63,7 @@ def weights(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[
             yield _f(
                 "PERF-001",
                 Severity.WARNING,
-                f"指标体系「{system.id}」中「{g.name}」列示{_n(g.weight)}分，其下三级指标分值合计为"
+                f"指标体系「{system.title}」中「{g.name}」列示{_n(g.weight)}分，其下三级指标分值合计为"
                 f"{_n(g.indicator_weight)}分{extra}",
                 system.locate(f"{g.path}.weight"),
                 g.weight,
@@ -74,7 +74,7 @@ def weights(ds: Dataset, figs: FigureSet, result: EvaluationResult) -> Iterator[
             yield _f(
                 "PERF-001",
                 Severity.ERROR,
-                f"指标体系「{system.id}」的指标分值合计为{_n(total)}分，应为{_n(system.total)}分",
+                f"指标体系「{system.title}」的指标分值合计为{_n(total)}分，应为{_n(system.total)}分",
                 system.locate("groups"),
                 total,
                 system.total,
@@ -137,7 +137,7 @@ def printed_subtotals(ds: Dataset, figs: FigureSet, result: EvaluationResult) ->
                 yield _f(
                     "PERF-003",
                     Severity.WARNING,
-                    f"列示分值小计的「{name}」不是指标体系「{dept.system.id}」中的指标名称",
+                    f"列示分值小计的「{name}」不是指标体系「{dept.system.title}」中的指标名称",
                     where,
                 )
             elif printed != g.indicator_weight:

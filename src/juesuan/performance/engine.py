@@ -81,7 +81,7 @@ def score_dataset(
                 Finding(
                     "PERF-008",
                     Severity.WARNING,
-                    f"运行参数「{name}」不是指标体系「{result.system.id}」的输入，未使用"
+                    f"运行参数「{name}」不是指标体系「{result.system.title}」的输入，未使用"
                     f"（输入有：{'、'.join(result.system.inputs)}）",
                 )
             )
@@ -117,7 +117,7 @@ def _unknown_entries(ds: Dataset, system: IndicatorSystem) -> list[Finding]:
                 Finding(
                     "PERF-008",
                     Severity.WARNING,
-                    f"「{key}」不是指标体系「{system.id}」的指标编号，该项未使用",
+                    f"「{key}」不是指标体系「{system.title}」的指标编号，该项未使用",
                     ds.locate(f"evaluation.department.indicators.{key}"),
                 )
             )
@@ -133,7 +133,7 @@ def _unknown_entries(ds: Dataset, system: IndicatorSystem) -> list[Finding]:
                 Finding(
                     "PERF-008",
                     Severity.WARNING,
-                    f"录入的输入「{key}」{why}（指标体系「{system.id}」），该值未使用",
+                    f"录入的输入「{key}」{why}（指标体系「{system.title}」），该值未使用",
                     ds.locate(f"evaluation.department.inputs.{key}"),
                 )
             )

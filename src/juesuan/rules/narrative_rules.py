@@ -146,6 +146,14 @@ def zero_base(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+SANGONG_ITEMS = (
+    ("outbound", "因公出国（境）费"),
+    ("vehicle_purchase", "公务用车购置费"),
+    ("vehicle_operation", "公务用车运行维护费"),
+    ("reception", "公务接待费"),
+)
+
+
 @rule("NAR-007")
 def budget_present(ctx: RuleContext) -> Iterator[Finding]:
     basis = choose_bases(ctx.figs, ctx.profile.budget_basis)["general_budget"]
@@ -154,11 +162,22 @@ def budget_present(ctx: RuleContext) -> Iterator[Finding]:
         if line.general_budget is None or getattr(line.general_budget, basis) is not None:
             continue
         yield budget_present.finding(
-            f"科目{line.code}未填报{label}",
+            f"科目{line.code}未填报{label}，说明无法列示完成预算情况",
             ctx.where(
-                f"functional.{i}.general_budget", "一般公共预算财政拨款支出", line.code, label
+                f"functional.{i}.general_budget.{basis}",
+                "一般公共预算财政拨款支出",
+                line.code,
+                label,
             ),
         )
+    sg = ctx.ds.sangong
+    for key, what in SANGONG_ITEMS:
+        if getattr(sg.final, key) and getattr(sg.budget, key) is None:
+            yield budget_present.finding(
+                f"{what}有支出{round2(getattr(sg.final, key))}万元，未填报预算数，"
+                "说明无法列示完成预算情况",
+                ctx.where(f"sangong.budget.{key}", "“三公”经费", what, "预算数"),
+            )
 
 
 @rule("NAR-008")
@@ -166,7 +185,7 @@ def required_parts(ctx: RuleContext) -> Iterator[Finding]:
     if not ctx.ds.department.duties and not ctx.ds.department.duties_preamble:
         yield required_parts.finding(
             f"未填写部门职责（{field_label('department.duties')}），第一部分无法生成",
-            ctx.where("department", "部门概况", "部门职责"),
+            ctx.where("department.duties", "部门概况", "部门职责"),
         )
     if not ctx.ds.functional:
         yield required_parts.finding(

@@ -13,7 +13,10 @@ from juesuan.derive import NARRATIVE_TABLE
 from juesuan.model.dataset import FUND_KEYS
 from juesuan.rules.registry import RuleContext, allowed_gap, rule
 
-# Identities checked between two derived figures: (left, right, table, row, message).
+# Identities checked between two derived figures: (left, right, table, row, message, path).
+# ``path`` is where the left side is filled in (the message names its cell or line). In the
+# first three a blank left side against a non-zero right side is a difference too (the data
+# left out what the document prints); the 项目支出 economic table is optional.
 IDENTITIES = (
     (
         "income.grand_total",
@@ -21,6 +24,7 @@ IDENTITIES = (
         "收入支出决算总表",
         "总计",
         "收入总计与支出总计应相等",
+        "income.general_budget",
     ),
     (
         "appropriation.grand_total",
@@ -28,6 +32,7 @@ IDENTITIES = (
         "财政拨款收入支出决算总表",
         "总计",
         "财政拨款收入总计与支出总计应相等",
+        "income.general_budget",
     ),
     (
         "econ.basic.total",
@@ -35,6 +40,7 @@ IDENTITIES = (
         "一般公共预算财政拨款基本支出决算表",
         "合计",
         "按经济分类的基本支出合计应等于按功能分类的一般公共预算财政拨款基本支出",
+        "basic_by_economic",
     ),
     (
         "econ.project.total",
@@ -42,8 +48,10 @@ IDENTITIES = (
         "一般公共预算财政拨款项目支出决算表",
         "合计",
         "按经济分类的项目支出合计应等于按功能分类的一般公共预算财政拨款项目支出",
+        "project_by_economic",
     ),
 )
+_BLANK_IS_ZERO = {"income.grand_total", "appropriation.grand_total", "econ.basic.total"}
 
 
 def _stated_location(ctx: RuleContext, index: int) -> Location:
@@ -125,14 +133,16 @@ def same_figure_same_value(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("TOT-003")
 def identities(ctx: RuleContext) -> Iterator[Finding]:
-    for left, right, table, row, message in IDENTITIES:
+    for left, right, table, row, message, path in IDENTITIES:
         a, b = ctx.figs.get(left), ctx.figs.get(right)
-        if a is None or b is None or a.value is None or b.value is None:
+        if a is None or b is None or b.value is None:
+            continue
+        if a.value is None and left not in _BLANK_IS_ZERO:
             continue
         if abs(a.amount - b.amount) > a.tolerance + b.tolerance:
             yield identities.finding(
                 f"{message}：{round2(a.amount)}万元 ≠ {round2(b.amount)}万元",
-                Location(file=ctx.ds.origin, table=table, row=row),
+                ctx.where(path, table, row),
                 a.amount,
                 b.amount,
             )

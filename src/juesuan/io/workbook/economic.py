@@ -21,6 +21,8 @@ def economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
         )
         return
     groups = _economic_groups(cols)
+    if groups:  # a message about a missing list names its first row
+        st.blanks.setdefault(target, st.loc(sheet.name, first, groups[0]["code"], target))
     read = {c for g in groups for c in g.values() if c is not None}
     read |= {c for c, t in cols.items() if t in ("栏次", "行次")}
     amounts = {g["amount"] for g in groups if g["amount"] is not None}

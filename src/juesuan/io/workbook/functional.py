@@ -158,7 +158,8 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
                 src["name"] = st.loc(sheet.name, r, name_col)
         for c, (path, kind) in value_cols.items():
             raw = values[c]
-            if is_blank(raw):
+            if is_blank(raw):  # where a message about the missing value sends the clerk
+                src.setdefault(path, st.loc(sheet.name, r, c))
                 continue
             loc = st.loc(sheet.name, r, c)
             if kind == "text":

@@ -112,6 +112,8 @@ def key_values(st: State, sheet: Sheet) -> None:
                 items = lists.setdefault(path, [])
                 st.sources[f"{path}.{len(items)}"] = st.loc(sheet.name, r, 2)
                 items.append(value)
+            else:
+                st.blanks.setdefault(path, st.loc(sheet.name, r, 2, path))
         elif e.kind == "dict":
             k = to_text(cells[0])
             if e.fields == ("decimal",):
@@ -127,6 +129,7 @@ def key_values(st: State, sheet: Sheet) -> None:
         elif e.kind == "row":
             values = cells[1 : 1 + len(e.fields)]
             if is_blank(cells[0]) and all(is_blank(c) for c in values):
+                st.blanks.setdefault(path, st.loc(sheet.name, r, 3, path))
                 continue
             rec: dict[str, Any] = {}
             for j, name in enumerate(e.fields):

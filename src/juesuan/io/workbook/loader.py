@@ -139,6 +139,8 @@ def parse(sheets: list[Sheet], origin: str, layout: Layout | None = None) -> Res
         for sub, loc in line_src[_code_].items():
             st.sources[f"functional.{i}{'.' + sub if sub else ''}"] = loc
     st.findings = cap_unread(st.findings)
+    for path, loc in st.blanks.items():  # where a message about a missing value points
+        st.sources.setdefault(path, loc)
     if any(f.severity is Severity.ERROR for f in st.findings):
         return None, st.findings
     try:

@@ -21,6 +21,8 @@ def put_amount(st: State, sheet: Sheet, r: int, c: int, path: str, scale: Decima
         return
     if value is not None:
         st.put(path, value * scale if scale != 1 else value, st.loc(sheet.name, r, c, path))
+    else:
+        st.blanks.setdefault(path, st.loc(sheet.name, r, c, path))
 
 
 def two_sided(st, sheet, r0, r1, spec, scale) -> None:

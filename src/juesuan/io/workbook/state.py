@@ -14,6 +14,8 @@ class State:
     origin: str
     data: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, Location] = field(default_factory=dict)
+    # Input cells left blank: where a message about a missing value sends the clerk.
+    blanks: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     header_end: dict[tuple[str, int], int] = field(default_factory=dict)  # (sheet, r0) → first
 
