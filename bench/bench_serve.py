@@ -39,15 +39,15 @@ def free_port() -> int:
 def prepare(url: str, home: Path) -> None:
     from juesuan.serve.config import Settings
     from juesuan.serve.db import Database
-    from juesuan.serve.services import organisation
+    from juesuan.serve.services import organisation, sessions
     from juesuan.serve.services.context import ServiceContext
 
     settings = Settings.from_environment(url, home=home)
     ctx = ServiceContext.create(settings, Database(settings.database_url))
     ctx.db.upgrade()
     organisation.create_user(ctx, None, "bench-admin", "admin", PASSWORD)
-    admin = organisation.actor_from_token(
-        ctx, organisation.sign_in(ctx, "bench-admin", PASSWORD, "bench")[0], "bench"
+    admin = sessions.actor_from_token(
+        ctx, sessions.sign_in(ctx, "bench-admin", PASSWORD, "bench")[0], "bench"
     )
     organisation.create_department(ctx, admin, "bench", "基准测试部门", "基准地区", "sichuan-2024")
     organisation.create_user(ctx, None, "bench-preparer", "preparer", PASSWORD, "bench")

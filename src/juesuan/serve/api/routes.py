@@ -12,7 +12,15 @@ from pydantic import BaseModel, Field
 
 from juesuan.serve.errors import BadRequest, TooLarge
 from juesuan.serve.policy import Actor
-from juesuan.serve.services import artifacts, audit, checks, datasets, organisation, workflow
+from juesuan.serve.services import (
+    artifacts,
+    audit,
+    checks,
+    datasets,
+    organisation,
+    sessions,
+    workflow,
+)
 from juesuan.serve.services.artifacts import ArtifactFile
 from juesuan.serve.services.context import ServiceContext
 
@@ -36,7 +44,7 @@ def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) ->
         if scheme.lower() != "bearer" or not value.strip():
             raise BadRequest("Authorization 头应为 Bearer 凭证", code="bad_authorization")
         token = value.strip()
-    return organisation.actor_from_token(ctx, token, address(request))
+    return sessions.actor_from_token(ctx, token, address(request))
 
 
 Ctx = Annotated[ServiceContext, Depends(context)]
@@ -76,10 +84,21 @@ def token(
     request: Request, ctx: Ctx, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> dict[str, Any]:
     """OAuth2 password form → bearer token."""
-    value, seconds = organisation.sign_in(
+    value, seconds = sessions.sign_in(
         ctx, form.username[:100], form.password[:256], address(request)
     )
     return {"access_token": value, "token_type": "bearer", "expires_in": seconds}
+
+
+@router.post("/auth/logout", status_code=204, tags=["登录"])
+def logout(ctx: Ctx, who: Who) -> Response:
+    """Sign out: the token is revoked on the server and refused from now on."""
+    if not who.authenticated:
+        from juesuan.serve.errors import Unauthorized
+
+        raise Unauthorized("请先登录", code="not_authenticated")
+    sessions.sign_out(ctx, who)
+    return Response(status_code=204)
 
 
 @router.get("/me", tags=["登录"])

@@ -10,7 +10,6 @@ from typing import Any
 
 from juesuan.serve.config import Settings
 from juesuan.serve.db import Database
-from juesuan.serve.security import LoginLimiter
 from juesuan.serve.store import ArtifactStore
 
 
@@ -42,25 +41,18 @@ class ServiceContext:
     settings: Settings
     db: Database
     store: ArtifactStore
-    limiter: LoginLimiter
     findings_cache: LRU = field(default_factory=lambda: LRU(256))
     _build_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, settings: Settings, db: Database | None = None) -> ServiceContext:
-        limits = settings.limits
         store = ArtifactStore(settings.artifact_dir)
         store.clean_temporary()
         return cls(
             settings=settings,
             db=db or Database(settings.database_url),
             store=store,
-            limiter=LoginLimiter(
-                limits.login_failures_per_user,
-                limits.login_failures_per_address,
-                limits.login_window_seconds,
-            ),
         )
 
     def build_lock(self, key: str) -> threading.Lock:

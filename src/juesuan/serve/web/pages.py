@@ -36,6 +36,7 @@ from juesuan.serve.services import (
     checks,
     datasets,
     organisation,
+    sessions,
     workflow,
 )
 from juesuan.serve.services.artifacts import ArtifactFile
@@ -232,7 +233,7 @@ async def login(request: Request) -> Response:
     ctx = ctx_of(request)
     try:
         token, seconds = await run_in_threadpool(
-            organisation.sign_in, ctx, username, password, current_actor(request).address or ""
+            sessions.sign_in, ctx, username, password, current_actor(request).address or ""
         )
     except ServiceError as exc:
         return render(
@@ -251,6 +252,8 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await form_of(request)
+    # Revoke the session on the server: the cookie's token is refused from now on.
+    await run_in_threadpool(sessions.sign_out, ctx_of(request), current_actor(request))
     response = redirect(request, "/login?done=signed_out")
     sign_out_cookie(response)
     return response
