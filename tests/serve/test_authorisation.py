@@ -33,6 +33,9 @@ class Matrix:
             "reviewer_other": world.user("reviewer", region=other_region),
             "admin": world.admin_token,
         }
+        by_token = {token: name for name, token in world.tokens.items()}
+        self.names = {role: by_token.get(t) for role, t in self.tokens.items() if t}
+        self.region = region
         r = world.upload(self.tokens["preparer_own"], self.code)
         assert r.status_code == 201
         self.sha = r.json()["dataset"]["sha256"]
@@ -187,6 +190,21 @@ def test_workflow_steps(matrix: Matrix) -> None:
             assert r.status_code == 200
 
 
+def test_sign_out_is_for_the_signed_in_and_revokes_only_its_own_token(matrix: Matrix) -> None:
+    matrix.seen.add(("POST", "/api/v1/auth/logout"))
+    client = matrix.world.client
+    assert client.post("/api/v1/auth/logout").status_code == 401
+    for role, name in matrix.names.items():
+        r = client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+        fresh = r.json()["access_token"]
+        assert (
+            client.post("/api/v1/auth/logout", headers=matrix.world.auth(fresh)).status_code == 204
+        )
+        assert client.get("/api/v1/me", headers=matrix.world.auth(fresh)).status_code == 401
+        # The matrix's own token of that user still works.
+        assert matrix.call(role, "GET", "/api/v1/me").status_code == 200
+
+
 def test_every_endpoint_is_in_the_matrix(matrix: Matrix, app) -> None:  # type: ignore[no-untyped-def]
     # Run last in this module (pytest keeps file order): the other tests filled ``seen``.
     paths = app.openapi()["paths"]  # every API route, from the OpenAPI document
@@ -237,6 +255,7 @@ EXPECTED = {
     Action.CHECK_READ: {"preparer_own", "admin"},
     Action.AUDIT_READ: {"admin"},
     Action.PUBLIC_READ: EVERYONE,
+    Action.DEADLINE_SET: {"admin"},
 }
 
 

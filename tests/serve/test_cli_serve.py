@@ -72,7 +72,7 @@ def test_user_add(env: Path) -> None:
 
 def test_demo(env: Path, database_url: str) -> None:
     from juesuan.serve.demo import DEPARTMENTS, setup_demo
-    from juesuan.serve.services import datasets, organisation, sessions
+    from juesuan.serve.services import datasets, sessions
 
     settings = Settings.from_environment(f"sqlite:///{env / 'demo.db'}", home=env)
     ctx = ServiceContext.create(settings, Database(settings.database_url))

@@ -175,6 +175,15 @@ def _etag(number: int | None) -> dict[str, str]:
     return {"ETag": f'"{number}"'} if number is not None else {}
 
 
+def _not_modified(request: Request, number: int) -> bool:
+    """``If-None-Match`` names this version (asked after the read was authorised)."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+    return str(number) in tags or "*" in tags
+
+
 @router.get("/departments/{code}/{year}", tags=["数据"])
 def get_disclosure(code: str, year: int, ctx: Ctx, who: Who) -> JSONResponse:
     view = datasets.disclosure(ctx, who, code, year)
@@ -226,10 +235,17 @@ async def put_dataset(
 
 @router.get("/departments/{code}/{year}/dataset", tags=["数据"])
 def get_dataset(
-    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+    code: str,
+    year: int,
+    request: Request,
+    ctx: Ctx,
+    who: Who,
+    version: Annotated[int | None, Query()] = None,
 ) -> JSONResponse:
     """The current (or a given) version's record; ``/dataset/source`` has the file."""
     view = datasets.get_version(ctx, who, code, year, version)
+    if _not_modified(request, view.number):
+        return Response(status_code=304, headers=_etag(view.number))  # type: ignore[return-value]
     return JSONResponse(view.to_dict(), headers=_etag(view.number))
 
 
@@ -252,9 +268,16 @@ def get_dataset_source(
 
 @router.get("/departments/{code}/{year}/findings", tags=["数据"])
 def get_findings(
-    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+    code: str,
+    year: int,
+    request: Request,
+    ctx: Ctx,
+    who: Who,
+    version: Annotated[int | None, Query()] = None,
 ) -> JSONResponse:
     view, findings = datasets.get_findings(ctx, who, code, year, version)
+    if _not_modified(request, view.number):  # a version's findings never change
+        return Response(status_code=304, headers=_etag(view.number))  # type: ignore[return-value]
     body = {
         "version": view.number,
         "status": view.status,

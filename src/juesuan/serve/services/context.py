@@ -41,7 +41,9 @@ class ServiceContext:
     settings: Settings
     db: Database
     store: ArtifactStore
-    findings_cache: LRU = field(default_factory=lambda: LRU(256))
+    findings_cache: LRU = field(default_factory=lambda: LRU(256))  # analysis by content
+    versions: LRU = field(default_factory=lambda: LRU(1024))  # immutable dataset versions
+    artifacts: LRU = field(default_factory=lambda: LRU(4096))  # key → (sha256, size) stored
     _build_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
