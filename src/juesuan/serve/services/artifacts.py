@@ -49,6 +49,17 @@ class ArtifactFile:
     filename: str
     built: bool  # True when this request rendered it (False: served from the store)
 
+    def read(self, ctx: ServiceContext) -> bytes:
+        """The file's bytes (from memory when recently served). A file that changed size
+        since it was found whole is refused; the next request rebuilds it."""
+        data = ctx.artifact_bytes.get(self.key)
+        if data is None:
+            data = self.path.read_bytes()
+            if len(data) != self.size:
+                raise BuildFailed("文件暂时不可用，请稍后重试", {"format": self.format})
+            ctx.artifact_bytes.put(self.key, data)
+        return data
+
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:

@@ -36,6 +36,36 @@ class LRU:
                 self._items.popitem(last=False)
 
 
+class BytesCache:
+    """Small immutable files kept in memory, least recently used dropped first, bounded by
+    their total size (serving from memory avoids a thread hop per 64 KB chunk)."""
+
+    def __init__(self, budget: int, largest: int) -> None:
+        self.budget, self.largest = budget, largest
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.largest:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.budget:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+
 @dataclass
 class ServiceContext:
     settings: Settings
@@ -44,6 +74,9 @@ class ServiceContext:
     findings_cache: LRU = field(default_factory=lambda: LRU(256))  # analysis by content
     versions: LRU = field(default_factory=lambda: LRU(1024))  # immutable dataset versions
     artifacts: LRU = field(default_factory=lambda: LRU(4096))  # key → (sha256, size) stored
+    artifact_bytes: BytesCache = field(
+        default_factory=lambda: BytesCache(budget=64 * 1024 * 1024, largest=8 * 1024 * 1024)
+    )
     _build_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -511,27 +511,30 @@ class Located:
     current_version: int | None
 
 
+_LOCATE = (
+    select(
+        Department.id,
+        Department.region_id,
+        Department.profile,
+        Disclosure.id,
+        Disclosure.current_version,
+    )
+    .select_from(Department)
+    .outerjoin(
+        Disclosure,
+        and_(Disclosure.department_id == Department.id, Disclosure.year == bindparam("year")),
+    )
+    .where(Department.code == bindparam("code"))
+)
+
+
 def locate(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Located:
     """Authorise reading ``code``/``year`` and find its disclosure in one query: 404 for an
     unknown department (before authorising, as everywhere), 403/401, then 404 for a
     department-year without data."""
     check_year(year)
-    q = (
-        select(
-            Department.id,
-            Department.region_id,
-            Department.profile,
-            Disclosure.id,
-            Disclosure.current_version,
-        )
-        .select_from(Department)
-        .outerjoin(
-            Disclosure, and_(Disclosure.department_id == Department.id, Disclosure.year == year)
-        )
-        .where(Department.code == code)
-    )
     with ctx.db.engine.connect() as conn:
-        row = conn.execute(q).first()
+        row = conn.execute(_LOCATE, {"code": code, "year": year}).first()
     if row is None:
         raise NotFound(f"没有编码为「{code}」的部门", {"department": code})
     dept_id, region_id, profile, disclosure_id, current = row
@@ -560,6 +563,16 @@ _VERSION_COLUMNS = (
 )
 
 
+_VERSION = (
+    select(*_VERSION_COLUMNS)
+    .join(User, DatasetVersion.author_id == User.id)
+    .where(
+        DatasetVersion.disclosure_id == bindparam("disclosure"),
+        DatasetVersion.number == bindparam("number"),
+    )
+)
+
+
 def stored_version(ctx: ServiceContext, place: Located, number: int | None) -> StoredVersion:
     """The current (or a given) version of a located department-year."""
     number = place.current_version if number is None else number
@@ -569,13 +582,8 @@ def stored_version(ctx: ServiceContext, place: Located, number: int | None) -> S
     cached = ctx.versions.get(key)
     if cached is not None:
         return cached
-    q = (
-        select(*_VERSION_COLUMNS)
-        .join(User, DatasetVersion.author_id == User.id)
-        .where(DatasetVersion.disclosure_id == place.disclosure_id, DatasetVersion.number == number)
-    )
     with ctx.db.engine.connect() as conn:
-        row = conn.execute(q).first()
+        row = conn.execute(_VERSION, {"disclosure": place.disclosure_id, "number": number}).first()
     if row is None:
         raise NotFound("没有这个数据版本", {"version": number})
     *fields, findings = row

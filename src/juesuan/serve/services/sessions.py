@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from juesuan.serve import security
 from juesuan.serve.errors import RateLimited, Unauthorized
@@ -17,6 +17,27 @@ from juesuan.serve.models import AuthSession, Department, LoginFailure, Role, Us
 from juesuan.serve.policy import Actor
 from juesuan.serve.services import audit
 from juesuan.serve.services.context import ServiceContext
+
+# Built once: the statement is the same for every request (only the parameters differ).
+_ACTOR = (
+    select(
+        User.id,
+        User.name,
+        User.role,
+        User.department_id,
+        User.region_id,
+        Department.region_id,
+    )
+    .select_from(AuthSession)
+    .join(User, AuthSession.user_id == User.id)
+    .outerjoin(Department, User.department_id == Department.id)
+    .where(
+        AuthSession.id == bindparam("session_id"),
+        AuthSession.user_id == bindparam("user_id"),
+        AuthSession.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+)
 
 
 def _too_many(ctx: ServiceContext, username: str, address: str) -> bool:
@@ -80,27 +101,10 @@ def actor_from_token(ctx: ServiceContext, token: str | None, address: str | None
     claims = security.read_token(ctx.settings.secret_key, token)
     if claims.session_id is None:
         raise Unauthorized("登录凭证无效，请重新登录", code="invalid_token")
-    q = (
-        select(
-            User.id,
-            User.name,
-            User.role,
-            User.department_id,
-            User.region_id,
-            Department.region_id,
-        )
-        .select_from(AuthSession)
-        .join(User, AuthSession.user_id == User.id)
-        .outerjoin(Department, User.department_id == Department.id)
-        .where(
-            AuthSession.id == claims.session_id,
-            AuthSession.user_id == claims.user_id,
-            AuthSession.revoked_at.is_(None),
-            User.active.is_(True),
-        )
-    )
     with ctx.db.engine.connect() as conn:
-        row = conn.execute(q).first()
+        row = conn.execute(
+            _ACTOR, {"session_id": claims.session_id, "user_id": claims.user_id}
+        ).first()
     if row is None:
         raise Unauthorized("登录凭证无效或已退出，请重新登录", code="invalid_token")
     user_id, name, role, department_id, own_region, department_region = row

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
@@ -187,7 +187,11 @@ def int_or_none(value: Any) -> int | None:
 
 
 def file_response(request: Request, art: ArtifactFile) -> Response:
-    response = FileResponse(art.path, media_type=art.media_type, filename=art.filename)
+    response = Response(
+        art.read(ctx_of(request)),
+        media_type=art.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{art.filename}"'},
+    )
     if art.format == "html":
         response.headers["Content-Security-Policy"] = DOCUMENT_CSP
     response.headers["Cache-Control"] = "private, no-store"
@@ -541,7 +545,7 @@ def preview_document(request: Request, code: str, year: int) -> Response:
     art = artifacts.document(
         ctx, who, code, year, "html", int_or_none(request.query_params.get("version"))
     )
-    response = FileResponse(art.path, media_type=art.media_type)
+    response = Response(art.read(ctx), media_type=art.media_type)
     response.headers["Content-Security-Policy"] = DOCUMENT_CSP
     response.headers["Cache-Control"] = "private, no-store"
     return response
