@@ -17,6 +17,8 @@ from juesuan.serve.services import (
     audit,
     checks,
     datasets,
+    deadlines,
+    figures,
     organisation,
     sessions,
     workflow,
@@ -297,6 +299,22 @@ async def get_findings(
     return JSONResponse(body, headers=_etag(view.number))
 
 
+@router.get("/departments/{code}/{year}/versions/{old}/compare/{new}", tags=["数据"])
+def compare_versions(code: str, year: int, old: int, new: int, ctx: Ctx, who: Who) -> dict:
+    """What changed from version ``old`` to ``new``: computed figures whose value changed
+    (old → new), and findings that appeared or disappeared."""
+    return figures.compare(ctx, who, code, year, old, new).to_dict()
+
+
+@router.get("/departments/{code}/{year}/figures", tags=["数据"])
+def get_figures(
+    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+) -> dict:
+    """Every computed figure of the current (or a given) version: value, formula, inputs
+    and source."""
+    return figures.version_figures(ctx, who, code, year, version)
+
+
 class StepBody(BaseModel):
     comment: str | None = Field(None, max_length=4000)
 
@@ -354,6 +372,34 @@ def get_document(
 ) -> Response:
     """The built document (docx, pdf, html, xlsx, json, md), built once per content."""
     return _file_response(ctx, artifacts.document(ctx, who, code, year, fmt, version))
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+@router.get("/deadlines", tags=["截止日期"])
+def list_deadlines(
+    ctx: Ctx, who: Who, year: Annotated[int | None, Query()] = None
+) -> list[dict[str, Any]]:
+    """The publication deadlines you may see (admin: all; others: their region's), with the
+    days left counted in China Standard Time."""
+    return [d.to_dict() for d in deadlines.list_deadlines(ctx, who, year)]
+
+
+class DeadlineBody(BaseModel):
+    due: str = Field(max_length=20, description="年-月-日，如 2025-09-30")
+
+
+@router.put("/deadlines/{region}/{year}", tags=["截止日期"])
+def set_deadline(region: str, year: int, body: DeadlineBody, ctx: Ctx, who: Who) -> dict[str, Any]:
+    """Set or move a region's deadline for a year (admins)."""
+    return deadlines.set_deadline(ctx, who, region, year, body.due).to_dict()
+
+
+@router.delete("/deadlines/{region}/{year}", status_code=204, tags=["截止日期"])
+def remove_deadline(region: str, year: int, ctx: Ctx, who: Who) -> Response:
+    deadlines.remove_deadline(ctx, who, region, year)
+    return Response(status_code=204)
 
 
 # --- public view --------------------------------------------------------------------------

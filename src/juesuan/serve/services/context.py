@@ -74,6 +74,7 @@ class ServiceContext:
     findings_cache: LRU = field(default_factory=lambda: LRU(256))  # analysis by content
     versions: LRU = field(default_factory=lambda: LRU(1024))  # immutable dataset versions
     artifacts: LRU = field(default_factory=lambda: LRU(4096))  # key → (sha256, size) stored
+    figures: LRU = field(default_factory=lambda: LRU(256))  # computed figures of a version
     artifact_bytes: BytesCache = field(
         default_factory=lambda: BytesCache(budget=64 * 1024 * 1024, largest=8 * 1024 * 1024)
     )

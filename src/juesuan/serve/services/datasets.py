@@ -24,8 +24,9 @@ from juesuan.serve.models import (
     utcnow,
 )
 from juesuan.serve.policy import Action, Actor, Target, authorize
-from juesuan.serve.services import audit
+from juesuan.serve.services import audit, deadlines
 from juesuan.serve.services.context import ServiceContext, iso
+from juesuan.serve.services.deadlines import DeadlineView
 from juesuan.serve.services.library import Loaded, finding_dicts, load_bytes, service_finding
 from juesuan.serve.services.organisation import department_target, find_department
 from juesuan.serve.uploads import Refused, dataset_kind
@@ -95,6 +96,7 @@ class DisclosureView:
     errors: int | None = None  # of the current version
     warnings: int | None = None
     updated_at: str | None = None
+    deadline: DeadlineView | None = None  # the region's for this year, when one is set
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -426,6 +428,7 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             current.errors if current else None,
             current.warnings if current else None,
             iso(row.updated_at),
+            deadlines.for_disclosure(ctx, dept.region.name, row.year, row.state),
         )
 
 
@@ -455,6 +458,7 @@ def list_disclosures(
             q = q.where(Department.id == scope.department_id)
         else:
             authorize(actor, Action.DATASET_READ)
+    due = deadlines.lookup(ctx)
     with ctx.db.read() as session:
         return [
             DisclosureView(
@@ -470,6 +474,7 @@ def list_disclosures(
                 errors=errors,
                 warnings=warnings,
                 updated_at=iso(d.updated_at),
+                deadline=deadlines.view_for(due, d.department.region.name, d.year, d.state),
             )
             for d, errors, warnings in session.execute(q).unique()
         ]

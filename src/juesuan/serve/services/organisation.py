@@ -229,3 +229,14 @@ def list_users(ctx: ServiceContext, actor: Actor) -> list[UserView]:
     authorize(actor, Action.USER_MANAGE)
     with ctx.db.read() as session:
         return [user_view(u) for u in session.scalars(select(User).order_by(User.name)).unique()]
+
+
+def whoami(ctx: ServiceContext, actor: Actor) -> tuple[UserView | None, str | None]:
+    """The signed-in user and the name of their department (preparers)."""
+    if actor.user_id is None:
+        return None, None
+    with ctx.db.read() as session:
+        user = session.get(User, actor.user_id)
+        if user is None:
+            return None, None
+        return user_view(user), user.department.name if user.department else None

@@ -35,13 +35,15 @@ from juesuan.serve.services import (
     audit,
     checks,
     datasets,
+    deadlines,
+    figures,
+    inbox,
     organisation,
     sessions,
     workflow,
 )
 from juesuan.serve.services.artifacts import ArtifactFile
 from juesuan.serve.web import format as fmt
-from juesuan.serve.web import queries
 from juesuan.serve.web.session import (
     CSRF_FIELD,
     DOCUMENT_CSP,
@@ -127,7 +129,7 @@ FORMULAS = {
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     ctx = ctx_of(request)
     who = current_actor(request)
-    user, dept_name = queries.whoami(ctx, who)
+    user, dept_name = organisation.whoami(ctx, who)
     notice = NOTICES.get(request.query_params.get("done", ""))
     html = env.get_template(template).render(
         request=request,
@@ -552,10 +554,10 @@ def preview_document(request: Request, code: str, year: int) -> Response:
 
 
 @router.get("/dept/{code}/{year}/figures")
-def figures(request: Request, code: str, year: int) -> Response:
+def figures_json(request: Request, code: str, year: int) -> Response:
     """Formula, inputs and sources of every figure of a version, for the preview's panel."""
     ctx, who = ctx_of(request), signed_in(request)
-    figs = queries.version_figures(
+    figs = figures.version_figures(
         ctx, who, code, year, int_or_none(request.query_params.get("version"))
     )
     shown = {
@@ -613,7 +615,7 @@ def compare(request: Request, code: str, year: int) -> Response:
         old = earlier[-1] if earlier else new
     result = None
     if old is not None and new is not None:
-        result = queries.compare(ctx, who, code, year, old, new)
+        result = figures.compare(ctx, who, code, year, old, new)
     return render(request, "compare.html", view=view, result=result, old=old, new=new)
 
 
@@ -635,7 +637,7 @@ def review(request: Request) -> Response:
     if who.role not in (Role.REVIEWER, Role.ADMIN):
         raise Forbidden("只有审核人和管理员可以打开审核工作台")
     q = request.query_params
-    rows = queries.inbox(ctx, who, int_or_none(q.get("year")))
+    rows = inbox.inbox(ctx, who, int_or_none(q.get("year")))
     state = q.get("state", "")
     if state:
         rows = [r for r in rows if r.state == state]
