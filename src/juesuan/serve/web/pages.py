@@ -91,11 +91,15 @@ NOTICES = {
     "bulk": "批量审核完成。",
     "department": "部门已建立。",
     "user": "用户已建立。",
+    "deadline": "截止日期已保存。",
     "signed_out": "已退出登录。",
 }
 ACTIONS = {
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
+    "auth.logout": "退出登录",
+    "deadline.set": "设置截止日期",
+    "deadline.remove": "取消截止日期",
     "dataset.upload": "上传数据",
     "dataset.upload_rejected": "上传未被接受",
     "dataset.download": "下载数据文件",
@@ -628,6 +632,7 @@ SORTS = {
     "warnings": lambda r: r.warnings,
     "total": lambda r: r.total if r.total is not None else -1,
     "rate": lambda r: r.rate if r.rate is not None else -(10**9),
+    "deadline": lambda r: r.deadline.days_left if r.deadline is not None else 10**9,
 }
 
 
@@ -821,6 +826,8 @@ def _admin_page(request: Request, status: int = 200, **values: Any) -> Response:
         status=status,
         users=users,
         depts=depts,
+        deadlines=deadlines.list_deadlines(ctx, who),
+        default_year=datetime.now(UTC).year - 1,
         profiles=available_profiles(),
         regions=sorted({d.region for d in depts}),
         roles=list(Role),
@@ -890,6 +897,28 @@ async def admin_user(request: Request) -> Response:
             lambda: _admin_page(request, 422, user_form=values, user_errors=user_errors)
         )
     return redirect(request, "/admin?done=user")
+
+
+@router.post("/admin/deadlines")
+async def admin_deadline(request: Request) -> Response:
+    ctx, who = ctx_of(request), signed_in(request)
+    data = await form_of(request)
+    values = {k: text(data, k, 100) for k in ("region", "year", "due")}
+    year = int_or_none(values["year"])
+    try:
+        if not values["region"]:
+            raise Invalid("请选择地区", {"field": "region"})
+        if year is None:
+            raise Invalid("请填写年度，如 2024", {"field": "year"})
+        await run_in_threadpool(
+            deadlines.set_deadline, ctx, who, values["region"], year, values["due"]
+        )
+    except (Invalid, NotFound) as exc:
+        deadline_errors = {str(exc.details.get("field") or "due"): exc.message}
+        return await run_in_threadpool(
+            lambda: _admin_page(request, 422, deadline_form=values, deadline_errors=deadline_errors)
+        )
+    return redirect(request, "/admin?done=deadline")
 
 
 def _audit_filters(request: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
