@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -189,8 +190,13 @@ class Server:
             "--database",
             self.database_url,
         ]
+        # Its own process group: the server may run several worker processes.
         self.proc = subprocess.Popen(
-            cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            cmd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         for _ in range(600):  # up to a minute on a loaded machine
             if self.proc.poll() is not None:
@@ -205,7 +211,8 @@ class Server:
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.kill()  # SIGKILL: no cleanup of any kind
+            # SIGKILL to the server and its workers: no cleanup of any kind.
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
 
     def stop(self) -> None:

@@ -33,6 +33,9 @@ class Matrix:
             "reviewer_other": world.user("reviewer", region=other_region),
             "admin": world.admin_token,
         }
+        by_token = {token: name for name, token in world.tokens.items()}
+        self.names = {role: by_token.get(t) for role, t in self.tokens.items() if t}
+        self.region = region
         r = world.upload(self.tokens["preparer_own"], self.code)
         assert r.status_code == 201
         self.sha = r.json()["dataset"]["sha256"]
@@ -48,7 +51,7 @@ class Matrix:
         self.seen: set[tuple[str, str]] = set()
 
     def call(self, role: str, method: str, route: str, **kw):  # type: ignore[no-untyped-def]
-        path = route.format(code=self.code, check=self.check_id)
+        path = route.format(code=self.code, check=self.check_id, region=self.region)
         headers = {**kw.pop("headers", {}), **self.world.auth(self.tokens[role])}
         return self.world.client.request(method, path, headers=headers, **kw)
 
@@ -99,6 +102,8 @@ READS = [
     "/departments/{code}/2024/dataset/source",
     "/departments/{code}/2024/findings",
     "/departments/{code}/2024/documents/md",
+    "/departments/{code}/2024/figures",
+    "/departments/{code}/2024/versions/1/compare/1",
 ]
 
 
@@ -187,6 +192,43 @@ def test_workflow_steps(matrix: Matrix) -> None:
             assert r.status_code == 200
 
 
+def test_deadlines_are_set_by_admins_and_read_within_the_region(matrix: Matrix) -> None:
+    admin_only = frozenset({"admin"})
+    template = "/deadlines/{region}/2024"
+
+    def deadlines() -> list:  # type: ignore[type-arg]
+        return matrix.call("admin", "GET", "/api/v1/deadlines").json()
+
+    before = deadlines()
+    set_ = matrix.check("PUT", template, admin_only, json={"due": "2025-09-30"})
+    assert set_["admin"].status_code == 200 and set_["admin"].json()["due"] == "2025-09-30"
+    for role, r in matrix.check("GET", "/deadlines", SIGNED_IN).items():
+        regions = {d["region"] for d in r.json()}
+        assert (matrix.region in regions) == (role in READERS), (role, regions)
+    # The department-year shows its deadline to those who may read it.
+    view = matrix.call("preparer_own", "GET", "/api/v1/departments/{code}/2024").json()
+    assert view["deadline"]["due"] == "2025-09-30"
+    refused_before = deadlines()
+    assert matrix.check("DELETE", template, admin_only)["admin"].status_code == 204
+    assert len(deadlines()) == len(refused_before) - 1
+    assert {d["region"] for d in deadlines()} == {d["region"] for d in before}
+
+
+def test_sign_out_is_for_the_signed_in_and_revokes_only_its_own_token(matrix: Matrix) -> None:
+    matrix.seen.add(("POST", "/api/v1/auth/logout"))
+    client = matrix.world.client
+    assert client.post("/api/v1/auth/logout").status_code == 401
+    for role, name in matrix.names.items():
+        r = client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+        fresh = r.json()["access_token"]
+        assert (
+            client.post("/api/v1/auth/logout", headers=matrix.world.auth(fresh)).status_code == 204
+        )
+        assert client.get("/api/v1/me", headers=matrix.world.auth(fresh)).status_code == 401
+        # The matrix's own token of that user still works.
+        assert matrix.call(role, "GET", "/api/v1/me").status_code == 200
+
+
 def test_every_endpoint_is_in_the_matrix(matrix: Matrix, app) -> None:  # type: ignore[no-untyped-def]
     # Run last in this module (pytest keeps file order): the other tests filled ``seen``.
     paths = app.openapi()["paths"]  # every API route, from the OpenAPI document
@@ -202,6 +244,7 @@ def test_every_endpoint_is_in_the_matrix(matrix: Matrix, app) -> None:  # type: 
     routes = {
         (m, p.replace("{step}", s)) for m, p in routes for s in (steps if "{step}" in p else [""])
     }
+    routes = {(m, p.replace("{old}", "1").replace("{new}", "1")) for m, p in routes}
     assert len(routes) > 20
     seen = {(m, p.replace("/api/v1", "/api/v1")) for m, p in matrix.seen}
     untested = sorted(r for r in routes if r not in seen and r[1] != "/api/v1/auth/token")
@@ -237,6 +280,7 @@ EXPECTED = {
     Action.CHECK_READ: {"preparer_own", "admin"},
     Action.AUDIT_READ: {"admin"},
     Action.PUBLIC_READ: EVERYONE,
+    Action.DEADLINE_SET: {"admin"},
 }
 
 

@@ -27,7 +27,7 @@ def test_db_upgrade_is_idempotent_on_the_embedded_default(env: Path) -> None:
     for _ in range(2):
         r = runner.invoke(app, ["db", "upgrade"])
         assert r.exit_code == 0, r.output
-        assert "最新版本：0001" in r.output
+        assert "最新版本：0002" in r.output
     assert (env / "juesuan.db").is_file() and (env / "secret.key").is_file()
     db = Database(f"sqlite:///{env / 'juesuan.db'}")
     with db.engine.connect() as conn:
@@ -72,7 +72,7 @@ def test_user_add(env: Path) -> None:
 
 def test_demo(env: Path, database_url: str) -> None:
     from juesuan.serve.demo import DEPARTMENTS, setup_demo
-    from juesuan.serve.services import datasets, organisation
+    from juesuan.serve.services import datasets, sessions
 
     settings = Settings.from_environment(f"sqlite:///{env / 'demo.db'}", home=env)
     ctx = ServiceContext.create(settings, Database(settings.database_url))
@@ -82,12 +82,12 @@ def test_demo(env: Path, database_url: str) -> None:
     assert len({a.password for a in accounts}) == 3
     again = setup_demo(ctx)  # a second start reuses everything, with new passwords
     assert {a.password for a in again}.isdisjoint({a.password for a in accounts})
-    token, _ = organisation.sign_in(ctx, "preparer", again[2].password, "127.0.0.1")
-    actor = organisation.actor_from_token(ctx, token, "127.0.0.1")
+    token, _ = sessions.sign_in(ctx, "preparer", again[2].password, "127.0.0.1")
+    actor = sessions.actor_from_token(ctx, token, "127.0.0.1")
     view = datasets.disclosure(ctx, actor, DEPARTMENTS[0][0], 2024)
     assert view.current_version == 1 and view.versions[0].errors == 0
-    admin = organisation.actor_from_token(
-        ctx, organisation.sign_in(ctx, "admin", again[0].password, "x")[0], "x"
+    admin = sessions.actor_from_token(
+        ctx, sessions.sign_in(ctx, "admin", again[0].password, "x")[0], "x"
     )
     putuo = datasets.disclosure(ctx, admin, DEPARTMENTS[1][0], 2024)
     assert [v.number for v in putuo.versions] == [1] and putuo.versions[0].status == "accepted"
@@ -103,4 +103,4 @@ def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
-    assert current_revision(database.engine) == "0001"
+    assert current_revision(database.engine) == "0002"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import stat
 import time
 
@@ -12,7 +13,6 @@ from tests.serve.conftest import PASSWORD, World, unique
 from juesuan.serve import security
 from juesuan.serve.config import load_secret_key
 from juesuan.serve.errors import Unauthorized
-from juesuan.serve.security import LoginLimiter
 
 
 def test_passwords_are_argon2(ctx, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -31,8 +31,9 @@ def test_passwords_are_argon2(ctx, world: World) -> None:  # type: ignore[no-unt
 
 
 def test_tokens_expire_and_cannot_be_forged() -> None:
-    token = security.issue_token("k", 7, minutes=1, now=1000.0)
-    assert security.read_token("k", token, now=1030.0) == 7
+    token = security.issue_token("k", 7, minutes=1, session_id="s1", now=1000.0)
+    claims = security.read_token("k", token, now=1030.0)
+    assert (claims.user_id, claims.session_id) == (7, "s1")
     with pytest.raises(Unauthorized) as expired:
         security.read_token("k", token, now=1061.0)
     assert expired.value.code == "token_expired"
@@ -49,7 +50,9 @@ def test_tokens_expire_and_cannot_be_forged() -> None:
 
 
 def test_expired_token_is_401(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
-    old = security.issue_token(ctx.settings.secret_key, 1, minutes=1, now=time.time() - 3600)
+    old = security.issue_token(
+        ctx.settings.secret_key, 1, minutes=1, session_id="s", now=time.time() - 3600
+    )
     r = world.client.get("/api/v1/me", headers=world.auth(old))
     assert r.status_code == 401 and r.json()["code"] == "token_expired"
     assert r.headers["WWW-Authenticate"] == "Bearer"
@@ -76,14 +79,97 @@ def test_login_is_rate_limited_per_user(world: World, ctx) -> None:  # type: ign
     assert r.status_code == 401 and r.json()["message"] == "用户名或密码不正确"
 
 
-def test_limiter_per_address() -> None:
-    limiter = LoginLimiter(per_user=100, per_address=3, window=60)
-    for i in range(3):
-        limiter.check(f"user{i}", "10.0.0.1")
-        limiter.failed(f"user{i}", "10.0.0.1")
-    with pytest.raises(Exception, match="过多"):
-        limiter.check("someone-else", "10.0.0.1")
-    limiter.check("someone-else", "10.0.0.2")
+def _second_process(ctx):  # type: ignore[no-untyped-def]
+    """Another server process on the same database: its own engine, caches and memory."""
+    from juesuan.serve.db import Database
+    from juesuan.serve.services.context import ServiceContext
+
+    return ServiceContext.create(ctx.settings, Database(ctx.settings.database_url))
+
+
+def test_login_limit_per_address_holds_across_processes(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.serve.errors import RateLimited
+    from juesuan.serve.services import sessions
+
+    other = _second_process(ctx)
+    try:
+        address = f"10.9.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+        limit = ctx.settings.limits.login_failures_per_address
+        for i in range(limit):  # failures spread over both processes, each a different name
+            with pytest.raises(Unauthorized):
+                sessions.sign_in(ctx if i % 2 else other, unique("ghost"), "x" * 8, address)
+        for process in (ctx, other):
+            with pytest.raises(RateLimited):
+                sessions.sign_in(process, unique("ghost"), "x" * 8, address)
+        # Another address is not affected.
+        with pytest.raises(Unauthorized):
+            sessions.sign_in(other, unique("ghost"), "x" * 8, address + "1")
+    finally:
+        other.db.dispose()
+
+
+def test_login_limit_per_user_holds_across_processes(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.serve.errors import RateLimited
+    from juesuan.serve.services import sessions
+
+    code, _ = world.department()
+    world.user("preparer", department=code)
+    name = next(n for n in reversed(list(world.tokens)) if n.startswith("preparer"))
+    other = _second_process(ctx)
+    try:
+        for i in range(ctx.settings.limits.login_failures_per_user):
+            with pytest.raises(Unauthorized):
+                sessions.sign_in(ctx if i % 2 else other, name, "wrong-password", f"10.8.0.{i}")
+        with pytest.raises(RateLimited):
+            sessions.sign_in(other, name, PASSWORD, "10.8.1.1")
+    finally:
+        other.db.dispose()
+
+
+def test_sign_out_revokes_the_token_everywhere(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.serve.services import sessions
+
+    code, _ = world.department()
+    name = unique("preparer")
+    world.client.post(
+        "/api/v1/users",
+        json={"name": name, "role": "preparer", "password": PASSWORD, "department": code},
+        headers=world.admin(),
+    )
+    first = world.client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+    second = world.client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+    token, kept = first.json()["access_token"], second.json()["access_token"]
+    assert world.client.get("/api/v1/me", headers=world.auth(token)).status_code == 200
+    assert world.client.post("/api/v1/auth/logout", headers=world.auth(token)).status_code == 204
+    for path in ("/api/v1/me", f"/api/v1/departments/{code}"):
+        r = world.client.get(path, headers=world.auth(token))
+        assert r.status_code == 401 and r.json()["code"] == "invalid_token"
+    # Refused by another process too; signing out twice is refused (the token is dead).
+    other = _second_process(ctx)
+    try:
+        with pytest.raises(Unauthorized):
+            sessions.actor_from_token(other, token, "x")
+        assert sessions.actor_from_token(other, kept, "x").name == name
+    finally:
+        other.db.dispose()
+    assert world.client.post("/api/v1/auth/logout", headers=world.auth(token)).status_code == 401
+    assert world.client.post("/api/v1/auth/logout").status_code == 401
+    # The other sign-in of the same user is untouched.
+    assert world.client.get("/api/v1/me", headers=world.auth(kept)).status_code == 200
+    audit = world.client.get(
+        "/api/v1/audit", params={"action": "auth.logout", "user": name}, headers=world.admin()
+    )
+    assert len(audit.json()) == 1
+
+
+def test_token_without_session_is_refused(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    from juesuan.serve.models import User
+
+    with ctx.db.read() as session:
+        user_id = session.query(User.id).first()[0]
+    forged = security.issue_token(ctx.settings.secret_key, user_id, 5, session_id="made-up")
+    r = world.client.get("/api/v1/me", headers=world.auth(forged))
+    assert r.status_code == 401
 
 
 def test_secret_key_is_generated_privately(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -45,6 +46,14 @@ def serve(
     demo: Annotated[
         bool, typer.Option(help="建立演示地区（两个内置样例部门）和演示用户，并打印其密码")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="工作进程数；0 表示自动（有 2 个以上 CPU 时 2 个；内存中的 SQLite 只能 1 个）",
+            min=0,
+            max=32,
+        ),
+    ] = 0,
 ) -> None:
     """启动决算公开服务（JSON API 在 /api/v1，接口文档在 /api/docs）。"""
     import uvicorn
@@ -59,12 +68,40 @@ def serve(
         print("演示账户（密码每次启动重新生成）：")
         for a in accounts:
             print(f"  {a.name:<10} 角色 {a.role:<9} 范围 {a.scope:<14} 密码 {a.password}")
-    app = create_app(ctx.settings, ctx.db, upgrade=False)
     url = ctx.settings.database_url
+    count = worker_count(url, workers)
     shown = url.split("@")[-1] if "@" in url else url
-    print(f"数据库：{shown}")
+    print(f"数据库：{shown}；工作进程：{count}")
     print(f"服务地址：http://{host}:{port}/   接口文档：http://{host}:{port}/api/docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if count == 1:
+        app = create_app(ctx.settings, ctx.db, upgrade=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # Several processes share the listening socket; each builds the app from the same
+    # settings (the environment), and they share everything else through the database.
+    ctx.db.dispose()
+    os.environ.update({"JUESUAN_HOME": str(ctx.settings.home), "JUESUAN_DATABASE_URL": url})
+    uvicorn.run(
+        "juesuan.serve.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=count,
+        log_level="warning",
+    )
+
+
+def worker_count(url: str, requested: int) -> int:
+    """``requested``, or automatically 2 when there are two CPUs; one process for an
+    in-memory SQLite database (each process would have its own)."""
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return 1
+    if requested:
+        return requested
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 @db_app.command("upgrade")

@@ -6,13 +6,14 @@ records are only ever inserted. The mutable rows (``disclosures``) hold pointers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -236,3 +237,44 @@ class AuditRecord(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     object: Mapped[str | None] = mapped_column(String(255), nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class AuthSession(Base):
+    """A sign-in: the token names it, so signing out revokes the token on every process."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, in the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(TS)
+    revoked_at: Mapped[datetime | None] = mapped_column(TS, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class LoginFailure(Base):
+    """A failed sign-in; the rate limit counts these per user name and per address, so it
+    holds across every process serving the same database."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(TS, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class Deadline(Base):
+    """The date by which a region's departments publish a year's disclosure."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("region_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(TS, default=utcnow)
+
+    region: Mapped[Region] = relationship(lazy="joined")

@@ -32,6 +32,7 @@ class Action(StrEnum):
     CHECK_READ = "check.read"
     AUDIT_READ = "audit.read"
     PUBLIC_READ = "public.read"
+    DEADLINE_SET = "deadline.set"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class Actor:
     department_id: int | None = None
     region_id: int | None = None
     address: str | None = None
+    session_id: str | None = None  # the sign-in the token names (revoked by signing out)
 
     @property
     def authenticated(self) -> bool:
@@ -104,6 +106,7 @@ RULES: dict[Action, Callable[[Actor, Target], bool]] = {
     Action.CHECK_READ: _owner_or_admin,
     Action.AUDIT_READ: _admin,
     Action.PUBLIC_READ: _anyone,
+    Action.DEADLINE_SET: _admin,
 }
 
 PUBLIC = frozenset({Action.PUBLIC_READ})

@@ -222,3 +222,37 @@ def test_admin_pages(server: Server, context) -> None:  # type: ignore[no-untype
     assert csv_text.startswith("编号,时间,用户")
     page.goto(server.url + "/admin/audit?since=yesterday")
     assert "日期格式应为" in page.locator(".field-error").inner_text()
+
+
+def test_sign_out_revokes_the_session_in_the_browser(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    first = new_context(browser)
+    page = sign_in(first, server, "preparer")
+    page.goto(server.url + f"/dept/{DEPT}")
+    assert "填报人" in page.get_by_test_id("who").inner_text()
+    kept = first.cookies()  # what a copied cookie (another tab, a stolen copy) would carry
+    sign_out(page)
+    first.close()
+    replay = new_context(browser)
+    replay.add_cookies(kept)
+    again = replay.new_page()
+    again.goto(server.url + f"/dept/{DEPT}")
+    assert "/login" in again.url  # the server refused the old session: sign in again
+    replay.close()
+
+
+def test_admin_sets_a_deadline_the_preparer_sees(server: Server, browser) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from juesuan.serve.services.deadlines import today
+
+    due = today() + timedelta(days=12)
+    admin_ctx = new_context(browser)
+    page = sign_in(admin_ctx, server, "admin")
+    page.goto(server.url + "/admin")
+    page.get_by_label("地区", exact=True).select_option(index=1)
+    page.get_by_label("年度").fill(str(due.year - 1))
+    page.get_by_label("截止日期").fill(due.isoformat())
+    page.get_by_role("button", name="保存截止日期").click()
+    page.wait_for_url("**/admin?done=deadline")
+    assert "还剩 12 天" in page.get_by_test_id("deadlines").inner_text()
+    admin_ctx.close()

@@ -240,3 +240,50 @@ def test_an_upload_overtaken_by_another_is_refused_and_kept(
     assert ours.status_code == 303 and "done=uploaded" in ours.headers["location"]
     theirs = browser_client.post(f"/dept/{preparer[1]}/upload", data=form, files=upload)
     assert theirs.status_code == 303 and "done=rejected" in theirs.headers["location"]
+
+
+def test_signing_out_revokes_the_session_cookie(browser_client: TestClient, preparer) -> None:  # type: ignore[no-untyped-def]
+    sign_in(browser_client, preparer[0])
+    stolen = browser_client.cookies.get("juesuan_session")
+    assert browser_client.get(f"/dept/{preparer[1]}").status_code == 200
+    token = token_of(browser_client, f"/dept/{preparer[1]}")
+    assert browser_client.post("/logout", data={"csrf": token}).status_code == 303
+    # The old cookie, replayed (as a copy kept by someone else would be), is refused.
+    browser_client.cookies.set("juesuan_session", stolen)
+    again = browser_client.get(f"/dept/{preparer[1]}")
+    assert again.status_code == 303 and again.headers["location"].startswith("/login")
+    api = browser_client.get("/api/v1/me", headers={"Authorization": f"Bearer {stolen}"})
+    assert api.status_code == 401
+
+
+def test_deadlines_on_admin_department_and_review_pages(
+    browser_client: TestClient, world, ctx, preparer
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from juesuan.serve.services.deadlines import today
+
+    name, code, region = preparer
+    world.upload(world.login(name), code)
+    admin = unique("adm")
+    organisation.create_user(ctx, None, admin, "admin", PASSWORD)
+    sign_in(browser_client, admin)
+    token = token_of(browser_client, "/admin")
+    bad = browser_client.post(
+        "/admin/deadlines", data={"csrf": token, "region": region, "year": "2024", "due": "9月"}
+    )
+    assert bad.status_code == 422
+    assert re.search(r'id="dl-due"[^>]*>\s*<span class="field-error">截止日期应为', bad.text)
+    due = today() + timedelta(days=5)
+    year = due.year - 1
+    r = browser_client.post(
+        "/admin/deadlines",
+        data={"csrf": token, "region": region, "year": str(year), "due": due.isoformat()},
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/admin?done=deadline"
+    assert "还剩 5 天" in browser_client.get("/admin").text
+    world.upload(world.login(name), code, year=year)
+    home = browser_client.get(f"/dept/{code}")
+    assert due.isoformat() in home.text and "还剩 5 天" in home.text
+    inbox = browser_client.get("/review", params={"year": year})
+    assert "还剩 5 天" in inbox.text

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from juesuan.serve.config import Settings
 from juesuan.serve.db import Database
@@ -37,6 +38,36 @@ def error_response(
         status_code=status,
         headers=headers,
     )
+
+
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"SAMEORIGIN"),
+)
+
+
+class SecurityHeaders:
+    """Headers every answer carries. A plain ASGI middleware: it only touches the start of
+    the response (Starlette's ``@app.middleware("http")`` would copy every body through a
+    queue, which costs a large document dearly)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(
@@ -81,13 +112,7 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "服务器内部错误，请稍后再试或联系管理员")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     app.include_router(routes.router)
     from juesuan.serve.web import mount  # the pages for people (issue 17)

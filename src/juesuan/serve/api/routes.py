@@ -6,20 +6,34 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
 from juesuan.serve.errors import BadRequest, TooLarge
 from juesuan.serve.policy import Actor
-from juesuan.serve.services import artifacts, audit, checks, datasets, organisation, workflow
+from juesuan.serve.services import (
+    artifacts,
+    audit,
+    checks,
+    datasets,
+    deadlines,
+    figures,
+    organisation,
+    sessions,
+    workflow,
+)
 from juesuan.serve.services.artifacts import ArtifactFile
 from juesuan.serve.services.context import ServiceContext
 
 router = APIRouter(prefix="/api/v1")
 
 
-def context(request: Request) -> ServiceContext:
+# The dependencies are ``async``: FastAPI runs a plain ``def`` dependency in the thread pool,
+# and a hop to a thread per dependency costs more than the work itself.
+
+
+async def context(request: Request) -> ServiceContext:
     return request.app.state.ctx
 
 
@@ -27,8 +41,10 @@ def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) -> Actor:
-    """The signed-in user of a ``Authorization: Bearer`` header, or anonymous."""
+async def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) -> Actor:
+    """The signed-in user of a ``Authorization: Bearer`` header, or anonymous. Checking the
+    token is an HMAC and one primary-key read (on SQLite WAL a reader never waits for a
+    writer), cheaper on the event loop than a hop to a worker thread."""
     header = request.headers.get("authorization")
     token = None
     if header:
@@ -36,7 +52,7 @@ def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) ->
         if scheme.lower() != "bearer" or not value.strip():
             raise BadRequest("Authorization 头应为 Bearer 凭证", code="bad_authorization")
         token = value.strip()
-    return organisation.actor_from_token(ctx, token, address(request))
+    return sessions.actor_from_token(ctx, token, address(request))
 
 
 Ctx = Annotated[ServiceContext, Depends(context)]
@@ -76,10 +92,21 @@ def token(
     request: Request, ctx: Ctx, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> dict[str, Any]:
     """OAuth2 password form → bearer token."""
-    value, seconds = organisation.sign_in(
+    value, seconds = sessions.sign_in(
         ctx, form.username[:100], form.password[:256], address(request)
     )
     return {"access_token": value, "token_type": "bearer", "expires_in": seconds}
+
+
+@router.post("/auth/logout", status_code=204, tags=["登录"])
+def logout(ctx: Ctx, who: Who) -> Response:
+    """Sign out: the token is revoked on the server and refused from now on."""
+    if not who.authenticated:
+        from juesuan.serve.errors import Unauthorized
+
+        raise Unauthorized("请先登录", code="not_authenticated")
+    sessions.sign_out(ctx, who)
+    return Response(status_code=204)
 
 
 @router.get("/me", tags=["登录"])
@@ -156,6 +183,15 @@ def _etag(number: int | None) -> dict[str, str]:
     return {"ETag": f'"{number}"'} if number is not None else {}
 
 
+def _not_modified(request: Request, number: int) -> bool:
+    """``If-None-Match`` names this version (asked after the read was authorised)."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    tags = {t.strip().removeprefix("W/").strip('"') for t in header.split(",")}
+    return str(number) in tags or "*" in tags
+
+
 @router.get("/departments/{code}/{year}", tags=["数据"])
 def get_disclosure(code: str, year: int, ctx: Ctx, who: Who) -> JSONResponse:
     view = datasets.disclosure(ctx, who, code, year)
@@ -206,11 +242,21 @@ async def put_dataset(
 
 
 @router.get("/departments/{code}/{year}/dataset", tags=["数据"])
-def get_dataset(
-    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+async def get_dataset(
+    code: str,
+    year: int,
+    request: Request,
+    ctx: Ctx,
+    who: Who,
+    version: Annotated[int | None, Query()] = None,
 ) -> JSONResponse:
-    """The current (or a given) version's record; ``/dataset/source`` has the file."""
+    """The current (or a given) version's record; ``/dataset/source`` has the file.
+
+    ``async`` like the findings: two primary-key reads (a version, once read, comes from
+    memory), cheaper on the event loop than a hop to a worker thread."""
     view = datasets.get_version(ctx, who, code, year, version)
+    if _not_modified(request, view.number):
+        return Response(status_code=304, headers=_etag(view.number))  # type: ignore[return-value]
     return JSONResponse(view.to_dict(), headers=_etag(view.number))
 
 
@@ -232,10 +278,17 @@ def get_dataset_source(
 
 
 @router.get("/departments/{code}/{year}/findings", tags=["数据"])
-def get_findings(
-    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+async def get_findings(
+    code: str,
+    year: int,
+    request: Request,
+    ctx: Ctx,
+    who: Who,
+    version: Annotated[int | None, Query()] = None,
 ) -> JSONResponse:
     view, findings = datasets.get_findings(ctx, who, code, year, version)
+    if _not_modified(request, view.number):  # a version's findings never change
+        return Response(status_code=304, headers=_etag(view.number))  # type: ignore[return-value]
     body = {
         "version": view.number,
         "status": view.status,
@@ -244,6 +297,22 @@ def get_findings(
         "findings": findings,
     }
     return JSONResponse(body, headers=_etag(view.number))
+
+
+@router.get("/departments/{code}/{year}/versions/{old}/compare/{new}", tags=["数据"])
+def compare_versions(code: str, year: int, old: int, new: int, ctx: Ctx, who: Who) -> dict:
+    """What changed from version ``old`` to ``new``: computed figures whose value changed
+    (old → new), and findings that appeared or disappeared."""
+    return figures.compare(ctx, who, code, year, old, new).to_dict()
+
+
+@router.get("/departments/{code}/{year}/figures", tags=["数据"])
+def get_figures(
+    code: str, year: int, ctx: Ctx, who: Who, version: Annotated[int | None, Query()] = None
+) -> dict:
+    """Every computed figure of the current (or a given) version: value, formula, inputs
+    and source."""
+    return figures.version_figures(ctx, who, code, year, version)
 
 
 class StepBody(BaseModel):
@@ -277,20 +346,19 @@ def workflow_step(
     return JSONResponse(view.to_dict(), headers=_etag(view.current_version))
 
 
-def _file_response(art: ArtifactFile) -> FileResponse:
-    headers = {"ETag": f'"{art.sha256}"', "Cache-Control": "private, max-age=0"}
+def _file_response(ctx: ServiceContext, art: ArtifactFile) -> Response:
+    kind = "inline" if art.format == "html" else "attachment"
+    headers = {
+        "ETag": f'"{art.sha256}"',
+        "Cache-Control": "private, max-age=0",
+        "Content-Disposition": f'{kind}; filename="{art.filename}"',  # ASCII: code-year-vN
+    }
     if art.format == "html":
         # The preview is the library's own HTML; still, it may not run scripts or load anything.
         headers["Content-Security-Policy"] = (
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
         )
-    return FileResponse(
-        art.path,
-        media_type=art.media_type,
-        filename=art.filename,
-        headers=headers,
-        content_disposition_type="inline" if art.format == "html" else "attachment",
-    )
+    return Response(art.read(ctx), media_type=art.media_type, headers=headers)
 
 
 @router.get("/departments/{code}/{year}/documents/{fmt}", tags=["文件"])
@@ -301,9 +369,37 @@ def get_document(
     ctx: Ctx,
     who: Who,
     version: Annotated[int | None, Query()] = None,
-) -> FileResponse:
+) -> Response:
     """The built document (docx, pdf, html, xlsx, json, md), built once per content."""
-    return _file_response(artifacts.document(ctx, who, code, year, fmt, version))
+    return _file_response(ctx, artifacts.document(ctx, who, code, year, fmt, version))
+
+
+# --- deadlines ----------------------------------------------------------------------------
+
+
+@router.get("/deadlines", tags=["截止日期"])
+def list_deadlines(
+    ctx: Ctx, who: Who, year: Annotated[int | None, Query()] = None
+) -> list[dict[str, Any]]:
+    """The publication deadlines you may see (admin: all; others: their region's), with the
+    days left counted in China Standard Time."""
+    return [d.to_dict() for d in deadlines.list_deadlines(ctx, who, year)]
+
+
+class DeadlineBody(BaseModel):
+    due: str = Field(max_length=20, description="年-月-日，如 2025-09-30")
+
+
+@router.put("/deadlines/{region}/{year}", tags=["截止日期"])
+def set_deadline(region: str, year: int, body: DeadlineBody, ctx: Ctx, who: Who) -> dict[str, Any]:
+    """Set or move a region's deadline for a year (admins)."""
+    return deadlines.set_deadline(ctx, who, region, year, body.due).to_dict()
+
+
+@router.delete("/deadlines/{region}/{year}", status_code=204, tags=["截止日期"])
+def remove_deadline(region: str, year: int, ctx: Ctx, who: Who) -> Response:
+    deadlines.remove_deadline(ctx, who, region, year)
+    return Response(status_code=204)
 
 
 # --- public view --------------------------------------------------------------------------
@@ -332,8 +428,8 @@ def public_document(
     ctx: Ctx,
     who: Who,
     revision: Annotated[int | None, Query()] = None,
-) -> FileResponse:
-    return _file_response(artifacts.public_document(ctx, who, code, year, fmt, revision))
+) -> Response:
+    return _file_response(ctx, artifacts.public_document(ctx, who, code, year, fmt, revision))
 
 
 # --- validation, check, audit -------------------------------------------------------------

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from juesuan.serve.errors import Conflict, NotFound, ServiceError
 from juesuan.serve.models import (
     Artifact,
-    DatasetVersion,
     Department,
     Disclosure,
     Publication,
@@ -22,7 +21,13 @@ from juesuan.serve.models import (
 from juesuan.serve.policy import Action, Actor, authorize
 from juesuan.serve.services import audit
 from juesuan.serve.services.context import ServiceContext, iso
-from juesuan.serve.services.datasets import _load_disclosure, _version, check_year
+from juesuan.serve.services.datasets import (
+    Located,
+    StoredVersion,
+    check_year,
+    locate,
+    stored_version,
+)
 from juesuan.serve.services.library import MEDIA_TYPES, artifact_key, load_bytes, render
 from juesuan.serve.services.organisation import find_department
 
@@ -44,14 +49,42 @@ class ArtifactFile:
     filename: str
     built: bool  # True when this request rendered it (False: served from the store)
 
+    def read(self, ctx: ServiceContext) -> bytes:
+        """The file's bytes (from memory when recently served). A file that changed size
+        since it was found whole is refused; the next request rebuilds it."""
+        data = ctx.artifact_bytes.get(self.key)
+        if data is None:
+            data = self.path.read_bytes()
+            if len(data) != self.size:
+                raise BuildFailed("文件暂时不可用，请稍后重试", {"format": self.format})
+            ctx.artifact_bytes.put(self.key, data)
+        return data
+
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise NotFound(f"没有「{fmt}」格式，可用：{'、'.join(FORMATS)}", {"format": fmt})
 
 
-def _materialise(ctx: ServiceContext, version: DatasetVersion, fmt: str, stem: str) -> ArtifactFile:
-    """The artifact for ``version`` in ``fmt``: from the store, or built now."""
+def _stored_artifact(ctx: ServiceContext, key: str) -> tuple[str, int] | None:
+    """(sha256, size) of a built artifact whose file is in the store, else None. Rows are
+    remembered per process; the file is looked at every time (a damaged file is rebuilt)."""
+    known = ctx.artifacts.get(key)
+    if known is None:
+        with ctx.db.engine.connect() as conn:
+            row = conn.execute(
+                select(Artifact.sha256, Artifact.size).where(Artifact.key == key)
+            ).first()
+        if row is None:
+            return None
+        known = (row[0], row[1])
+        ctx.artifacts.put(key, known)
+    return known if ctx.store.intact(key, known[0], known[1]) else None
+
+
+def _materialise(ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str) -> ArtifactFile:
+    """The artifact for a version in ``fmt``: from the store, or built now."""
+    version = found.view
     if version.status != "accepted" or version.profile is None:
         raise NotFound("被拒绝的版本没有文件", {"version": version.number})
     if version.errors:
@@ -62,15 +95,19 @@ def _materialise(ctx: ServiceContext, version: DatasetVersion, fmt: str, stem: s
         )
     key = artifact_key(version.sha256, version.profile, fmt)
     name = f"{stem}.{fmt}"
+    stored = _stored_artifact(ctx, key)  # the common case: no lock, no rendering
+    if stored is not None:
+        return ArtifactFile(
+            key, fmt, ctx.store.path(key), stored[0], stored[1], MEDIA_TYPES[fmt], name, False
+        )
     with ctx.build_lock(key):
-        with ctx.db.read() as session:
-            row = session.get(Artifact, key)
-        if row is not None and ctx.store.intact(key, row.sha256, row.size):
+        stored = _stored_artifact(ctx, key)  # built while this request waited
+        if stored is not None:
             return ArtifactFile(
-                key, fmt, ctx.store.path(key), row.sha256, row.size, MEDIA_TYPES[fmt], name, False
+                key, fmt, ctx.store.path(key), stored[0], stored[1], MEDIA_TYPES[fmt], name, False
             )
         loaded = load_bytes(
-            version.content, version.kind or "yaml", version.filename, version.profile
+            found.content(ctx), version.kind or "yaml", version.filename, version.profile
         )
         if loaded.analysis is None:
             raise BuildFailed("数据无法读取，不能生成文件")
@@ -90,6 +127,7 @@ def _materialise(ctx: ServiceContext, version: DatasetVersion, fmt: str, stem: s
                     pass
             elif existing.sha256 != sha or existing.size != len(data):
                 existing.sha256, existing.size = sha, len(data)
+        ctx.artifacts.put(key, (sha, len(data)))
         return ArtifactFile(key, fmt, path, sha, len(data), MEDIA_TYPES[fmt], name, True)
 
 
@@ -97,30 +135,16 @@ def document(
     ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, number: int | None = None
 ) -> ArtifactFile:
     """A built document of the current (or a given) version; for the department's own
-    people, its reviewers and admins."""
+    people, its reviewers and admins. Every download is in the audit trail."""
     _check_format(fmt)
-    with ctx.db.read() as session:
-        dept, row = _load_disclosure(session, actor, code, year)
-        version = _version(session, row, number)
-        version.content  # noqa: B018 - load the deferred column inside the session
-        stem = f"{dept.code}-{year}-v{version.number}"
-    art = _materialise(ctx, version, fmt, stem)
-    with ctx.db.write() as session:
-        if art.built:
-            audit.record(
-                session,
-                actor,
-                "document.build",
-                f"{code}/{year}",
-                {"version": version.number, "format": fmt, "key": art.key},
-            )
-        audit.record(
-            session,
-            actor,
-            "document.download",
-            f"{code}/{year}",
-            {"version": version.number, "format": fmt},
-        )
+    place = locate(ctx, actor, code, year)
+    found = stored_version(ctx, place, number)
+    number = found.view.number
+    art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}")
+    records = [("document.download", {"version": number, "format": fmt})]
+    if art.built:
+        records.insert(0, ("document.build", {"version": number, "format": fmt, "key": art.key}))
+    audit.record_many(ctx, actor, f"{code}/{year}", records)
     return art
 
 
@@ -192,18 +216,12 @@ def public_document(
             raise NotFound(
                 f"部门「{code}」{year}年度没有这一公开版本", {"department": code, "year": year}
             )
-        version = session.scalar(
-            select(DatasetVersion).where(
-                DatasetVersion.disclosure_id == pub.disclosure_id,
-                DatasetVersion.number == pub.version,
-            )
-        )
-        assert version is not None
-        version.content  # noqa: B018
+        place = Located(dept.id, dept.code, dept.profile, pub.disclosure_id, pub.version)
         stem = f"{dept.code}-{year}-r{pub.revision}"
-    art = _materialise(ctx, version, fmt, stem)
+    found = stored_version(ctx, place, pub.version)
+    art = _materialise(ctx, found, fmt, stem)
     if art.built:
-        details = {"version": version.number, "format": fmt, "key": art.key, "public": True}
+        details = {"version": pub.version, "format": fmt, "key": art.key, "public": True}
         audit.record_now(ctx, actor, "document.build", f"{code}/{year}", details)
     return art
 

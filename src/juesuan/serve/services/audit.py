@@ -9,10 +9,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from juesuan.serve.models import AuditRecord
+from juesuan.serve.models import AuditRecord, utcnow
 from juesuan.serve.policy import Action, Actor, authorize
 from juesuan.serve.services.context import ServiceContext, iso
 
@@ -49,6 +49,30 @@ def record_now(
     """An audit row in its own transaction (for events that change nothing else)."""
     with ctx.db.write() as session:
         record(session, actor, action, obj, details, username)
+
+
+def record_many(
+    ctx: ServiceContext,
+    actor: Actor,
+    obj: str | None,
+    records: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Audit rows ``(action, details)`` about one object in one short transaction (a plain
+    INSERT: downloads are frequent)."""
+    rows = [
+        {
+            "at": utcnow(),
+            "user_id": actor.user_id,
+            "username": actor.name,
+            "address": actor.address,
+            "action": action,
+            "object": obj,
+            "details": details,
+        }
+        for action, details in records
+    ]
+    with ctx.db.write_connection() as conn:
+        conn.execute(insert(AuditRecord), rows)
 
 
 @dataclass

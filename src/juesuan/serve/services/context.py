@@ -10,7 +10,6 @@ from typing import Any
 
 from juesuan.serve.config import Settings
 from juesuan.serve.db import Database
-from juesuan.serve.security import LoginLimiter
 from juesuan.serve.store import ArtifactStore
 
 
@@ -37,30 +36,59 @@ class LRU:
                 self._items.popitem(last=False)
 
 
+class BytesCache:
+    """Small immutable files kept in memory, least recently used dropped first, bounded by
+    their total size (serving from memory avoids a thread hop per 64 KB chunk)."""
+
+    def __init__(self, budget: int, largest: int) -> None:
+        self.budget, self.largest = budget, largest
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            data = self._items.get(key)
+            if data is not None:
+                self._items.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.largest:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = data
+            self._size += len(data)
+            while self._size > self.budget:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+
+
 @dataclass
 class ServiceContext:
     settings: Settings
     db: Database
     store: ArtifactStore
-    limiter: LoginLimiter
-    findings_cache: LRU = field(default_factory=lambda: LRU(256))
+    findings_cache: LRU = field(default_factory=lambda: LRU(256))  # analysis by content
+    versions: LRU = field(default_factory=lambda: LRU(1024))  # immutable dataset versions
+    artifacts: LRU = field(default_factory=lambda: LRU(4096))  # key → (sha256, size) stored
+    figures: LRU = field(default_factory=lambda: LRU(256))  # computed figures of a version
+    artifact_bytes: BytesCache = field(
+        default_factory=lambda: BytesCache(budget=64 * 1024 * 1024, largest=8 * 1024 * 1024)
+    )
     _build_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def create(cls, settings: Settings, db: Database | None = None) -> ServiceContext:
-        limits = settings.limits
         store = ArtifactStore(settings.artifact_dir)
         store.clean_temporary()
         return cls(
             settings=settings,
             db=db or Database(settings.database_url),
             store=store,
-            limiter=LoginLimiter(
-                limits.login_failures_per_user,
-                limits.login_failures_per_address,
-                limits.login_window_seconds,
-            ),
         )
 
     def build_lock(self, key: str) -> threading.Lock:

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,13 +18,15 @@ from juesuan.serve.models import (
     Department,
     Disclosure,
     State,
+    User,
     VersionStatus,
     WorkflowEvent,
     utcnow,
 )
-from juesuan.serve.policy import Action, Actor, authorize
-from juesuan.serve.services import audit
+from juesuan.serve.policy import Action, Actor, Target, authorize
+from juesuan.serve.services import audit, deadlines
 from juesuan.serve.services.context import ServiceContext, iso
+from juesuan.serve.services.deadlines import DeadlineView
 from juesuan.serve.services.library import Loaded, finding_dicts, load_bytes, service_finding
 from juesuan.serve.services.organisation import department_target, find_department
 from juesuan.serve.uploads import Refused, dataset_kind
@@ -94,6 +96,7 @@ class DisclosureView:
     errors: int | None = None  # of the current version
     warnings: int | None = None
     updated_at: str | None = None
+    deadline: DeadlineView | None = None  # the region's for this year, when one is set
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -425,6 +428,7 @@ def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Discl
             current.errors if current else None,
             current.warnings if current else None,
             iso(row.updated_at),
+            deadlines.for_disclosure(ctx, dept.region.name, row.year, row.state),
         )
 
 
@@ -454,6 +458,7 @@ def list_disclosures(
             q = q.where(Department.id == scope.department_id)
         else:
             authorize(actor, Action.DATASET_READ)
+    due = deadlines.lookup(ctx)
     with ctx.db.read() as session:
         return [
             DisclosureView(
@@ -469,36 +474,150 @@ def list_disclosures(
                 errors=errors,
                 warnings=warnings,
                 updated_at=iso(d.updated_at),
+                deadline=deadlines.view_for(due, d.department.region.name, d.year, d.state),
             )
             for d, errors, warnings in session.execute(q).unique()
         ]
 
 
+# --- reads: one query for the pointer, immutable versions from a cache -------------------
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """A version as stored. Versions never change once written, so a process keeps them
+    (without the uploaded bytes) in :attr:`ServiceContext.versions`."""
+
+    disclosure_id: int
+    view: VersionView
+    findings: list[dict[str, Any]]
+
+    def content(self, ctx: ServiceContext) -> bytes:
+        """The uploaded file, byte for byte (read when needed: it may be large)."""
+        with ctx.db.engine.connect() as conn:
+            data = conn.scalar(
+                select(DatasetVersion.content).where(
+                    DatasetVersion.disclosure_id == self.disclosure_id,
+                    DatasetVersion.number == self.view.number,
+                )
+            )
+        assert data is not None
+        return data
+
+
+@dataclass(frozen=True)
+class Located:
+    """A department-year the actor may read: its department and current version."""
+
+    department_id: int
+    department_code: str
+    profile: str
+    disclosure_id: int
+    current_version: int | None
+
+
+_LOCATE = (
+    select(
+        Department.id,
+        Department.region_id,
+        Department.profile,
+        Disclosure.id,
+        Disclosure.current_version,
+    )
+    .select_from(Department)
+    .outerjoin(
+        Disclosure,
+        and_(Disclosure.department_id == Department.id, Disclosure.year == bindparam("year")),
+    )
+    .where(Department.code == bindparam("code"))
+)
+
+
+def locate(ctx: ServiceContext, actor: Actor, code: str, year: int) -> Located:
+    """Authorise reading ``code``/``year`` and find its disclosure in one query: 404 for an
+    unknown department (before authorising, as everywhere), 403/401, then 404 for a
+    department-year without data."""
+    check_year(year)
+    with ctx.db.engine.connect() as conn:
+        row = conn.execute(_LOCATE, {"code": code, "year": year}).first()
+    if row is None:
+        raise NotFound(f"没有编码为「{code}」的部门", {"department": code})
+    dept_id, region_id, profile, disclosure_id, current = row
+    authorize(actor, Action.DATASET_READ, Target(department_id=dept_id, region_id=region_id))
+    if disclosure_id is None:
+        raise NotFound(f"部门「{code}」{year}年度还没有数据", {"department": code, "year": year})
+    return Located(dept_id, code, profile, disclosure_id, current)
+
+
+_VERSION_COLUMNS = (
+    DatasetVersion.number,
+    DatasetVersion.status,
+    DatasetVersion.reason,
+    DatasetVersion.based_on,
+    DatasetVersion.revision,
+    User.name,
+    DatasetVersion.created_at,
+    DatasetVersion.filename,
+    DatasetVersion.kind,
+    DatasetVersion.sha256,
+    DatasetVersion.size,
+    DatasetVersion.profile,
+    DatasetVersion.errors,
+    DatasetVersion.warnings,
+    DatasetVersion.findings,
+)
+
+
+_VERSION = (
+    select(*_VERSION_COLUMNS)
+    .join(User, DatasetVersion.author_id == User.id)
+    .where(
+        DatasetVersion.disclosure_id == bindparam("disclosure"),
+        DatasetVersion.number == bindparam("number"),
+    )
+)
+
+
+def stored_version(ctx: ServiceContext, place: Located, number: int | None) -> StoredVersion:
+    """The current (or a given) version of a located department-year."""
+    number = place.current_version if number is None else number
+    if number is None:
+        raise NotFound("没有这个数据版本", {"version": number})
+    key = (place.disclosure_id, number)
+    cached = ctx.versions.get(key)
+    if cached is not None:
+        return cached
+    with ctx.db.engine.connect() as conn:
+        row = conn.execute(_VERSION, {"disclosure": place.disclosure_id, "number": number}).first()
+    if row is None:
+        raise NotFound("没有这个数据版本", {"version": number})
+    *fields, findings = row
+    fields[6] = iso(fields[6])
+    found = StoredVersion(place.disclosure_id, VersionView(*fields), list(findings or []))
+    ctx.versions.put(key, found)
+    return found
+
+
 def get_version(
     ctx: ServiceContext, actor: Actor, code: str, year: int, number: int | None = None
 ) -> VersionView:
-    with ctx.db.read() as session:
-        _, row = _load_disclosure(session, actor, code, year)
-        return version_view(_version(session, row, number))
+    return stored_version(ctx, locate(ctx, actor, code, year), number).view
 
 
 def get_source(
     ctx: ServiceContext, actor: Actor, code: str, year: int, number: int | None = None
 ) -> tuple[VersionView, bytes]:
     """A version's uploaded file, byte for byte."""
-    with ctx.db.read() as session:
-        _, row = _load_disclosure(session, actor, code, year)
-        v = _version(session, row, number)
-        content = v.content
-        view = version_view(v)
-    audit.record_now(ctx, actor, "dataset.download", f"{code}/{year}", {"version": view.number})
-    return view, content
+    found = stored_version(ctx, locate(ctx, actor, code, year), number)
+    content = found.content(ctx)
+    audit.record_now(
+        ctx, actor, "dataset.download", f"{code}/{year}", {"version": found.view.number}
+    )
+    return found.view, content
 
 
 def get_findings(
     ctx: ServiceContext, actor: Actor, code: str, year: int, number: int | None = None
 ) -> tuple[VersionView, list[dict[str, Any]]]:
-    with ctx.db.read() as session:
-        _, row = _load_disclosure(session, actor, code, year)
-        v = _version(session, row, number)
-        return version_view(v), list(v.findings)
+    found = stored_version(ctx, locate(ctx, actor, code, year), number)
+    return found.view, found.findings

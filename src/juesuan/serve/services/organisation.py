@@ -1,4 +1,4 @@
-"""Regions, departments, users, sign-in."""
+"""Regions, departments, users."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from juesuan.serve import security
-from juesuan.serve.errors import Conflict, Invalid, NotFound, Unauthorized
+from juesuan.serve.errors import Conflict, Invalid, NotFound
 from juesuan.serve.models import Department, Region, Role, User
 from juesuan.serve.policy import Action, Actor, Target, authorize, visible_departments
 from juesuan.serve.services import audit
@@ -231,43 +231,12 @@ def list_users(ctx: ServiceContext, actor: Actor) -> list[UserView]:
         return [user_view(u) for u in session.scalars(select(User).order_by(User.name)).unique()]
 
 
-def sign_in(ctx: ServiceContext, username: str, password: str, address: str) -> tuple[str, int]:
-    """A bearer token and its lifetime in seconds; rate-limited per user and address."""
-    ctx.limiter.check(username, address)
+def whoami(ctx: ServiceContext, actor: Actor) -> tuple[UserView | None, str | None]:
+    """The signed-in user and the name of their department (preparers)."""
+    if actor.user_id is None:
+        return None, None
     with ctx.db.read() as session:
-        user = session.scalar(select(User).where(User.name == username))
-        stored = user.password_hash if user is not None and user.active else None
-    anonymous = Actor(address=address)
-    if not security.verify_password(stored, password) or user is None:
-        ctx.limiter.failed(username, address)
-        audit.record_now(
-            ctx, anonymous, "auth.login_failed", username[:100], username=username[:100]
-        )
-        raise Unauthorized("用户名或密码不正确", code="bad_credentials")
-    ctx.limiter.succeeded(username)
-    actor = Actor(user_id=user.id, name=user.name, address=address)
-    audit.record_now(ctx, actor, "auth.login", user.name)
-    minutes = ctx.settings.token_minutes
-    return security.issue_token(ctx.settings.secret_key, user.id, minutes), minutes * 60
-
-
-def actor_from_token(ctx: ServiceContext, token: str | None, address: str | None) -> Actor:
-    """The actor a bearer token names (anonymous when there is no token)."""
-    if not token:
-        return Actor(address=address)
-    user_id = security.read_token(ctx.settings.secret_key, token)
-    with ctx.db.read() as session:
-        user = session.get(User, user_id)
-        if user is None or not user.active:
-            raise Unauthorized("登录凭证无效，请重新登录", code="invalid_token")
-        region_id = user.region_id
-        if user.department is not None:
-            region_id = user.department.region_id
-        return Actor(
-            user_id=user.id,
-            name=user.name,
-            role=Role(user.role),
-            department_id=user.department_id,
-            region_id=region_id if user.role == Role.REVIEWER else None,
-            address=address,
-        )
+        user = session.get(User, actor.user_id)
+        if user is None:
+            return None, None
+        return user_view(user), user.department.name if user.department else None

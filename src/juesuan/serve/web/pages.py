@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import UploadFile
 
@@ -35,12 +35,15 @@ from juesuan.serve.services import (
     audit,
     checks,
     datasets,
+    deadlines,
+    figures,
+    inbox,
     organisation,
+    sessions,
     workflow,
 )
 from juesuan.serve.services.artifacts import ArtifactFile
 from juesuan.serve.web import format as fmt
-from juesuan.serve.web import queries
 from juesuan.serve.web.session import (
     CSRF_FIELD,
     DOCUMENT_CSP,
@@ -88,11 +91,15 @@ NOTICES = {
     "bulk": "批量审核完成。",
     "department": "部门已建立。",
     "user": "用户已建立。",
+    "deadline": "截止日期已保存。",
     "signed_out": "已退出登录。",
 }
 ACTIONS = {
     "auth.login": "登录",
     "auth.login_failed": "登录失败",
+    "auth.logout": "退出登录",
+    "deadline.set": "设置截止日期",
+    "deadline.remove": "取消截止日期",
     "dataset.upload": "上传数据",
     "dataset.upload_rejected": "上传未被接受",
     "dataset.download": "下载数据文件",
@@ -126,7 +133,7 @@ FORMULAS = {
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     ctx = ctx_of(request)
     who = current_actor(request)
-    user, dept_name = queries.whoami(ctx, who)
+    user, dept_name = organisation.whoami(ctx, who)
     notice = NOTICES.get(request.query_params.get("done", ""))
     html = env.get_template(template).render(
         request=request,
@@ -186,7 +193,11 @@ def int_or_none(value: Any) -> int | None:
 
 
 def file_response(request: Request, art: ArtifactFile) -> Response:
-    response = FileResponse(art.path, media_type=art.media_type, filename=art.filename)
+    response = Response(
+        art.read(ctx_of(request)),
+        media_type=art.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{art.filename}"'},
+    )
     if art.format == "html":
         response.headers["Content-Security-Policy"] = DOCUMENT_CSP
     response.headers["Cache-Control"] = "private, no-store"
@@ -232,7 +243,7 @@ async def login(request: Request) -> Response:
     ctx = ctx_of(request)
     try:
         token, seconds = await run_in_threadpool(
-            organisation.sign_in, ctx, username, password, current_actor(request).address or ""
+            sessions.sign_in, ctx, username, password, current_actor(request).address or ""
         )
     except ServiceError as exc:
         return render(
@@ -251,6 +262,8 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await form_of(request)
+    # Revoke the session on the server: the cookie's token is refused from now on.
+    await run_in_threadpool(sessions.sign_out, ctx_of(request), current_actor(request))
     response = redirect(request, "/login?done=signed_out")
     sign_out_cookie(response)
     return response
@@ -538,17 +551,17 @@ def preview_document(request: Request, code: str, year: int) -> Response:
     art = artifacts.document(
         ctx, who, code, year, "html", int_or_none(request.query_params.get("version"))
     )
-    response = FileResponse(art.path, media_type=art.media_type)
+    response = Response(art.read(ctx), media_type=art.media_type)
     response.headers["Content-Security-Policy"] = DOCUMENT_CSP
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 @router.get("/dept/{code}/{year}/figures")
-def figures(request: Request, code: str, year: int) -> Response:
+def figures_json(request: Request, code: str, year: int) -> Response:
     """Formula, inputs and sources of every figure of a version, for the preview's panel."""
     ctx, who = ctx_of(request), signed_in(request)
-    figs = queries.version_figures(
+    figs = figures.version_figures(
         ctx, who, code, year, int_or_none(request.query_params.get("version"))
     )
     shown = {
@@ -606,7 +619,7 @@ def compare(request: Request, code: str, year: int) -> Response:
         old = earlier[-1] if earlier else new
     result = None
     if old is not None and new is not None:
-        result = queries.compare(ctx, who, code, year, old, new)
+        result = figures.compare(ctx, who, code, year, old, new)
     return render(request, "compare.html", view=view, result=result, old=old, new=new)
 
 
@@ -619,6 +632,7 @@ SORTS = {
     "warnings": lambda r: r.warnings,
     "total": lambda r: r.total if r.total is not None else -1,
     "rate": lambda r: r.rate if r.rate is not None else -(10**9),
+    "deadline": lambda r: r.deadline.days_left if r.deadline is not None else 10**9,
 }
 
 
@@ -628,7 +642,7 @@ def review(request: Request) -> Response:
     if who.role not in (Role.REVIEWER, Role.ADMIN):
         raise Forbidden("只有审核人和管理员可以打开审核工作台")
     q = request.query_params
-    rows = queries.inbox(ctx, who, int_or_none(q.get("year")))
+    rows = inbox.inbox(ctx, who, int_or_none(q.get("year")))
     state = q.get("state", "")
     if state:
         rows = [r for r in rows if r.state == state]
@@ -812,6 +826,8 @@ def _admin_page(request: Request, status: int = 200, **values: Any) -> Response:
         status=status,
         users=users,
         depts=depts,
+        deadlines=deadlines.list_deadlines(ctx, who),
+        default_year=datetime.now(UTC).year - 1,
         profiles=available_profiles(),
         regions=sorted({d.region for d in depts}),
         roles=list(Role),
@@ -881,6 +897,28 @@ async def admin_user(request: Request) -> Response:
             lambda: _admin_page(request, 422, user_form=values, user_errors=user_errors)
         )
     return redirect(request, "/admin?done=user")
+
+
+@router.post("/admin/deadlines")
+async def admin_deadline(request: Request) -> Response:
+    ctx, who = ctx_of(request), signed_in(request)
+    data = await form_of(request)
+    values = {k: text(data, k, 100) for k in ("region", "year", "due")}
+    year = int_or_none(values["year"])
+    try:
+        if not values["region"]:
+            raise Invalid("请选择地区", {"field": "region"})
+        if year is None:
+            raise Invalid("请填写年度，如 2024", {"field": "year"})
+        await run_in_threadpool(
+            deadlines.set_deadline, ctx, who, values["region"], year, values["due"]
+        )
+    except (Invalid, NotFound) as exc:
+        deadline_errors = {str(exc.details.get("field") or "due"): exc.message}
+        return await run_in_threadpool(
+            lambda: _admin_page(request, 422, deadline_form=values, deadline_errors=deadline_errors)
+        )
+    return redirect(request, "/admin?done=deadline")
 
 
 def _audit_filters(request: Request) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:

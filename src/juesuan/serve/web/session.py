@@ -15,7 +15,7 @@ from fastapi import Request, Response
 
 from juesuan.serve.errors import Forbidden
 from juesuan.serve.policy import Actor
-from juesuan.serve.services import organisation
+from juesuan.serve.services import sessions
 from juesuan.serve.services.context import ServiceContext
 
 SESSION_COOKIE = "juesuan_session"
@@ -53,7 +53,7 @@ def current_actor(request: Request) -> Actor:
     who = Actor(address=address(request))
     if token:
         try:
-            who = organisation.actor_from_token(ctx_of(request), token, address(request))
+            who = sessions.actor_from_token(ctx_of(request), token, address(request))
         except Exception:
             who = Actor(address=address(request))
     request.state.actor = who
