@@ -132,17 +132,23 @@ def open_engine(workers: int | None = None, scheduler: str | None = None) -> Ite
         finally:
             client.close()
         return
+    import dask
+
     n = workers if workers is not None and workers > 0 else (os.cpu_count() or 1)
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.CRITICAL,
-    )
-    client = Client(cluster, set_as_default=False)
-    try:
-        yield Engine(client, n)
-    finally:
-        client.close()
-        cluster.close()
+    # Non-daemonic worker processes may fork: ``batch check`` then gives every document a
+    # time and memory budget in a child process. The nanny reads this setting whenever it
+    # (re)starts a worker, so it holds for the cluster's whole life.
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
+        client = Client(cluster, set_as_default=False)
+        try:
+            yield Engine(client, n)
+        finally:
+            client.close()
+            cluster.close()
