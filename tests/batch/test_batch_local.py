@@ -207,3 +207,10 @@ def test_progress_bar_on_a_terminal() -> None:
     quiet = io.StringIO()
     Progress(4, quiet).advance(4, 0)  # StringIO is not a terminal
     assert quiet.getvalue() == ""
+
+
+def test_cli_check_timeout_default_is_the_library_default() -> None:
+    from juesuan.batch.tasks import CHECK_SECONDS
+    from juesuan.cli import batch as cli_batch
+
+    assert cli_batch.CHECK_SECONDS == CHECK_SECONDS == BatchOptions("check").timeout
