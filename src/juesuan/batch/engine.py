@@ -138,7 +138,10 @@ def open_engine(workers: int | None = None, scheduler: str | None = None) -> Ite
     # Non-daemonic worker processes may fork: ``batch check`` then gives every document a
     # time and memory budget in a child process. The nanny reads this setting whenever it
     # (re)starts a worker, so it holds for the cluster's whole life.
-    with dask.config.set({"distributed.worker.daemon": False}):
+    # One task at a time per (single-threaded) worker: a worker that crashes on an item then
+    # has no innocent neighbour queued on it to be counted among the item's failures.
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
