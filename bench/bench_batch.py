@@ -15,6 +15,7 @@ separate processes).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -51,25 +52,41 @@ def _run(kind: str, inputs: list[str], out: Path, workers: int, **options) -> tu
     return time.perf_counter() - t0, report
 
 
+def _cpu() -> float:
+    """CPU seconds (user+sys) of this process and of its finished children (the local
+    cluster's worker processes are reaped when it closes, so a run's delta includes them)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _table(
     kind: str, count: int, workers: list[int], inputs: list[str], tmp: Path, **options
 ) -> None:
     print(f"\n{kind}: {count} inputs\n")
+    print(f"load average before: {os.getloadavg()[0]:.1f}\n")
     print(
-        "| workers | wall s | cluster start s | items/s (wall) | items/s (excl. start) | ok/findings/failed |"
+        "| workers | wall s | cluster start s | items/s (wall) | items/s (excl. start) "
+        "| CPU s (all processes) | CPU ms/item | items per CPU-s (×) | ok/findings/failed |"
     )
-    print("|---|---|---|---|---|---|")
-    base = None
+    print("|---|---|---|---|---|---|---|---|---|")
+    base = base_cpu = None
     for n in workers:
         start = _startup(n) if n else 0.0
+        c0 = _cpu()
         wall, report = _run(kind, inputs, tmp / f"out-{kind}-{n}", n, **options)
+        cpu = _cpu() - c0
         rate = count / wall
         rate_ex = count / max(wall - start, 1e-9)
+        per_cpu = count / max(cpu, 1e-9)
         base = base or rate_ex
+        base_cpu = base_cpu or per_cpu
         print(
             f"| {n} | {wall:.1f} | {start:.1f} | {rate:.2f} | {rate_ex:.2f} (×{rate_ex / base:.2f}) | "
+            f"{cpu:.1f} | {1000 * cpu / count:.1f} | {per_cpu:.2f} (×{per_cpu / base_cpu:.2f}) | "
             f"{report.ok}/{report.findings}/{report.failed} |"
         )
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 
 
 def _pdfs(count: int, tmp: Path) -> list[str]:

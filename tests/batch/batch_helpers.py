@@ -67,3 +67,37 @@ def deterministic(out: Path) -> dict[str, bytes]:
             data = re.sub(rb'<td class="t">[^<]*</td>', b"", data)
         files[rel] = data
     return files
+
+
+def slow_check(victim: str, specs: list[TaskSpec]) -> list[ItemResult]:
+    """Check as usual, except that reading ``victim`` never ends (a pathological document):
+    the check of that item must hit its time budget, the others must not notice."""
+    import time
+
+    import juesuan.check as check
+
+    original = check.check_file
+
+    def stalling(path, *args, **kwargs):
+        if str(path).endswith(victim):
+            time.sleep(3600)
+        return original(path, *args, **kwargs)
+
+    check.check_file = stalling
+    try:
+        return run_specs(specs)
+    finally:
+        check.check_file = original
+
+
+def write_documents(folder: Path, names: list[str]) -> list[str]:
+    """Small plain-text documents to check (each gives findings, none fails)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        path = folder / name
+        path.write_text(
+            "某部门2024年度部门决算\n一、部门基本情况\n本部门无其他说明。\n", encoding="utf-8"
+        )
+        paths.append(str(path))
+    return paths

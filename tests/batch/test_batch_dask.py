@@ -19,6 +19,8 @@ from batch_helpers import (
     deterministic,
     kill_worker_once,
     make_synth_dir,
+    slow_check,
+    write_documents,
 )
 
 from juesuan.batch import BatchOptions, run_batch
@@ -88,6 +90,20 @@ def _start(args: list[str], log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         args, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, start_new_session=True
     )
+
+
+def test_check_in_a_worker_has_a_time_budget(tmp_path: Path) -> None:
+    """A document whose reading never ends becomes a failed row “超时” on a Dask worker; the
+    other documents are checked as usual."""
+    docs = write_documents(tmp_path / "docs", ["a.txt", "stuck.txt", "z.txt"])
+    out = tmp_path / "out"
+    options = BatchOptions("check", timeout=10)
+    report = run_batch(docs, out, options, workers=1, task=partial(slow_check, "stuck.txt"))
+    rows = _rows(out)
+    assert rows["stuck.txt"]["status"] == "failed"
+    assert rows["stuck.txt"]["reason"].startswith("超时")
+    assert rows["a.txt"]["status"] != "failed" and rows["z.txt"]["status"] != "failed"
+    assert (report.failed, report.total) == (1, 3)
 
 
 @pytest.fixture

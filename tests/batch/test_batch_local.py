@@ -14,6 +14,8 @@ from batch_helpers import (
     deterministic,
     interrupt_after,
     make_synth_dir,
+    slow_check,
+    write_documents,
 )
 
 from juesuan.batch import BatchOptions, run_batch
@@ -155,6 +157,17 @@ def test_check_batch_on_built_documents(synth_dir: Path, tmp_path: Path) -> None
         assert {"check.json", "check.html"} <= set(r["files"])
 
 
+def test_check_in_process_has_a_time_budget(tmp_path: Path) -> None:
+    docs = write_documents(tmp_path / "docs", ["a.txt", "stuck.txt"])
+    out = tmp_path / "out"
+    options = BatchOptions("check", timeout=10)
+    run_batch(docs, out, options, workers=0, task=partial(slow_check, "stuck.txt"))
+    rows = _rows(out)
+    assert rows["stuck.txt"]["status"] == "failed"
+    assert rows["stuck.txt"]["reason"].startswith("超时")
+    assert rows["a.txt"]["status"] != "failed"
+
+
 def test_cli_batch_validate(synth_dir: Path, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -194,3 +207,10 @@ def test_progress_bar_on_a_terminal() -> None:
     quiet = io.StringIO()
     Progress(4, quiet).advance(4, 0)  # StringIO is not a terminal
     assert quiet.getvalue() == ""
+
+
+def test_cli_check_timeout_default_is_the_library_default() -> None:
+    from juesuan.batch.tasks import CHECK_SECONDS
+    from juesuan.cli import batch as cli_batch
+
+    assert cli_batch.CHECK_SECONDS == CHECK_SECONDS == BatchOptions("check").timeout

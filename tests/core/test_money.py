@@ -89,3 +89,11 @@ def test_tolerance_follows_stated_precision() -> None:
     assert tolerance_of(D("0.4610"), "万元") == D("0.00005")
     assert tolerance_of(D(0), "万元") == 0
     assert tolerance_of(D("4610.00"), "元") == D("0.0000005")
+
+
+def test_tolerance_of_half_unit_of_last_place() -> None:
+    assert tolerance_of(D("253.87"), "万元") == D("0.005")
+    assert tolerance_of(D("253.875"), "万元") == D("0.0005")
+    assert tolerance_of(D("253"), "万元") == D("0.005")
+    assert str(tolerance_of(D("1.2345678"), "万元")) == str(D(5) / D(10) ** 8)
+    assert tolerance_of(D("0"), "万元") == 0

@@ -132,17 +132,26 @@ def open_engine(workers: int | None = None, scheduler: str | None = None) -> Ite
         finally:
             client.close()
         return
+    import dask
+
     n = workers if workers is not None and workers > 0 else (os.cpu_count() or 1)
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.CRITICAL,
-    )
-    client = Client(cluster, set_as_default=False)
-    try:
-        yield Engine(client, n)
-    finally:
-        client.close()
-        cluster.close()
+    # Non-daemonic worker processes may fork: ``batch check`` then gives every document a
+    # time and memory budget in a child process. The nanny reads this setting whenever it
+    # (re)starts a worker, so it holds for the cluster's whole life.
+    # One task at a time per (single-threaded) worker: a worker that crashes on an item then
+    # has no innocent neighbour queued on it to be counted among the item's failures.
+    settings = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,
+        )
+        client = Client(cluster, set_as_default=False)
+        try:
+            yield Engine(client, n)
+        finally:
+            client.close()
+            cluster.close()

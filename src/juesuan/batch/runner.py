@@ -31,7 +31,15 @@ from juesuan.batch.engine import TaskFailure, open_engine
 from juesuan.batch.inputs import Item, discover
 from juesuan.batch.progress import Progress
 from juesuan.batch.summary import write_summaries
-from juesuan.batch.tasks import FAILED, FINDINGS, OK, ItemResult, TaskSpec, run_specs
+from juesuan.batch.tasks import (
+    CHECK_SECONDS,
+    FAILED,
+    FINDINGS,
+    OK,
+    ItemResult,
+    TaskSpec,
+    run_specs,
+)
 
 STATE_DIR = ".batch"
 KINDS = ("validate", "build", "check")
@@ -45,6 +53,7 @@ class BatchOptions:
     run_inputs: Mapping[str, Decimal] = field(default_factory=dict)
     engine: str = "pdfium"
     chunk: int | None = None  # inputs per task; default: by kind and size
+    timeout: float = CHECK_SECONDS  # check: wall-time budget of one document
 
     def canonical(self) -> str:
         """The options that change results, as stable text (part of every item's key)."""
@@ -55,6 +64,7 @@ class BatchOptions:
                 "force": self.force if self.kind == "build" else False,
                 "inputs": {k: str(v) for k, v in sorted(self.run_inputs.items())},
                 "engine": self.engine if self.kind == "check" else "",
+                "timeout": self.timeout if self.kind == "check" else None,
             },
             sort_keys=True,
         )
@@ -222,6 +232,7 @@ def _spec(item: Item, options: BatchOptions) -> TaskSpec:
         force=options.force,
         run_inputs=tuple((k, str(v)) for k, v in sorted(options.run_inputs.items())),
         engine=options.engine,
+        timeout=options.timeout,
     )
 
 

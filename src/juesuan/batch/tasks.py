@@ -12,11 +12,14 @@ import json
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 STATUS_LABELS = {OK: "通过", FINDINGS: "有错误", FAILED: "失败"}
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a dataset or document larger than this is refused
+CHECK_SECONDS = 120.0  # default time budget of checking one document (a disclosure takes a few)
+START_SECONDS = 60.0  # a fresh interpreter's imports, on top of the budget (daemon workers)
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class TaskSpec:
     force: bool = False
     run_inputs: tuple[tuple[str, str], ...] = ()  # name, Decimal text
     engine: str = "pdfium"
+    timeout: float = CHECK_SECONDS  # check: wall-time budget of one document
 
 
 @dataclass
@@ -144,20 +148,75 @@ def _dataset(spec: TaskSpec) -> ItemResult:
     return result
 
 
-def _check(spec: TaskSpec) -> ItemResult:
+def _check_bounded(spec: TaskSpec):
+    """``check_file`` of an untrusted document under a time and memory budget: in a forked
+    child (:func:`check_file_limited`). A daemonic process (a Dask worker started without
+    ``distributed.worker.daemon: false``) may not fork through ``multiprocessing``: there the
+    check runs in a fresh interpreter, which forks the bounded child itself."""
     import multiprocessing
 
-    from juesuan.check import check_file
     from juesuan.check.limits import check_file_limited
+
+    if not multiprocessing.current_process().daemon:
+        _warm_checker()
+        return check_file_limited(spec.path, engine=spec.engine, seconds=spec.timeout)
+    import pickle
+    import subprocess
+    import sys
+
+    code = (
+        "import pickle, sys\n"
+        "from juesuan.check.limits import check_file_limited\n"
+        "report = check_file_limited(sys.argv[1], engine=sys.argv[2], seconds=float(sys.argv[3]))\n"
+        "sys.stdout.buffer.write(pickle.dumps(report))\n"
+    )
+    argv = [sys.executable, "-c", code, spec.path, spec.engine, repr(spec.timeout)]
+    try:
+        done = subprocess.run(
+            argv, capture_output=True, timeout=spec.timeout + START_SECONDS, check=True
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return pickle.loads(done.stdout)  # our own child's output
+
+
+@cache
+def _warm_checker() -> None:
+    """Check a small text of our own once in this (long-lived) process, so the modules and
+    tables the checker loads on first use (≈4 s) are inherited by every forked child instead
+    of being loaded again inside each document's time budget."""
+    import tempfile
+
+    from juesuan.check import check_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "warm.txt"
+        path.write_text("某部门2024年度部门决算\n一、部门基本情况\n", encoding="utf-8")
+        check_file(str(path))
+    import pypdfium2  # noqa: F401 - the PDF reader, likewise inherited
+
+
+def _timed_out(report) -> bool:
+    from juesuan.check.limits import TOO_COMPLEX
+
+    return any(
+        f.code == "CHK-092" and f.message.startswith(TOO_COMPLEX) and "超出时间" in f.message
+        for f in report.fatal
+    )
+
+
+def _check(spec: TaskSpec) -> ItemResult:
     from juesuan.check.report import counts, to_html, to_json
     from juesuan.core.findings import Severity
 
-    if multiprocessing.current_process().daemon:
-        # a Dask worker process may not fork children: the worker is the sandbox (the nanny
-        # restarts it beyond its memory limit and the item is reported as failed)
-        report = check_file(spec.path, engine=spec.engine)
-    else:  # untrusted documents: size caps and a time/memory budget in a child process
-        report = check_file_limited(spec.path, engine=spec.engine)
+    report = _check_bounded(spec)
+    if report is None or _timed_out(report):
+        return ItemResult(
+            spec.display,
+            FAILED,
+            reason=f"超时：{spec.timeout:g}秒内未能检查完（文件可能过于复杂或已损坏）",
+            artifacts={} if report is None else {"check.json": to_json(report).encode() + b"\n"},
+        )
     if report.fatal:
         return ItemResult(
             spec.display,

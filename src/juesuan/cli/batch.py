@@ -37,6 +37,14 @@ ShowProgress = Annotated[bool | None, typer.Option("--progress/--no-progress", h
 Chunk = Annotated[
     int | None, typer.Option("--chunk", min=1, max=1000, help="每个任务处理的输入数（默认自动）")
 ]
+RunInputs = Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)]
+CHECK_SECONDS = 120.0  # as juesuan.batch.tasks.CHECK_SECONDS (not imported: keeps the CLI light)
+
+
+Timeout = Annotated[
+    float,
+    typer.Option("--timeout", min=1, max=86400, help="每个文件检查的时间上限（秒），超时记为失败"),
+]
 
 
 def _run(
@@ -46,16 +54,21 @@ def _run(
     workers: int | None,
     scheduler: str | None,
     progress: bool | None,
+    chunk: int | None,
+    run_inputs: list[str] | None = None,
     **options: Any,
 ) -> None:
+    """What every ``batch`` command does with its options: run the batch, report, exit."""
     from juesuan.batch import BatchOptions, run_batch
     from juesuan.batch.engine import EngineError
 
+    if run_inputs is not None:
+        options["run_inputs"] = parse_inputs(run_inputs)
     try:
         report = run_batch(
             inputs,
             out,
-            BatchOptions(kind, **options),
+            BatchOptions(kind, chunk=chunk, **options),
             workers=workers,
             scheduler=scheduler,
             progress=progress,
@@ -87,19 +100,10 @@ def batch_validate(
     scheduler: Scheduler = None,
     progress: ShowProgress = None,
     chunk: Chunk = None,
-    run_inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
+    run_inputs: RunInputs = None,
 ) -> None:
     """批量校验数据文件（YAML 或 Excel 工作簿）；有错误或失败的项时退出码为1。"""
-    _run(
-        "validate",
-        inputs,
-        out,
-        workers,
-        scheduler,
-        progress,
-        chunk=chunk,
-        run_inputs=parse_inputs(run_inputs),
-    )
+    _run("validate", inputs, out, workers, scheduler, progress, chunk, run_inputs or [])
 
 
 @batch_app.command("build")
@@ -114,7 +118,7 @@ def batch_build(
     ] = "docx,pdf,html,xlsx,json,md",
     force: Annotated[bool, typer.Option(help="数据有错误时仍然生成")] = False,
     chunk: Chunk = None,
-    run_inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
+    run_inputs: RunInputs = None,
 ) -> None:
     """批量生成部门决算公开文件，每个部门一个目录；有错误或失败的项时退出码为1。"""
     from juesuan.pipeline import FORMATS
@@ -130,10 +134,10 @@ def batch_build(
         workers,
         scheduler,
         progress,
+        chunk,
+        run_inputs or [],
         formats=chosen,
         force=force,
-        chunk=chunk,
-        run_inputs=parse_inputs(run_inputs),
     )
 
 
@@ -148,11 +152,12 @@ def batch_check(
         str, typer.Option(help="PDF文字提取：pdfium（默认，较快）或 pdfplumber")
     ] = "pdfium",
     chunk: Chunk = None,
+    timeout: Timeout = CHECK_SECONDS,
 ) -> None:
     """批量检查已公开的文件（PDF、DOCX、HTML、MD、TXT）；有错误或失败的项时退出码为1。"""
     if engine not in ("pdfplumber", "pdfium"):
         fail(f"未知的PDF提取方式「{engine}」，可用：pdfplumber、pdfium")
-    _run("check", inputs, out, workers, scheduler, progress, engine=engine, chunk=chunk)
+    _run("check", inputs, out, workers, scheduler, progress, chunk, engine=engine, timeout=timeout)
 
 
 @region_app.command("report")
@@ -167,7 +172,7 @@ def region_report(
     threshold: Annotated[
         int, typer.Option(help="异常变动阈值：较上年增减超过此百分比", min=1, max=1000)
     ] = 30,
-    run_inputs: Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)] = None,
+    run_inputs: RunInputs = None,
 ) -> None:
     """地区汇总报告：一个地区一个年度全部部门的完整性、按功能分类和经济分类的汇总、
     “三公”经费、基本/项目支出、机关运行经费、政府采购、绩效得分和预算完成率排名、异常变动。"""

@@ -106,12 +106,20 @@ class FigureSet:
 
     def sum(self, fid: str, inputs: Iterable[str], label: str = "") -> Figure:
         """Add a figure that is the sum of ``inputs`` (blank when every input is blank)."""
-        ids = tuple(i for i in inputs if i in self.figures)
-        parts = [self.figures[i] for i in ids]
-        known = [p.value for p in parts if p.value is not None]
-        value = sum(known, ZERO) if known else None
-        tolerance = sum((p.tolerance for p in parts), ZERO)
-        return self.add(Figure(fid, value, WAN, "sum", ids, tolerance, label))
+        figures = self.figures
+        ids: list[str] = []
+        value: Decimal | None = None
+        tolerance = ZERO
+        for i in inputs:  # one pass: this runs ~600 times per department
+            part = figures.get(i)
+            if part is None:
+                continue
+            ids.append(i)
+            if part.value is not None:
+                # the same additions, in the same order, as sum(values, ZERO)
+                value = (ZERO if value is None else value) + part.value
+            tolerance += part.tolerance
+        return self.add(Figure(fid, value, WAN, "sum", tuple(ids), tolerance, label))
 
     def difference(self, fid: str, minuend: str, subtrahend: str, label: str = "") -> Figure:
         a, b = self.figures[minuend], self.figures[subtrahend]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 HALF_CENT = Decimal("0.005")  # the most a figure published with two decimals can be off by
@@ -96,4 +97,10 @@ def tolerance_of(value: Decimal, unit: str) -> Decimal:
         return Decimal("0.005") / WAN
     exponent = value.as_tuple().exponent
     places = max(-exponent if isinstance(exponent, int) else 0, 2)
+    return _half_unit(places)
+
+
+@lru_cache(maxsize=64)
+def _half_unit(places: int) -> Decimal:
+    """5 × 10^-(places + 1): half a unit of the ``places``-th decimal."""
     return Decimal(5) / (Decimal(10) ** (places + 1))

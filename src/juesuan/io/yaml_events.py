@@ -91,7 +91,9 @@ class Composer:
             raise Fatal(empty_file(self.origin))
 
     def _event(self, event: ev.Event) -> None:
-        if isinstance(event, ev.ScalarEvent):
+        if type(event) is ev.ScalarEvent:  # most events: skip the isinstance chain
+            self._scalar(event)
+        elif isinstance(event, ev.ScalarEvent):
             self._scalar(event)
         elif isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
             self._start(event)
@@ -191,30 +193,71 @@ class Composer:
             raise Fatal(self._error("LOAD-006", message, line))
 
     def _scalar(self, event: ev.ScalarEvent) -> None:
-        self._root_check(event)
-        line = _line(event)
-        path, as_key = self._slot()
+        """Most events are scalars inside a mapping or sequence: this is :meth:`_slot`,
+        :meth:`_record_item` and :meth:`_attach` inlined for that case."""
+        stack = self.stack
+        if not stack:
+            self._root_scalar(event)
+            return
+        mark = event.start_mark
+        line = mark.line + 1 if mark is not None else 1
         self._count(1, line)
-        if as_key:
+        top = stack[-1]
+        in_seq = top.kind == "seq"
+        if in_seq:
+            path = None if top.path is None else _join(top.path, len(top.value))
+        elif not top.has_key:
             self._key(event, line)
             return
+        elif top.path is None or top.drop_value or top.merge_pending:
+            path = None
+        else:
+            path = _join(top.path, top.key)
         value, problem = construct_scalar(event)
-        self._record_item(path, line)
+        if in_seq:
+            self._record(path, line)
         if problem is not None:
             self._problem(problem[0], problem[1], line, path)
-        self._register(event.anchor, Anchored(value, 1, 0, problem is not None))
+        if event.anchor is not None:
+            self._register(event.anchor, Anchored(value, 1, 0, problem is not None))
+        # _attach(value, 1, 0, tainted): a scalar's height 0 never raises the frame's
+        top.size += 1
+        if problem is not None:
+            top.tainted = True
+        if in_seq:
+            top.value.append(value)
+            return
+        if top.merge_pending:
+            top.merges.append((top.key_line, value))
+        elif not top.drop_value:
+            top.value[top.key] = value
+        top.has_key, top.drop_value, top.merge_pending = False, False, False
+
+    def _root_scalar(self, event: ev.ScalarEvent) -> None:
+        """A scalar with no enclosing collection: the document is a single value."""
+        self._root_check(event)
+        line = _line(event)
+        self._count(1, line)
+        value, problem = construct_scalar(event)
+        self._record("", line)
+        if problem is not None:
+            self._problem(problem[0], problem[1], line, "")
+        if event.anchor is not None:
+            self._register(event.anchor, Anchored(value, 1, 0, problem is not None))
         self._attach(value, 1, 0, problem is not None)
 
     def _key(self, event: ev.ScalarEvent, line: int) -> None:
         top = self.stack[-1]
         top.size += 1
-        top.expect_value(line, drop=False)
-        if scalar_tag(event) == MERGE_TAG:
+        top.has_key, top.key_line, top.drop_value, top.merge_pending = True, line, False, False
+        # only «<<» (or an explicit tag) can be a merge key; most keys skip the resolver
+        if (event.value == "<<" or event.tag not in (None, "!")) and scalar_tag(event) == MERGE_TAG:
             top.merge_pending = True
             return
         key = event.value
         top.key = key
-        self._register(event.anchor, Anchored(key, 1, 0, False))
+        if event.anchor is not None:
+            self._register(event.anchor, Anchored(key, 1, 0, False))
         if key in top.key_lines:
             where = _join(top.path, key) if top.path is not None else None
             self.findings.append(

@@ -34,12 +34,28 @@ _RESOLVER = yaml.resolver.Resolver()
 # scalars
 
 
+# PyYAML's implicit resolvers by first character, each list already joined with the
+# wildcard ones (``Resolver.resolve`` concatenates them on every call).
+_WILDCARD = tuple(_RESOLVER.yaml_implicit_resolvers.get(None, []))
+_IMPLICIT = {
+    first: tuple(resolvers) + _WILDCARD
+    for first, resolvers in _RESOLVER.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
 def scalar_tag(event: ev.ScalarEvent) -> str:
-    """The tag of a scalar: its explicit tag, else the one YAML 1.1 resolves from its text."""
+    """The tag of a scalar: its explicit tag, else the one YAML 1.1 resolves from its text
+    (what ``Resolver.resolve`` returns; the safe resolver has no path resolvers)."""
     tag = event.tag
-    if tag in (None, "!"):
-        tag = _RESOLVER.resolve(_SCALAR, event.value, event.implicit)
-    return tag
+    if tag is not None and tag != "!":
+        return tag
+    if event.implicit[0]:  # a plain scalar: the implicit resolvers decide
+        value = event.value
+        for resolved, regexp in _IMPLICIT.get(value[:1], _WILDCARD):
+            if regexp.match(value):
+                return resolved
+    return _STR_TAG
 
 
 def short_tag(tag: str | None) -> str:

@@ -379,6 +379,8 @@ class Dataset(Record):
 
     _sources: dict[str, Location] = PrivateAttr(default_factory=dict)
     _origin: str | None = PrivateAttr(default=None)
+    # first located descendant of every dotted prefix, in reading order (built with the sources)
+    _first_child: dict[str, Location] = PrivateAttr(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -395,15 +397,19 @@ class Dataset(Record):
         Falls back to the first part of it that has a known position (a record made of
         several cells: its first cell), then to the nearest enclosing record.
         """
-        if path and path not in self._sources:
-            prefix = path + "."
-            child = next((k for k in self._sources if k.startswith(prefix)), None)
+        # straight from pydantic's private store: ``self._sources`` goes through a slow
+        # ``__getattr__`` (derive locates ~400 figures per department)
+        private = self.__pydantic_private__ or {}
+        sources: dict[str, Location] = private.get("_sources", {})
+        if path and path not in sources:
+            child = private.get("_first_child", {}).get(path)
             if child is not None:
-                return self._sources[child]
+                return child
         probe = path
         while True:
-            if probe in self._sources:
-                return self._sources[probe]
+            found = sources.get(probe)
+            if found is not None:
+                return found
             if not probe:
                 return Location(file=self._origin, path=path)
             probe = probe.rpartition(".")[0]
@@ -411,4 +417,10 @@ class Dataset(Record):
     def with_sources(self, origin: str | None, sources: dict[str, Location]) -> Dataset:
         self._origin = origin
         self._sources = dict(sources)
+        first: dict[str, Location] = {}
+        for key, where in self._sources.items():
+            parts = key.split(".")
+            for n in range(1, len(parts)):
+                first.setdefault(".".join(parts[:n]), where)
+        self._first_child = first
         return self

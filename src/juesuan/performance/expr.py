@@ -13,6 +13,7 @@ transfer funds). A plain ``/`` by zero is an error with a Chinese message naming
 from __future__ import annotations
 
 import ast
+import threading
 from collections.abc import Callable, Mapping
 from decimal import Decimal, DecimalException, localcontext
 from functools import lru_cache
@@ -170,15 +171,21 @@ def evaluate(
     problems = check_expression(text, set(names) if isinstance(names, Mapping) else _ANY)
     if problems:
         raise FormulaError("；".join(problems))
-    evaluator = _DecimalEval(text, names, notes if notes is not None else [])
-    with localcontext() as ctx:
-        ctx.prec = 34
-        try:
-            value = evaluator.eval(text, previously_parsed=_statement(text))
-        except FormulaError:
-            raise
-        except DecimalException as exc:
-            raise FormulaError(f"公式「{text}」无法计算（{type(exc).__name__}）") from exc
+    free = _free_evaluators()
+    evaluator = free.pop() if free else _DecimalEval()
+    evaluator.bind(text, names, notes if notes is not None else [])
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 34
+            try:
+                value = evaluator.eval(text, previously_parsed=_statement(text))
+            except FormulaError:
+                raise
+            except DecimalException as exc:
+                raise FormulaError(f"公式「{text}」无法计算（{type(exc).__name__}）") from exc
+    finally:
+        evaluator.bind("", {}, [])  # hold no reference to the caller's values
+        free.append(evaluator)
     if not isinstance(value, Decimal) or not value.is_finite():
         raise FormulaError(f"公式「{text}」的结果不是有限的数值")
     if value and value.adjusted() > MAX_MAGNITUDE:
@@ -196,15 +203,36 @@ class _Anything(set[str]):
 _ANY = _Anything()
 
 
-class _DecimalEval(SimpleEval):
-    """simpleeval restricted to Decimal arithmetic."""
+_LOCAL = threading.local()
 
-    def __init__(
-        self,
-        text: str,
-        names: Mapping[str, Decimal] | Callable[[str], Decimal],
-        notes: list[str],
-    ):
+
+def _free_evaluators() -> list[_DecimalEval]:
+    """This thread's idle evaluators. Building one costs more than most evaluations, so they
+    are reused; a pool rather than one, as a name's value may itself evaluate a formula."""
+    free = getattr(_LOCAL, "free", None)
+    if free is None:
+        free = _LOCAL.free = []
+    return free
+
+
+@lru_cache(maxsize=4096)
+def _source_segment(text: str, lineno: int, col: int, end_lineno: int, end_col: int) -> str:
+    """The source text of the node at these positions in ``text``."""
+    node = ast.Constant(value=None)
+    node.lineno, node.col_offset, node.end_lineno, node.end_col_offset = (
+        lineno,
+        col,
+        end_lineno,
+        end_col,
+    )
+    return ast.get_source_segment(text, node) or "?"
+
+
+class _DecimalEval(SimpleEval):
+    """simpleeval restricted to Decimal arithmetic; :meth:`bind` sets the expression and
+    its names before each evaluation."""
+
+    def __init__(self) -> None:
         super().__init__(
             operators={
                 ast.Add: lambda a, b: a + b,
@@ -222,9 +250,7 @@ class _DecimalEval(SimpleEval):
             },
             names={},
         )
-        self.text = text
-        self.lookup = names
-        self.notes = notes
+        self.bind("", {}, [])
         self.nodes = {
             ast.Expr: self._eval_expr,
             ast.Name: self._eval_name,
@@ -234,8 +260,24 @@ class _DecimalEval(SimpleEval):
             ast.Constant: self._eval_constant,
         }
 
+    def bind(
+        self,
+        text: str,
+        names: Mapping[str, Decimal] | Callable[[str], Decimal],
+        notes: list[str],
+    ) -> None:
+        self.text = text
+        self.lookup = names
+        self.notes = notes
+
     def _segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.text, node) or "?"
+        try:
+            where = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        except AttributeError:
+            return ast.get_source_segment(self.text, node) or "?"
+        if None in where:
+            return ast.get_source_segment(self.text, node) or "?"
+        return _source_segment(self.text, *where)
 
     def _eval_constant(self, node: ast.Constant) -> Decimal:  # type: ignore[override]
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):

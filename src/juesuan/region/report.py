@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from juesuan.core.money import fmt_money, round2
-from juesuan.region.aggregate import RegionReport
+from juesuan.region.aggregate import Line, RegionReport
 from juesuan.region.facts import FAILED, FINDINGS, OK
 
 STATUS = {OK: "通过", FINDINGS: "有错误", FAILED: "无法读取"}
@@ -67,11 +67,40 @@ def _title(report: RegionReport) -> str:
 
 # --- tables shared by HTML and XLSX -----------------------------------------------------
 
+Table = tuple[str, list[str], list[list[Any]]]
+CODED_HEADER = ["科目编码", "科目名称", "金额（万元）", "占比", "部门数"]
 
-def tables(report: RegionReport) -> list[tuple[str, list[str], list[list[Any]]]]:
+
+def _lines_table(
+    title: str,
+    lines: list[Line],
+    *,
+    coded: bool = False,
+    header: list[str] | None = None,
+    prefix: str = "",
+    before: list[list[Any]] | None = None,
+    after: list[list[Any]] | None = None,
+) -> Table:
+    """A table of :class:`Line` rows: (code,) name, amount, share, departments — the one
+    builder of every “amount and share” table (classification, split, 三公, procurement)."""
+    rows = [
+        [
+            *([ln.code] if coded else []),
+            f"{prefix}{ln.name}",
+            ln.amount,
+            _p(ln.share),
+            ln.departments,
+        ]
+        for ln in lines
+    ]
+    default = CODED_HEADER if coded else ["项目", "金额（万元）", "占比", "部门数"]
+    return title, header or default, [*(before or []), *rows, *(after or [])]
+
+
+def tables(report: RegionReport) -> list[Table]:
     """(title, header, rows) of every table of the report; cells are str or Decimal."""
     t = report.totals
-    out: list[tuple[str, list[str], list[list[Any]]]] = []
+    out: list[Table] = []
     rows = [
         ["纳入汇总的部门", len(report.departments)],
         ["其中：校验通过", len(report.clean)],
@@ -134,50 +163,19 @@ def tables(report: RegionReport) -> list[tuple[str, list[str], list[list[Any]]]]
             [[c.label, c.now, c.before, c.change, _p(c.rate)] for c in report.changes],
         )
     )
+    out.append(_lines_table("三、支出按功能分类（类）", report.by_function, coded=True))
     out.append(
-        (
-            "三、支出按功能分类（类）",
-            ["科目编码", "科目名称", "金额（万元）", "占比", "部门数"],
-            [
-                [ln.code, ln.name, ln.amount, _p(ln.share), ln.departments]
-                for ln in report.by_function
-            ],
-        )
+        _lines_table("四、财政拨款支出按经济分类（类）", report.by_economic_class, coded=True)
     )
-    out.append(
-        (
-            "四、财政拨款支出按经济分类（类）",
-            ["科目编码", "科目名称", "金额（万元）", "占比", "部门数"],
-            [
-                [ln.code, ln.name, ln.amount, _p(ln.share), ln.departments]
-                for ln in report.by_economic_class
-            ],
-        )
-    )
-    out.append(
-        (
-            "财政拨款支出按经济分类（款）",
-            ["科目编码", "科目名称", "金额（万元）", "占比", "部门数"],
-            [
-                [ln.code, ln.name, ln.amount, _p(ln.share), ln.departments]
-                for ln in report.by_economic
-            ],
-        )
-    )
-    out.append(
-        (
-            "五、基本支出与项目支出",
-            ["项目", "金额（万元）", "占比", "部门数"],
-            [[ln.name, ln.amount, _p(ln.share), ln.departments] for ln in report.split],
-        )
-    )
+    out.append(_lines_table("财政拨款支出按经济分类（款）", report.by_economic, coded=True))
+    out.append(_lines_table("五、基本支出与项目支出", report.split))
     sg_change = next((c for c in report.changes if c.label == "“三公”经费"), None)
     out.append(
-        (
+        _lines_table(
             "六、“三公”经费",
-            ["项目", "决算（万元）", "占比", "部门数"],
-            [[ln.name, ln.amount, _p(ln.share), ln.departments] for ln in report.sangong_items]
-            + [["合计", t.get("sangong"), "", ""], ["预算数", t.get("sangong_budget"), "", ""]]
+            report.sangong_items,
+            header=["项目", "决算（万元）", "占比", "部门数"],
+            after=[["合计", t.get("sangong"), "", ""], ["预算数", t.get("sangong_budget"), "", ""]]
             + ([["较上年增减率", _p(sg_change.rate), "", ""]] if sg_change else []),
         )
     )
@@ -189,14 +187,12 @@ def tables(report: RegionReport) -> list[tuple[str, list[str], list[list[Any]]]]
         )
     )
     out.append(
-        (
+        _lines_table(
             "七、机关运行经费与政府采购",
-            ["项目", "金额（万元）", "占政府采购比例", "部门数"],
-            [["机关运行经费", t.get("office_operation"), "", len(report.departments)]]
-            + [
-                [f"政府采购：{ln.name}", ln.amount, _p(ln.share), ln.departments]
-                for ln in report.procurement
-            ],
+            report.procurement,
+            header=["项目", "金额（万元）", "占政府采购比例", "部门数"],
+            prefix="政府采购：",
+            before=[["机关运行经费", t.get("office_operation"), "", len(report.departments)]],
         )
     )
     out.append(
@@ -322,24 +318,19 @@ def charts(report: RegionReport) -> list[tuple[str, bytes]]:
         vals = tuple(ln.amount for ln in shown) + ((rest,) if rest else ())
         data = ChartData("function", "pie", "支出按功能分类（类）", cats, (("", vals),))
         out.append((data.caption, chart_png(data, dpi=110)))
-    if report.by_economic_class:
-        data = ChartData(
-            "economic",
-            "pie",
-            "财政拨款支出按经济分类（类）",
-            tuple(ln.name for ln in report.by_economic_class),
-            (("", tuple(ln.amount for ln in report.by_economic_class)),),
-        )
-        out.append((data.caption, chart_png(data, dpi=110)))
-    if report.split:
-        data = ChartData(
-            "split",
-            "pie",
-            "基本支出与项目支出",
-            tuple(ln.name for ln in report.split),
-            (("", tuple(ln.amount for ln in report.split)),),
-        )
-        out.append((data.caption, chart_png(data, dpi=110)))
+    for key, caption, lines in (
+        ("economic", "财政拨款支出按经济分类（类）", report.by_economic_class),
+        ("split", "基本支出与项目支出", report.split),
+    ):
+        if lines:
+            data = ChartData(
+                key,
+                "pie",
+                caption,
+                tuple(ln.name for ln in lines),
+                (("", tuple(ln.amount for ln in lines)),),
+            )
+            out.append((data.caption, chart_png(data, dpi=110)))
     biggest = sorted(
         (d for d in report.departments if d.total is not None),
         key=lambda d: (-(d.total or 0), d.department or ""),
