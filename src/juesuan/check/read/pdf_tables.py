@@ -36,6 +36,8 @@ class Region:
     words: list[Word] = field(default_factory=list)
     header: dict[str, float] = field(default_factory=dict)
     extra: list[tuple[int, list[Word]]] = field(default_factory=list)  # continuation pages
+    head: list[str] = field(default_factory=list)  # header line texts (repeated on new pages)
+    rules: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)  # page →
 
 
 def _text(line: list[Word]) -> str:
@@ -47,6 +49,10 @@ def _is_amount(w: Word) -> bool:
 
 
 def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
+    """The standard tables of a PDF as grids, and the pages they are printed on. A table may
+    continue over the following pages, also onto a page on which the next table starts (as
+    a browser or a word processor breaks tables): the lines above that page's first title go
+    to the open table, without the header rows the producer repeats there."""
     regions: list[Region] = []
     pages: set[int] = set()
     open_region: Region | None = None
@@ -54,23 +60,36 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     for page in doc.pages:
         if page.number in contents:
             continue
+        rules = horizontal_rules(page)
         starts = []
         for i, line in enumerate(page.lines):
             t = _text(line)
             k = kind_of(t)
             if k is not None and len(t) <= 40:
                 starts.append((i, k, t))
-        if not starts and open_region is not None and _looks_tabular(page):
-            open_region.extra.append((page.number, page.words))
-            pages.add(page.number)
+        if open_region is not None:
+            lead = page.lines[: starts[0][0] if starts else len(page.lines)]
+            cut = next((j for j, ln in enumerate(lead) if END.match(_text(ln))), None)
+            lead = lead if cut is None else lead[:cut]
+            if _looks_tabular(lead):
+                _continue(open_region, page.number, lead)
+                open_region.rules[page.number] = rules
+                pages.add(page.number)
+                if cut is not None:
+                    open_region = None
+            else:
+                open_region = None
+        if not starts:
             continue
         open_region = None
         for n, (i, k, t) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(page.lines)
             lines = page.lines[i + 1 : end]
             cut = next((j for j, ln in enumerate(lines) if END.match(_text(ln))), None)
-            words = [w for ln in (lines if cut is None else lines[:cut]) for w in ln]
-            region = Region(k, t, page.number, words)
+            body = lines if cut is None else lines[:cut]
+            words = [w for ln in body for w in ln]
+            region = Region(k, t, page.number, words, head=_header_lines(body))
+            region.rules[page.number] = rules
             if k in RECOVERED:
                 regions.append(region)
             pages.add(page.number)
@@ -84,13 +103,38 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     return tables, pages
 
 
-def _looks_tabular(page: PdfPage) -> bool:
-    if not page.lines:
+def _header_lines(lines: list[list[Word]]) -> list[str]:
+    """The texts of a table's header lines: those above its first line with an amount."""
+    out = []
+    for line in lines:
+        if any(_is_amount(w) for w in line):
+            break
+        out.append(_text(line))
+    return out
+
+
+def _continue(region: Region, page_no: int, lines: list[list[Word]]) -> None:
+    """Lines of a following page that continue ``region``. When the title's page held no
+    row of the table (a title at the foot of a page), the table starts here, header and all;
+    otherwise the header rows repeated at the top of the page are dropped."""
+    if not region.extra and not any(_is_amount(w) for w in region.words):
+        region.page, region.words = page_no, [w for ln in lines for w in ln]
+        region.head = _header_lines(lines)
+        return
+    head = set(region.head)
+    k = 0
+    while k < len(lines) and _text(lines[k]) in head:
+        k += 1
+    region.extra.append((page_no, [w for ln in lines[k:] for w in ln]))
+
+
+def _looks_tabular(lines: list[list[Word]]) -> bool:
+    if not lines:
         return False
-    head = [_text(ln) for ln in page.lines[:3]]
+    head = [_text(ln) for ln in lines[:3]]
     if any(END.match(t) or "。" in t for t in head):
         return False
-    amounts = sum(1 for w in page.words if _is_amount(w))
+    amounts = sum(1 for ln in lines for w in ln if _is_amount(w))
     return amounts >= 2
 
 
@@ -134,14 +178,24 @@ def _nearest(value: float, options: list[float], limit: float) -> int | None:
     return best
 
 
-def _name_anchor(w: Word, ys: list[float]) -> int | None:
-    """Names sit on or above their code line and wrap a little below it."""
-    best, score = None, 20.0
+def _name_anchor(w: Word, ys: list[float], rules: list[tuple[float, float, float]]) -> int | None:
+    """The row a name fragment belongs to. Where horizontal rules cross the word's column,
+    the rows they draw decide: the anchor in the same band (a band without one is a header
+    or a note: None). Otherwise the nearest anchor line: a cell's text is centred on its row
+    or starts at its top, so a wrapped line is nearer its own row's anchor than the next."""
+    if rules:
+        above = [y for y, x0, x1 in rules if y < w.yc and x0 - 2 <= w.xc <= x1 + 2]
+        below = [y for y, x0, x1 in rules if y > w.yc and x0 - 2 <= w.xc <= x1 + 2]
+        if above and below:
+            top, bottom = max(above), min(below)
+            inside = [i for i, y in enumerate(ys) if top < y < bottom]
+            if not inside:
+                return None
+            return min(inside, key=lambda i: abs(ys[i] - w.yc))
+    best, dist = None, 20.0
     for i, y in enumerate(ys):
-        d = y - w.yc
-        sc = abs(d) if d >= -6 else abs(d) + 10
-        if sc < score:
-            best, score = i, sc
+        if abs(y - w.yc) < dist:
+            best, dist = i, abs(y - w.yc)
     return best
 
 
@@ -152,6 +206,15 @@ def _code_parts(text: str) -> list[str]:
 
 def _pages_words(region: Region) -> list[tuple[int, list[Word]]]:
     return [(region.page, region.words), *region.extra]
+
+
+def horizontal_rules(page: PdfPage) -> list[tuple[float, float, float]]:
+    """The page's horizontal rules as (y, x0, x1)."""
+    return [
+        ((top + bottom) / 2, x0, x1)
+        for x0, top, x1, bottom in page.rules
+        if bottom - top <= 3 and x1 - x0 > 3
+    ]
 
 
 # ---------------------------------------------------------------- code tables
@@ -198,7 +261,7 @@ def _code_table(region: Region) -> list[RawRow]:
                 if i is not None and j is not None:
                     cells[i]["values"][j] = w.text
             elif not AMOUNT.match(w.text) and w.x1 < first_col - 20 and w.x0 >= code_limit - 80:
-                i = _name_anchor(w, ys)
+                i = _name_anchor(w, ys, region.rules.get(page_no, []))
                 if i is not None and w.top >= anchors[0].top - 20:
                     cells[i]["name"].append(w)
         _attach_wrapped(cells)
