@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from juesuan.check.read.kinds import kind_of
 from juesuan.check.read.reader import group_lines
@@ -40,6 +41,7 @@ class _Open:
     header: list[list[str]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def is_ruled_title(text: str) -> bool:
     """Titles of the tables read by their borders."""
     t = re.sub(r"\s+", "", text)
@@ -71,7 +73,7 @@ def ruled_tables(
         ]
         # the grid above the page's first title continues the open table (or opens the
         # table whose title ended the previous page)
-        first_top = page.lines[titles[0][0]][0].top if titles else page_bottom(page)
+        first_top = page.lines[titles[0][0]][0].top if titles else 1e9
         if (current is not None or pending is not None) and _starts_with_grid(page, rules):
             if current is not None:
                 _widen(current, [v[0] for v in rules.vertical if (v[1] + v[2]) / 2 < first_top])
@@ -274,11 +276,15 @@ def _grid_rows(
     if len(ys) < 2:
         return []
 
+    # the spans of the rules drawn along each lattice line, looked up for every cell edge
+    v_spans = {x: [(v[1], v[2]) for v in rules.vertical if abs(v[0] - x) < TOL] for x in xs}
+    h_spans = {y: [(h[1], h[2]) for h in rules.horizontal if abs(h[0] - y) < TOL] for y in ys}
+
     def vertical_at(x: float, y: float) -> bool:
-        return any(abs(v[0] - x) < TOL and v[1] - TOL <= y <= v[2] + TOL for v in rules.vertical)
+        return any(a - TOL <= y <= b + TOL for a, b in v_spans[x])
 
     def horizontal_at(y: float, x: float) -> bool:
-        return any(abs(h[0] - y) < TOL and h[1] - TOL <= x <= h[2] + TOL for h in rules.horizontal)
+        return any(a - TOL <= x <= b + TOL for a, b in h_spans[y])
 
     ncols = len(xs) - 1
     # lattice rows inside the table: the band has the table's left edge drawn

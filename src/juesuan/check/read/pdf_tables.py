@@ -12,6 +12,7 @@ borders instead (:mod:`juesuan.check.read.pdf_grid`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -134,8 +135,7 @@ def _looks_tabular(lines: list[list[Word]]) -> bool:
     head = [_text(ln) for ln in lines[:3]]
     if any(END.match(t) or "。" in t for t in head):
         return False
-    amounts = sum(1 for ln in lines for w in ln if _is_amount(w))
-    return amounts >= 2
+    return any(_is_amount(w) for ln in lines for w in ln)
 
 
 def _build(region: Region) -> RawTable | None:
@@ -178,25 +178,29 @@ def _nearest(value: float, options: list[float], limit: float) -> int | None:
     return best
 
 
-def _name_anchor(w: Word, ys: list[float], rules: list[tuple[float, float, float]]) -> int | None:
-    """The row a name fragment belongs to. Where horizontal rules cross the word's column,
-    the rows they draw decide: the anchor in the same band (a band without one is a header
-    or a note: None). Otherwise the nearest anchor line: a cell's text is centred on its row
-    or starts at its top, so a wrapped line is nearer its own row's anchor than the next."""
-    if rules:
-        above = [y for y, x0, x1 in rules if y < w.yc and x0 - 2 <= w.xc <= x1 + 2]
-        below = [y for y, x0, x1 in rules if y > w.yc and x0 - 2 <= w.xc <= x1 + 2]
-        if above and below:
-            top, bottom = max(above), min(below)
-            inside = [i for i, y in enumerate(ys) if top < y < bottom]
-            if not inside:
-                return None
-            return min(inside, key=lambda i: abs(ys[i] - w.yc))
+def _name_anchor(w: Word, ys: list[float], rules: list[float]) -> int | None:
+    """The row a name fragment belongs to. Where horizontal rules cross the names' column
+    (``rules``: their y, sorted), the rows they draw decide: the anchor in the same band (a
+    band without one is a header or a note: None). Otherwise the nearest anchor line: a
+    cell's text is centred on its row or starts at its top, so a wrapped line is nearer its
+    own row's anchor than the next row's."""
+    k = bisect.bisect_left(rules, w.yc)
+    if 0 < k < len(rules):
+        top, bottom = rules[k - 1], rules[k]
+        inside = [i for i, y in enumerate(ys) if top < y < bottom]
+        if not inside:
+            return None
+        return min(inside, key=lambda i: abs(ys[i] - w.yc))
     best, dist = None, 20.0
     for i, y in enumerate(ys):
         if abs(y - w.yc) < dist:
             best, dist = i, abs(y - w.yc)
     return best
+
+
+def _column_rules(rules: list[tuple[float, float, float]], x: float) -> list[float]:
+    """The y of the horizontal rules crossing ``x``, sorted."""
+    return sorted(y for y, x0, x1 in rules if x0 - 2 <= x <= x1 + 2)
 
 
 def _code_parts(text: str) -> list[str]:
@@ -248,8 +252,11 @@ def _code_table(region: Region) -> list[RawRow]:
             {"code": _code_parts(a.text), "name": [], "values": {}, "top": a.top} for a in anchors
         ]
         ys = [a.yc for a in anchors]
+        anchor_ids = {id(a) for a in anchors}
+        x_names = (code_limit + first_col) / 2  # inside the names' column
+        col_rules = _column_rules(region.rules.get(page_no, []), x_names)
         for w in words:
-            if w in anchors:
+            if id(w) in anchor_ids:
                 continue
             if re.fullmatch(r"\d{2}", w.text) and w.x1 <= code_limit + 5:
                 i = _nearest(w.yc, ys, 6)
@@ -261,7 +268,7 @@ def _code_table(region: Region) -> list[RawRow]:
                 if i is not None and j is not None:
                     cells[i]["values"][j] = w.text
             elif not AMOUNT.match(w.text) and w.x1 < first_col - 20 and w.x0 >= code_limit - 80:
-                i = _name_anchor(w, ys, region.rules.get(page_no, []))
+                i = _name_anchor(w, ys, col_rules)
                 if i is not None and w.top >= anchors[0].top - 20:
                     cells[i]["name"].append(w)
         _attach_wrapped(cells)
@@ -399,19 +406,21 @@ def _economic(region: Region) -> list[RawRow]:
             totals = [w for w in side if "合计" in w.text and not AMOUNT.match(w.text)]
             allanchors = anchors + totals
             ys = [a.yc for a in allanchors]
+            coded = {id(a) for a in anchors}
+            all_ids = {id(a) for a in allanchors}
             if not ys:
                 continue
             data = [
                 {
-                    "code": [a.text] if a in anchors else [],
-                    "name": [] if a in anchors else [a],
+                    "code": [a.text] if id(a) in coded else [],
+                    "name": [] if id(a) in coded else [a],
                     "value": "",
                 }
                 for a in allanchors
             ]
             first_top = min(a.top for a in allanchors)
             for w in side:
-                if w in allanchors or w.top < first_top - 12:  # a header repeated on the page
+                if id(w) in all_ids or w.top < first_top - 12:  # a header repeated on the page
                     continue
                 if _is_amount(w) and abs(w.xc - x_val) < 50:
                     i = _nearest(w.yc, ys, 16)

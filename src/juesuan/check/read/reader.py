@@ -47,9 +47,10 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         )
     if p.stat().st_size == 0:
         return _fail(p, "CHK-003", "文件为空")
-    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, precheck
+    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, TooComplex, precheck
 
-    fatal, notes = precheck(p)  # sizes, pages, encryption, damaged pages (issue 12)
+    # sizes, pages, encryption, damaged pages (issue 12); pdfium checks each page as it reads
+    fatal, notes = precheck(p, pages_by_reader=suffix == ".pdf" and engine == "pdfium")
     if fatal:
         return None, fatal
     try:
@@ -63,6 +64,8 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
             doc = read_docx(p)
         else:
             doc = read_pdf(p, engine=engine)
+    except TooComplex as exc:
+        return _fail(p, "CHK-092", f"{TOO_COMPLEX}（{exc}）")
     except _NoTextLayer:
         return _fail(
             p,
@@ -301,16 +304,23 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
     get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
     is_generated, hypot = raw.FPDFText_IsGenerated, math.hypot
+    from juesuan.check.limits import page_bounds
+
+    total = 0
     try:
         for n in range(len(pdf)):
             page = pdf[n]
+            page_bounds(n + 1, raw.FPDFPage_CountObjects(page.raw), None, total)
             height = page.get_height()
             tp = page.get_textpage()
+            count = tp.count_chars()
+            total += count
+            page_bounds(n + 1, None, count, total)
             text = unify(tp.get_text_range())
             handle = tp.raw
             chars: list[_Char] = []
             append = chars.append
-            for i in range(tp.count_chars()):
+            for i in range(count):
                 ch = text[i] if i < len(text) else unify(tp.get_text_range(i, 1))
                 if not ch.strip() and is_generated(handle, i) == 1:
                     continue  # a space pdfium inserted: the gap rule finds it by geometry
