@@ -26,6 +26,23 @@ def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:.0f} ({min(values) * 1000:.0f})"
 
 
+def cpu_ms(fn, runs: int, children: bool = False) -> float:
+    """Mean CPU milliseconds per call (this process, or its children for a command)."""
+    import resource
+
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+
+    def used() -> float:
+        r = resource.getrusage(who)
+        return r.ru_utime + r.ru_stime
+
+    fn()
+    start = used()
+    for _ in range(runs):
+        fn()
+    return (used() - start) / runs * 1000
+
+
 def bench_engines(runs: int) -> None:
     from juesuan.check import check_file
     from juesuan.check.read.reader import read_pdf
@@ -49,6 +66,17 @@ def bench_engines(runs: int) -> None:
         )
         ratio = statistics.median(whole) / statistics.median(plain)
         print(f"\npdftotext -layout: {ms(plain)} ms; whole check / pdftotext = {ratio:.1f}×")
+        # CPU time, less disturbed by other load on the machine than wall time
+        check_cpu = cpu_ms(lambda: check_file(PUTUO), runs)
+        plain_cpu = cpu_ms(
+            lambda: subprocess.run([pdftotext, "-layout", str(PUTUO), "-"], capture_output=True),
+            runs,
+            children=True,
+        )
+        print(
+            f"CPU time per run: check_file {check_cpu:.0f} ms, pdftotext {plain_cpu:.0f} ms, "
+            f"ratio {check_cpu / plain_cpu:.1f}×"
+        )
     exe = shutil.which("juesuan")
     if exe:
         command = timed(

@@ -206,3 +206,29 @@ def test_pdfplumber_engine_reads_the_matrix_variant_alike(reports, variants):
     other = check_file(variants[("putuo", "matrix")], engine="pdfplumber")
     assert _places(other) == _places(reports[("putuo", "weasyprint")])
     assert "（可靠）" in other.headline
+
+
+@pytest.mark.slow
+def test_code_tables_without_ruling_lines_read_by_alignment(variants, reports, tmp_path):
+    """Without ruling lines the 明细表 is read from the alignment of its amounts: a changed
+    amount in it is found (CHK-120 on its page), and the clean twin has no such finding."""
+    base = variants[("seed", "weasyprint")]
+    clean = reports[("seed", "norules")]
+    page = _page_of(base, "表5财政拨款支出决算明细表")
+    assert not [i for i in clean.items if i.finding.code == "CHK-120"]
+    assert not [n for n in clean.reading.untrusted if "支出决算明细表" in n]
+    target = next(t for t in pdf_targets(base) if t.address[0] == page and t.old == "66.33")
+    edited = tmp_path / "edited.pdf"
+    assert mutate_pdf(base, target, edited)
+    report = check_file(reencode(edited, tmp_path / "bare.pdf", "norules"))
+    found = [i for i in report.items if i.finding.code == "CHK-120" and i.page == page]
+    assert found, [i.finding.message for i in report.items]
+
+
+def _page_of(pdf: Path, title: str) -> int:
+    from juesuan.check.read.reader import read_pdf
+
+    doc = read_pdf(pdf)
+    return next(
+        p.number for p in doc.pages if any("".join(w.text for w in ln) == title for ln in p.lines)
+    )

@@ -49,11 +49,17 @@ def _is_amount(w: Word) -> bool:
     return bool(AMOUNT.match(w.text)) and ("." in w.text or "," in w.text)
 
 
-def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
+def pdf_tables(
+    doc: SourceDoc, aligned: frozenset[str] = frozenset()
+) -> tuple[list[RawTable], set[int]]:
     """The standard tables of a PDF as grids, and the pages they are printed on. A table may
     continue over the following pages, also onto a page on which the next table starts (as
     a browser or a word processor breaks tables): the lines above that page's first title go
-    to the open table, without the header rows the producer repeats there."""
+    to the open table, without the header rows the producer repeats there.
+
+    The other code tables (明细表, 项目支出表, fund tables) are read from their drawn borders
+    (:mod:`juesuan.check.read.pdf_grid`); those whose titles are in ``aligned`` (no borders
+    were found) are read here instead, their columns from the alignment of their amounts."""
     regions: list[Region] = []
     pages: set[int] = set()
     open_region: Region | None = None
@@ -91,7 +97,7 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
             words = [w for ln in body for w in ln]
             region = Region(k, t, page.number, words, head=_header_lines(body))
             region.rules[page.number] = rules
-            if k in RECOVERED:
+            if k in RECOVERED or (k == "skip" and t in aligned):
                 regions.append(region)
             pages.add(page.number)
             open_region = region if cut is None and n == len(starts) - 1 else None
@@ -147,6 +153,7 @@ def _build(region: Region) -> RawTable | None:
         "approp_summary": _two_sided,
         "gb_basic": _economic,
         "sangong": _sangong,
+        "skip": _code_table,
     }[region.kind]
     rows = builder(region)
     if not rows:
@@ -229,7 +236,10 @@ def _code_table(region: Region) -> list[RawRow]:
     codes = [w for w in first_words if CODE_WORD.fullmatch(w.text)]
     first_anchor_top = min((w.top for w in codes), default=1e9)
     header = [w for w in first_words if w.top < first_anchor_top - 3 and not _is_amount(w)]
-    cols = _columns(region.kind, header)
+    if region.kind == "skip":
+        cols = _aligned_columns(region, header, codes)
+    else:
+        cols = _columns(region.kind, header)
     if not cols:
         return []
     name_hdr = next((w for w in header if w.text.startswith("科目名称")), None)
@@ -284,6 +294,34 @@ def _code_table(region: Region) -> list[RawRow]:
             values = [c["values"].get(j, "") for j in range(len(cols))]
             rows.append(RawRow([*codes, name, *values], len(rows) + 1, page=page_no))
     return rows
+
+
+def _aligned_columns(
+    region: Region, header: list[Word], codes: list[Word]
+) -> list[tuple[str, str, float]]:
+    """Value columns found by geometry, without ruling lines or known header words: amounts
+    right of the codes, grouped by their right edge (figures are set flush right in their
+    cells); each column is labelled by the header words above it."""
+    left = max((w.x1 for w in codes), default=0.0) + 20
+    amounts = sorted(
+        (w for _p, words in _pages_words(region) for w in words if _is_amount(w) and w.x0 > left),
+        key=lambda w: w.x1,
+    )
+    groups: list[list[Word]] = []
+    for w in amounts:
+        if groups and w.x1 - groups[-1][-1].x1 <= 4:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    cols = []
+    for k, group in enumerate(g for g in groups if len(g) >= 2):
+        x0, x1 = min(w.x0 for w in group), max(w.x1 for w in group)
+        above = sorted(
+            (w for w in header if w.x1 > x0 - 4 and w.x0 < x1 + 4), key=lambda w: (w.top, w.x0)
+        )
+        label = "".join(w.text for w in above) or f"第{k + 1}列"
+        cols.append((f"col{k}", label, sum(w.xc for w in group) / len(group)))
+    return cols
 
 
 # ---------------------------------------------------------------- 总表 (two sides)
