@@ -50,7 +50,10 @@ SANGONG_FIGURES: list[tuple[re.Pattern[str], str]] = [
     pattern
     for name, key in SANGONG_ITEMS
     for pattern in (
-        (re.compile(rf"{name}(?:支出)?(?:决算)?(?:数)?(?:为|是)?{NUM}万元"), f"sangong.final.{key}"),
+        (
+            re.compile(rf"{name}(?:支出)?(?:决算)?(?:数)?(?:为|是)?{NUM}万元"),
+            f"sangong.final.{key}",
+        ),
         (
             re.compile(rf"{name}[^。；]*?(?:年初)?预算(?:数)?(?:为|是)?{NUM}万元"),
             f"sangong.budget.{key}",

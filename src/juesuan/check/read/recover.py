@@ -413,7 +413,9 @@ def _recover_sangong(title, header, data, rec: Recovered) -> None:
                 continue
             label = "/".join(texts[-2:])
             quote = " ".join(c for c in cells if _clean(c)) or "（空白）"
-            origin = Origin(title, "财政拨款“三公”经费", label, row.line, row.page, row.index, quote)
+            origin = Origin(
+                title, "财政拨款“三公”经费", label, row.line, row.page, row.index, quote
+            )
             if item in ("outbound", "vehicle_purchase", "vehicle_operation", "reception"):
                 if value is not None:
                     rec.sangong.setdefault(phase, {})[item] = value
