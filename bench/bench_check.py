@@ -2,7 +2,8 @@
 a mutation test of the checker on the documents juesuan builds for both samples.
 
 Run:  python bench/bench_check.py [--runs 5] [--mutations [--step N] [--verbose]
-      [--variants matrix,glyphs,shuffled,norules] [--producers libreoffice,chromium]]
+      [--variants matrix,glyphs,shuffled,norules] [--producers libreoffice,chromium]
+      [--pdf-only]]
 Prints Markdown for docs/benchmarks.md: median (min) ms per engine for word extraction alone
 and for the whole check; with --mutations, per sample and format how many one-number changes
 the checker finds at their place, and the findings on the unmutated documents.
@@ -97,7 +98,11 @@ def _reencoded(source: Path, variant: str, tmp: Path):
 
 
 def mutations(
-    step: int, verbose: bool, variants: tuple[str, ...] = (), producers: tuple[str, ...] = ()
+    step: int,
+    verbose: bool,
+    variants: tuple[str, ...] = (),
+    producers: tuple[str, ...] = (),
+    pdf_only: bool = False,
 ) -> None:
     """Every stated number of the built DOCX and PDF of both samples, changed one at a time
     (tests/check/mutation.py): is it found at its table, paragraph or page?"""
@@ -115,7 +120,8 @@ def mutations(
         for name in ("seed", "putuo"):
             analysis, _ = validate(sample_path(name))
             built = list(write_outputs(analysis, Path(tmp) / name, ("docx", "pdf", "html")))
-            cases = [(p, p.suffix[1:], None) for p in built if p.suffix != ".html"]
+            skip = (".html", ".docx") if pdf_only else (".html",)
+            cases = [(p, p.suffix[1:], None) for p in built if p.suffix not in skip]
             pdf = next(p for p in built if p.suffix == ".pdf")
             for producer in producers:  # another producer's PDF, mutated in place
                 made = _produce(producer, built, Path(tmp) / name / producer)
@@ -181,6 +187,7 @@ def main() -> None:
         default="",
         help="also the PDF re-encoded as other producers write it, e.g. matrix,glyphs,shuffled,norules",
     )
+    parser.add_argument("--pdf-only", action="store_true", help="no DOCX mutations")
     parser.add_argument(
         "--producers", default="", help="also other producers' PDFs: libreoffice,chromium"
     )
@@ -194,6 +201,7 @@ def main() -> None:
             args.verbose,
             tuple(v for v in args.variants.split(",") if v),
             tuple(p for p in args.producers.split(",") if p),
+            args.pdf_only,
         )
 
 
