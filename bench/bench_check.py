@@ -3,7 +3,7 @@ a mutation test of the checker on the documents juesuan builds for both samples.
 
 Run:  python bench/bench_check.py [--runs 5] [--mutations [--step N] [--verbose]
       [--variants matrix,glyphs,shuffled,norules] [--producers libreoffice,chromium]
-      [--pdf-only]]
+      [--pdf-only] [--samples seed,putuo]]
 Prints Markdown for docs/benchmarks.md: median (min) ms per engine for word extraction alone
 and for the whole check; with --mutations, per sample and format how many one-number changes
 the checker finds at their place, and the findings on the unmutated documents.
@@ -103,6 +103,7 @@ def mutations(
     variants: tuple[str, ...] = (),
     producers: tuple[str, ...] = (),
     pdf_only: bool = False,
+    samples: tuple[str, ...] = ("seed", "putuo"),
 ) -> None:
     """Every stated number of the built DOCX and PDF of both samples, changed one at a time
     (tests/check/mutation.py): is it found at its table, paragraph or page?"""
@@ -117,7 +118,7 @@ def mutations(
     rows = []
     missed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("seed", "putuo"):
+        for name in samples:
             analysis, _ = validate(sample_path(name))
             built = list(write_outputs(analysis, Path(tmp) / name, ("docx", "pdf", "html")))
             skip = (".html", ".docx") if pdf_only else (".html",)
@@ -188,6 +189,7 @@ def main() -> None:
         help="also the PDF re-encoded as other producers write it, e.g. matrix,glyphs,shuffled,norules",
     )
     parser.add_argument("--pdf-only", action="store_true", help="no DOCX mutations")
+    parser.add_argument("--samples", default="seed,putuo", help="bundled samples to mutate")
     parser.add_argument(
         "--producers", default="", help="also other producers' PDFs: libreoffice,chromium"
     )
@@ -202,6 +204,7 @@ def main() -> None:
             tuple(v for v in args.variants.split(",") if v),
             tuple(p for p in args.producers.split(",") if p),
             args.pdf_only,
+            tuple(args.samples.split(",")),
         )
 
 
