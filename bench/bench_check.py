@@ -2,7 +2,8 @@
 a mutation test of the checker on the documents juesuan builds for both samples.
 
 Run:  python bench/bench_check.py [--runs 5] [--mutations [--step N] [--verbose]
-      [--variants matrix,glyphs,shuffled,norules]]
+      [--variants matrix,glyphs,shuffled,norules] [--producers libreoffice,chromium]
+      [--pdf-only] [--samples seed,putuo]]
 Prints Markdown for docs/benchmarks.md: median (min) ms per engine for word extraction alone
 and for the whole check; with --mutations, per sample and format how many one-number changes
 the checker finds at their place, and the findings on the unmutated documents.
@@ -24,6 +25,23 @@ PUTUO = ROOT / "tests" / "golden" / "putuo-2024.pdf"
 
 def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:.0f} ({min(values) * 1000:.0f})"
+
+
+def cpu_ms(fn, runs: int, children: bool = False) -> float:
+    """Mean CPU milliseconds per call (this process, or its children for a command)."""
+    import resource
+
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+
+    def used() -> float:
+        r = resource.getrusage(who)
+        return r.ru_utime + r.ru_stime
+
+    fn()
+    start = used()
+    for _ in range(runs):
+        fn()
+    return (used() - start) / runs * 1000
 
 
 def bench_engines(runs: int) -> None:
@@ -49,6 +67,17 @@ def bench_engines(runs: int) -> None:
         )
         ratio = statistics.median(whole) / statistics.median(plain)
         print(f"\npdftotext -layout: {ms(plain)} ms; whole check / pdftotext = {ratio:.1f}×")
+        # CPU time, less disturbed by other load on the machine than wall time
+        check_cpu = cpu_ms(lambda: check_file(PUTUO), runs)
+        plain_cpu = cpu_ms(
+            lambda: subprocess.run([pdftotext, "-layout", str(PUTUO), "-"], capture_output=True),
+            runs,
+            children=True,
+        )
+        print(
+            f"CPU time per run: check_file {check_cpu:.0f} ms, pdftotext {plain_cpu:.0f} ms, "
+            f"ratio {check_cpu / plain_cpu:.1f}×"
+        )
     exe = shutil.which("juesuan")
     if exe:
         command = timed(
@@ -68,9 +97,17 @@ def _reencoded(source: Path, variant: str, tmp: Path):
     return mutate
 
 
-def mutations(step: int, verbose: bool, variants: tuple[str, ...] = ()) -> None:
+def mutations(
+    step: int,
+    verbose: bool,
+    variants: tuple[str, ...] = (),
+    producers: tuple[str, ...] = (),
+    pdf_only: bool = False,
+    samples: tuple[str, ...] = ("seed", "putuo"),
+) -> None:
     """Every stated number of the built DOCX and PDF of both samples, changed one at a time
     (tests/check/mutation.py): is it found at its table, paragraph or page?"""
+    sys.path.insert(0, str(ROOT / "tests"))
     sys.path.insert(0, str(ROOT / "tests" / "check"))
     from mutation import docx_targets, keys, mutate_docx, mutate_pdf, pdf_targets, run_mutations
     from pdf_variants import reencode
@@ -81,11 +118,16 @@ def mutations(step: int, verbose: bool, variants: tuple[str, ...] = ()) -> None:
     rows = []
     missed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name in ("seed", "putuo"):
+        for name in samples:
             analysis, _ = validate(sample_path(name))
-            built = list(write_outputs(analysis, Path(tmp) / name, ("docx", "pdf")))
-            cases = [(p, p.suffix[1:], None) for p in built]
+            built = list(write_outputs(analysis, Path(tmp) / name, ("docx", "pdf", "html")))
+            skip = (".html", ".docx") if pdf_only else (".html",)
+            cases = [(p, p.suffix[1:], None) for p in built if p.suffix not in skip]
             pdf = next(p for p in built if p.suffix == ".pdf")
+            for producer in producers:  # another producer's PDF, mutated in place
+                made = _produce(producer, built, Path(tmp) / name / producer)
+                if made is not None:
+                    cases.append((made, f"pdf-{producer}", None))
             for variant in variants:
                 dst = Path(tmp) / name / f"{variant}.pdf"
                 cases.append((reencode(pdf, dst, variant), f"pdf-{variant}", variant))
@@ -125,6 +167,16 @@ def mutations(step: int, verbose: bool, variants: tuple[str, ...] = ()) -> None:
             print(f"  {name} {fmt} {t.where} {t.old}→{t.new}  {t.label[:70]}")
 
 
+def _produce(producer: str, built: list[Path], outdir: Path) -> Path | None:
+    from producers import chromium_pdf, libreoffice_pdf
+
+    source = {p.suffix: p for p in built}
+    if producer == "libreoffice":
+        return libreoffice_pdf(source[".docx"], outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    return chromium_pdf(source[".html"], outdir / "chromium.pdf")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
@@ -136,11 +188,24 @@ def main() -> None:
         default="",
         help="also the PDF re-encoded as other producers write it, e.g. matrix,glyphs,shuffled,norules",
     )
+    parser.add_argument("--pdf-only", action="store_true", help="no DOCX mutations")
+    parser.add_argument("--samples", default="seed,putuo", help="bundled samples to mutate")
+    parser.add_argument(
+        "--producers", default="", help="also other producers' PDFs: libreoffice,chromium"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    bench_engines(args.runs)
+    if args.runs:
+        bench_engines(args.runs)
     if args.mutations:
-        mutations(args.step, args.verbose, tuple(v for v in args.variants.split(",") if v))
+        mutations(
+            args.step,
+            args.verbose,
+            tuple(v for v in args.variants.split(",") if v),
+            tuple(p for p in args.producers.split(",") if p),
+            args.pdf_only,
+            tuple(args.samples.split(",")),
+        )
 
 
 if __name__ == "__main__":

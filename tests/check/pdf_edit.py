@@ -44,7 +44,9 @@ def _hex(token: bytes) -> bytes:
 
 
 def _utf16(data: bytes) -> str:
-    return data.decode("utf-16-be", errors="replace")
+    from juesuan.check.read.reader import unify  # the text as the checker reads it
+
+    return unify(data.decode("utf-16-be", errors="replace"))
 
 
 class _Font:
@@ -298,9 +300,26 @@ def replace_on_page(
         resources = _inherited(pdf_page.obj, "/Resources") or pikepdf.Dictionary()
         fonts = {str(name): _Font(font) for name, font in dict(resources.get("/Font", {})).items()}
         ops = list(pikepdf.parse_content_stream(pdf_page))
-        glyphs = _find(_runs(ops, fonts), old, occurrence)
+        runs = _runs(ops, fonts)
+        glyphs = _find(runs, old, occurrence)
+        if glyphs is None:  # a producer that places every piece of text on its own
+            glyphs = _find([_Run([g for run in runs for g in run.glyphs])], old, occurrence)
         if glyphs is None:
             return False
+        if len(glyphs) == len(old) and all(len(g.text) == 1 for g in glyphs):
+            # only the glyphs that change are rewritten: the context around a number may be
+            # set in another font (CJK text around Latin digits, as office suites write it)
+            pre = 0
+            while pre < min(len(old), len(new)) - 1 and old[pre] == new[pre]:
+                pre += 1
+            suf = 0
+            while (
+                suf < min(len(old), len(new)) - pre - 1
+                and old[len(old) - 1 - suf] == new[len(new) - 1 - suf]
+            ):
+                suf += 1
+            glyphs = glyphs[pre : len(glyphs) - suf]
+            new = new[pre : len(new) - suf]
         font = glyphs[-1].font
         near = [int.from_bytes(g.code, "big") for g in glyphs]
         encoded = [font.encode(char, near) for char in new]

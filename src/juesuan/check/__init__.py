@@ -163,7 +163,10 @@ def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
     from juesuan.check.read.pdf_grid import ruled_tables
     from juesuan.check.read.pdf_tables import pdf_tables
 
-    standard, pages = pdf_tables(doc)
     unread: list[tuple[str, int]] = []
     ruled, ruled_pages = ruled_tables(doc, unread)
+    # code tables printed without ruling lines: read from the alignment of their amounts
+    standard, pages = pdf_tables(doc, aligned=frozenset(title for title, _ in unread))
+    read = {t.title for t in standard}
+    unread = [(title, page) for title, page in unread if title not in read]
     return standard + ruled, pages | ruled_pages, unread

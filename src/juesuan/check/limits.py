@@ -46,9 +46,26 @@ def _fatal(path: Path, code: str, message: str) -> Finding:
     return Finding(code, Severity.ERROR, message, Location(file=str(path)))
 
 
-def precheck(path: Path) -> tuple[list[Finding], list[Finding]]:
+class TooComplex(Exception):
+    """Raised by a reader that meets a page beyond the bounds (the reason, in Chinese)."""
+
+
+def page_bounds(number: int, objects: int | None, chars: int | None, total: int) -> None:
+    """Raise :class:`TooComplex` for page ``number`` (1-based) beyond the bounds: checked by
+    the pdfium reader as it loads each page (a page is loaded once, not for a precheck)."""
+    if objects is not None and objects > MAX_PAGE_OBJECTS:
+        raise TooComplex(f"第{number}页内容过多")
+    if chars is not None and chars > MAX_PAGE_CHARS:
+        raise TooComplex(f"第{number}页文字过多")
+    if total > MAX_TOTAL_CHARS:
+        raise TooComplex("文字总量超过上限")
+
+
+def precheck(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list[Finding]]:
     """(fatal, notes) for the file at ``path`` before it is read: ``fatal`` ends the check,
-    ``notes`` (pages that could not be read) are reported with the check's findings."""
+    ``notes`` (pages that could not be read) are reported with the check's findings. With
+    ``pages_by_reader`` the per-page bounds of a PDF are left to the reader
+    (:func:`page_bounds`)."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -61,7 +78,7 @@ def precheck(path: Path) -> tuple[list[Finding], list[Finding]]:
     if suffix == ".docx":
         return _docx(path), []
     if suffix == ".pdf":
-        return _pdf(path)
+        return _pdf(path, pages_by_reader)
     return [], []
 
 
@@ -77,7 +94,7 @@ def _docx(path: Path) -> list[Finding]:
     return []
 
 
-def _pdf(path: Path) -> tuple[list[Finding], list[Finding]]:
+def _pdf(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list[Finding]]:
     import pypdfium2 as pdfium
 
     try:
@@ -92,7 +109,7 @@ def _pdf(path: Path) -> tuple[list[Finding], list[Finding]]:
         if len(pdf) > MAX_PAGES:
             return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（超过{MAX_PAGES}页）")], []
         total = 0
-        for n in range(len(pdf)):
+        for n in range(0 if pages_by_reader else len(pdf)):
             try:
                 page = pdf[n]
                 if pdfium.raw.FPDFPage_CountObjects(page.raw) > MAX_PAGE_OBJECTS:
@@ -148,6 +165,13 @@ def _damaged_pages(path: Path) -> list[int]:
     return bad
 
 
+# keys not followed: back links, and arrays of numbers (a CID font's /W has thousands)
+_NOT_FOLLOWED = frozenset(
+    "/Parent /P /Annots /B /Thumb /W /W2 /Widths /FontBBox /MediaBox /CropBox /BBox /Matrix "
+    "/Rect".split()
+)
+
+
 def _streams_ok(obj, cache: dict, seen: set, depth: int) -> bool:
     """Whether every stream reachable from a page (contents, fonts, forms; not images)
     decodes. Each indirect object is checked once per file (``cache``): the fonts and forms
@@ -179,7 +203,7 @@ def _own_ok(obj, cache: dict, seen: set, depth: int, pikepdf) -> bool:
             return False
     if isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
         for name in list(obj.keys()):
-            if name in ("/Parent", "/P", "/Annots", "/B", "/Thumb"):
+            if name in _NOT_FOLLOWED:
                 continue
             if not _streams_ok(obj[name], cache, seen, depth + 1):
                 return False

@@ -37,6 +37,29 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
         "state_capital.expenditure.total",
     ),
 ]
+# the 三公 items as the text names them → figure id suffix; each item's final and budget
+# figures bind to the 三公 table's cells (a blank cell whose figure the text states is found)
+SANGONG_ITEMS = (
+    ("因公出国（境）(?:经)?费", "outbound"),
+    ("公务用车购置及运行(?:维护)?费", "vehicle"),
+    ("公务用车购置(?:费|支出)", "vehicle_purchase"),
+    ("公务用车运行(?:维护)?费", "vehicle_operation"),
+    ("公务接待费", "reception"),
+)
+SANGONG_FIGURES: list[tuple[re.Pattern[str], str]] = [
+    pattern
+    for name, key in SANGONG_ITEMS
+    for pattern in (
+        (
+            re.compile(rf"{name}(?:支出)?(?:决算)?(?:数)?(?:为|是)?{NUM}万元"),
+            f"sangong.final.{key}",
+        ),
+        (
+            re.compile(rf"{name}[^。；]*?(?:年初)?预算(?:数)?(?:为|是)?{NUM}万元"),
+            f"sangong.budget.{key}",
+        ),
+    )
+]
 CLASS_AMOUNT = re.compile(rf"([\u4e00-\u9fff]{{2,16}}?支出)(?:（类）)?{NUM}万元，占")
 # “…（款）行政运行（项）。……支出决算为X万元”: the 项 named before its final amount
 ITEM_FINAL = re.compile(
@@ -56,7 +79,7 @@ def narrative_stated(
                 fig = f"func.{code}.general_budget.total"
                 label = f"{m.group(1)}（项）支出决算{m.group(2)}万元"
                 out.append((fig, dec(m.group(2)), _origin(para, m, fig, label)))
-        for pattern, fig in PATTERNS:
+        for pattern, fig in PATTERNS + SANGONG_FIGURES:
             for m in pattern.finditer(para.text):
                 out.append((fig, dec(m.group(1)), _origin(para, m, fig)))
         if "主要用于以下方面" in para.text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 # (kind, title pattern) — most specific first. Numbering (公开01表, 表一, 附表3) is ignored.
 KINDS: list[tuple[str, str]] = [
@@ -56,6 +57,7 @@ TITLES: Mapping[str, str] = _Titles()
 RECOVERED = ("summary", "income", "expenditure", "approp_summary", "gb", "gb_basic", "sangong")
 
 
+@lru_cache(maxsize=4096)
 def kind_of(title: str) -> str | None:
     t = re.sub(
         r"^\s*(公开\d+表|表\d+|表[一二三四五六七八九十]+(?=[\s、.．:：])|附表\d*|[一二三四五六七八九十\d]+[、.．])",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from juesuan.check.read.kinds import kind_of
 from juesuan.check.read.reader import group_lines
@@ -40,6 +41,7 @@ class _Open:
     header: list[list[str]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=4096)
 def is_ruled_title(text: str) -> bool:
     """Titles of the tables read by their borders."""
     t = re.sub(r"\s+", "", text)
@@ -58,6 +60,7 @@ def ruled_tables(
     tables: list[RawTable] = []
     pages: set[int] = set()
     current: _Open | None = None
+    pending: tuple[str, int] | None = None  # a title at the foot of a page, its grid below
     contents = contents_pages(doc)
     for page in doc.pages:
         if page.number in contents:
@@ -68,12 +71,37 @@ def ruled_tables(
             for i, ln in enumerate(page.lines)
             if _is_title_line(ln)
         ]
-        if not titles:
-            if current is not None and _starts_with_grid(page, rules):
-                rows = _grid_rows(page, rules, 0, page_bottom(page), current.xs)
+        # the grid above the page's first title continues the open table (or opens the
+        # table whose title ended the previous page)
+        first_top = page.lines[titles[0][0]][0].top if titles else 1e9
+        if (current is not None or pending is not None) and _starts_with_grid(page, rules):
+            if current is not None:
+                _widen(current, [v[0] for v in rules.vertical if (v[1] + v[2]) / 2 < first_top])
+                rows = _grid_rows(page, rules, 0, first_top, current.xs)
+                if (
+                    rows
+                    and current.table.rows
+                    and _opens_on_a_broken_row(rules, first_top, current.xs)
+                    and _is_rest_of(rows[0][0], current.table.rows[-1])
+                ):
+                    _join(current.table.rows[-1], rows.pop(0)[0])
                 _append(current, rows, continued=True)
-                pages.add(page.number)
             else:
+                assert pending is not None
+                xs = _lattice([v[0] for v in rules.vertical if (v[1] + v[2]) / 2 < first_top])
+                rows = _grid_rows(page, rules, 0, first_top, xs)
+                if rows:
+                    table = RawTable(pending[0], [], page=page.number, number=len(tables) + 1)
+                    tables.append(table)
+                    current = _Open(table, xs)
+                    _append(current, rows, continued=False)
+                    pending = None
+            pages.add(page.number)
+        if pending is not None and unread is not None:
+            unread.append(pending)
+        pending = None
+        if not titles:
+            if current is None or not _starts_with_grid(page, rules):
                 current = None
             continue
         current = None
@@ -87,17 +115,27 @@ def ruled_tables(
             )
             rows = _grid_rows(page, rules, top, bottom, xs)
             pages.add(page.number)
+            last = n == len(titles) - 1
             if not rows:
-                if unread is not None and i + 1 < len(page.lines):  # not a 目录 line at the end
+                if last and not _below(page, i):  # the grid starts on the next page
+                    pending = (title, page.number)
+                elif unread is not None and i + 1 < len(page.lines):  # not a 目录 line
                     unread.append((title, page.number))
                 continue
             table = RawTable(title, [], page=page.number, number=len(tables) + 1)
             tables.append(table)
             opened = _Open(table, xs)
             _append(opened, rows, continued=False)
-            last = n == len(titles) - 1
             current = opened if last else None
+    if pending is not None and unread is not None:
+        unread.append(pending)
     return tables, pages
+
+
+def _below(page: PdfPage, i: int) -> bool:
+    """Whether anything but a unit line (单位：万元) follows line ``i`` of the page."""
+    rest = ["".join(w.text for w in ln) for ln in page.lines[i + 1 :]]
+    return any(t and not t.startswith(("单位", "金额单位")) for t in rest)
 
 
 def page_bottom(page: PdfPage) -> float:
@@ -115,7 +153,47 @@ def _starts_with_grid(page: PdfPage, rules: _Rules) -> bool:
         return False
     first = page.lines[0][0]
     top_rule = min(h[0] for h in rules.horizontal)
-    return top_rule <= first.yc + 1
+    if top_rule <= first.yc + 1:
+        return True
+    # the rest of a row broken at the previous page's foot: inside the borders, above any rule
+    return any(v[1] - TOL <= first.yc <= v[2] + TOL for v in rules.vertical)
+
+
+def _widen(current: _Open, xs: list[float]) -> None:
+    """A continued table whose columns divide further on the new page (a part of the table
+    with more columns than the part on the first page): the columns of both pages, the rows
+    read so far re-placed on them (each cell at its first column, as a merged cell)."""
+    lo, hi = current.xs[0] - TOL, current.xs[-1] + TOL
+    union = _lattice([*current.xs, *(x for x in xs if lo < x < hi)])
+    if len(union) == len(current.xs):
+        return
+    at = [min(range(len(union)), key=lambda k: abs(union[k] - x)) for x in current.xs[:-1]]
+    for row in current.table.rows:
+        cells = [""] * (len(union) - 1)
+        for c, text in enumerate(row.cells):
+            if c < len(at):
+                cells[at[c]] = text
+        row.cells = cells
+    current.header = [
+        [full[c] if c < len(full) else "" for c in range(len(union) - 1)] for full in current.header
+    ]
+    current.xs = union
+
+
+def _is_rest_of(rest: RawRow, row: RawRow) -> bool:
+    """Whether a page's first row can be the rest of the previous page's last row: it fills
+    fewer cells, and only cells that row fills (a whole row fills as many)."""
+    filled = {c for c, t in enumerate(row.cells) if t}
+    more = {c for c, t in enumerate(rest.cells) if t}
+    return bool(more) and more <= filled and len(more) < len(filled)
+
+
+def _join(row: RawRow, rest: RawRow) -> None:
+    """The two parts of a row broken over two pages, as one row."""
+    n = max(len(row.cells), len(rest.cells))
+    a = row.cells + [""] * (n - len(row.cells))
+    b = rest.cells + [""] * (n - len(rest.cells))
+    row.cells = [x + y for x, y in zip(a, b, strict=True)]
 
 
 def _append(current: _Open, rows: list[tuple[RawRow, list[str]]], continued: bool) -> None:
@@ -153,20 +231,60 @@ def _lattice(values: list[float]) -> list[float]:
     return out
 
 
+def _left_edge(rules: _Rules, top: float, bottom: float, xs: list[float]) -> tuple[float, float]:
+    """The extent (y0, y1) of the table's left border between ``top`` and ``bottom``."""
+    spans = [
+        (max(v[1], top), min(v[2], bottom))
+        for v in rules.vertical
+        if abs(v[0] - xs[0]) < TOL and v[2] > top and v[1] < bottom
+    ]
+    if not spans:
+        return 0.0, 0.0
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+def _edges(rules: _Rules, top: float, bottom: float, xs: list[float]) -> list[float]:
+    """The y of the row borders. A row broken over two pages (as a browser breaks a tall
+    row) has no border where the page cuts it: the table's left border, running on past the
+    last rule (or starting above the first), closes it there."""
+    ys = _lattice([h[0] for h in rules.horizontal if top - TOL < h[0] < bottom + TOL])
+    if not ys or not xs:
+        return ys
+    y0, y1 = _left_edge(rules, top - TOL, bottom + TOL, xs)
+    if y1 > ys[-1] + 3 * TOL:
+        ys.append(y1)
+    if y0 < ys[0] - 3 * TOL:
+        ys.insert(0, y0)
+    return ys
+
+
+def _opens_on_a_broken_row(rules: _Rules, bottom: float, xs: list[float]) -> bool:
+    """The page's grid starts with the rest of a row broken at the previous page's foot."""
+    ys = _lattice([h[0] for h in rules.horizontal if h[0] < bottom + TOL])
+    if not ys or not xs:
+        return False
+    y0, _ = _left_edge(rules, -1e9, bottom + TOL, xs)
+    return y0 < ys[0] - 3 * TOL
+
+
 def _grid_rows(
     page: PdfPage, rules: _Rules, top: float, bottom: float, xs: list[float]
 ) -> list[tuple[RawRow, list[str]]]:
     if len(xs) < 2:
         return []
-    ys = _lattice([h[0] for h in rules.horizontal if top - TOL < h[0] < bottom + TOL])
+    ys = _edges(rules, top, bottom, xs)
     if len(ys) < 2:
         return []
 
+    # the spans of the rules drawn along each lattice line, looked up for every cell edge
+    v_spans = {x: [(v[1], v[2]) for v in rules.vertical if abs(v[0] - x) < TOL] for x in xs}
+    h_spans = {y: [(h[1], h[2]) for h in rules.horizontal if abs(h[0] - y) < TOL] for y in ys}
+
     def vertical_at(x: float, y: float) -> bool:
-        return any(abs(v[0] - x) < TOL and v[1] - TOL <= y <= v[2] + TOL for v in rules.vertical)
+        return any(a - TOL <= y <= b + TOL for a, b in v_spans[x])
 
     def horizontal_at(y: float, x: float) -> bool:
-        return any(abs(h[0] - y) < TOL and h[1] - TOL <= x <= h[2] + TOL for h in rules.horizontal)
+        return any(a - TOL <= x <= b + TOL for a, b in h_spans[y])
 
     ncols = len(xs) - 1
     # lattice rows inside the table: the band has the table's left edge drawn

@@ -12,6 +12,7 @@ borders instead (:mod:`juesuan.check.read.pdf_grid`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ class Region:
     words: list[Word] = field(default_factory=list)
     header: dict[str, float] = field(default_factory=dict)
     extra: list[tuple[int, list[Word]]] = field(default_factory=list)  # continuation pages
+    head: list[str] = field(default_factory=list)  # header line texts (repeated on new pages)
+    rules: dict[int, list[tuple[float, float, float]]] = field(default_factory=dict)  # page →
 
 
 def _text(line: list[Word]) -> str:
@@ -46,7 +49,17 @@ def _is_amount(w: Word) -> bool:
     return bool(AMOUNT.match(w.text)) and ("." in w.text or "," in w.text)
 
 
-def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
+def pdf_tables(
+    doc: SourceDoc, aligned: frozenset[str] = frozenset()
+) -> tuple[list[RawTable], set[int]]:
+    """The standard tables of a PDF as grids, and the pages they are printed on. A table may
+    continue over the following pages, also onto a page on which the next table starts (as
+    a browser or a word processor breaks tables): the lines above that page's first title go
+    to the open table, without the header rows the producer repeats there.
+
+    The other code tables (明细表, 项目支出表, fund tables) are read from their drawn borders
+    (:mod:`juesuan.check.read.pdf_grid`); those whose titles are in ``aligned`` (no borders
+    were found) are read here instead, their columns from the alignment of their amounts."""
     regions: list[Region] = []
     pages: set[int] = set()
     open_region: Region | None = None
@@ -54,24 +67,37 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     for page in doc.pages:
         if page.number in contents:
             continue
+        rules = horizontal_rules(page)
         starts = []
         for i, line in enumerate(page.lines):
             t = _text(line)
             k = kind_of(t)
             if k is not None and len(t) <= 40:
                 starts.append((i, k, t))
-        if not starts and open_region is not None and _looks_tabular(page):
-            open_region.extra.append((page.number, page.words))
-            pages.add(page.number)
+        if open_region is not None:
+            lead = page.lines[: starts[0][0] if starts else len(page.lines)]
+            cut = next((j for j, ln in enumerate(lead) if END.match(_text(ln))), None)
+            lead = lead if cut is None else lead[:cut]
+            if _looks_tabular(lead):
+                _continue(open_region, page.number, lead)
+                open_region.rules[page.number] = rules
+                pages.add(page.number)
+                if cut is not None:
+                    open_region = None
+            else:
+                open_region = None
+        if not starts:
             continue
         open_region = None
         for n, (i, k, t) in enumerate(starts):
             end = starts[n + 1][0] if n + 1 < len(starts) else len(page.lines)
             lines = page.lines[i + 1 : end]
             cut = next((j for j, ln in enumerate(lines) if END.match(_text(ln))), None)
-            words = [w for ln in (lines if cut is None else lines[:cut]) for w in ln]
-            region = Region(k, t, page.number, words)
-            if k in RECOVERED:
+            body = lines if cut is None else lines[:cut]
+            words = [w for ln in body for w in ln]
+            region = Region(k, t, page.number, words, head=_header_lines(body))
+            region.rules[page.number] = rules
+            if k in RECOVERED or (k == "skip" and t in aligned):
                 regions.append(region)
             pages.add(page.number)
             open_region = region if cut is None and n == len(starts) - 1 else None
@@ -84,14 +110,38 @@ def pdf_tables(doc: SourceDoc) -> tuple[list[RawTable], set[int]]:
     return tables, pages
 
 
-def _looks_tabular(page: PdfPage) -> bool:
-    if not page.lines:
+def _header_lines(lines: list[list[Word]]) -> list[str]:
+    """The texts of a table's header lines: those above its first line with an amount."""
+    out = []
+    for line in lines:
+        if any(_is_amount(w) for w in line):
+            break
+        out.append(_text(line))
+    return out
+
+
+def _continue(region: Region, page_no: int, lines: list[list[Word]]) -> None:
+    """Lines of a following page that continue ``region``. When the title's page held no
+    row of the table (a title at the foot of a page), the table starts here, header and all;
+    otherwise the header rows repeated at the top of the page are dropped."""
+    if not region.extra and not any(_is_amount(w) for w in region.words):
+        region.page, region.words = page_no, [w for ln in lines for w in ln]
+        region.head = _header_lines(lines)
+        return
+    head = set(region.head)
+    k = 0
+    while k < len(lines) and _text(lines[k]) in head:
+        k += 1
+    region.extra.append((page_no, [w for ln in lines[k:] for w in ln]))
+
+
+def _looks_tabular(lines: list[list[Word]]) -> bool:
+    if not lines:
         return False
-    head = [_text(ln) for ln in page.lines[:3]]
+    head = [_text(ln) for ln in lines[:3]]
     if any(END.match(t) or "。" in t for t in head):
         return False
-    amounts = sum(1 for w in page.words if _is_amount(w))
-    return amounts >= 2
+    return any(_is_amount(w) for ln in lines for w in ln)
 
 
 def _build(region: Region) -> RawTable | None:
@@ -103,6 +153,7 @@ def _build(region: Region) -> RawTable | None:
         "approp_summary": _two_sided,
         "gb_basic": _economic,
         "sangong": _sangong,
+        "skip": _code_table,
     }[region.kind]
     rows = builder(region)
     if not rows:
@@ -134,15 +185,29 @@ def _nearest(value: float, options: list[float], limit: float) -> int | None:
     return best
 
 
-def _name_anchor(w: Word, ys: list[float]) -> int | None:
-    """Names sit on or above their code line and wrap a little below it."""
-    best, score = None, 20.0
+def _name_anchor(w: Word, ys: list[float], rules: list[float]) -> int | None:
+    """The row a name fragment belongs to. Where horizontal rules cross the names' column
+    (``rules``: their y, sorted), the rows they draw decide: the anchor in the same band (a
+    band without one is a header or a note: None). Otherwise the nearest anchor line: a
+    cell's text is centred on its row or starts at its top, so a wrapped line is nearer its
+    own row's anchor than the next row's."""
+    k = bisect.bisect_left(rules, w.yc)
+    if 0 < k < len(rules):
+        top, bottom = rules[k - 1], rules[k]
+        inside = [i for i, y in enumerate(ys) if top < y < bottom]
+        if not inside:
+            return None
+        return min(inside, key=lambda i: abs(ys[i] - w.yc))
+    best, dist = None, 20.0
     for i, y in enumerate(ys):
-        d = y - w.yc
-        sc = abs(d) if d >= -6 else abs(d) + 10
-        if sc < score:
-            best, score = i, sc
+        if abs(y - w.yc) < dist:
+            best, dist = i, abs(y - w.yc)
     return best
+
+
+def _column_rules(rules: list[tuple[float, float, float]], x: float) -> list[float]:
+    """The y of the horizontal rules crossing ``x``, sorted."""
+    return sorted(y for y, x0, x1 in rules if x0 - 2 <= x <= x1 + 2)
 
 
 def _code_parts(text: str) -> list[str]:
@@ -154,6 +219,15 @@ def _pages_words(region: Region) -> list[tuple[int, list[Word]]]:
     return [(region.page, region.words), *region.extra]
 
 
+def horizontal_rules(page: PdfPage) -> list[tuple[float, float, float]]:
+    """The page's horizontal rules as (y, x0, x1)."""
+    return [
+        ((top + bottom) / 2, x0, x1)
+        for x0, top, x1, bottom in page.rules
+        if bottom - top <= 3 and x1 - x0 > 3
+    ]
+
+
 # ---------------------------------------------------------------- code tables
 
 
@@ -162,7 +236,10 @@ def _code_table(region: Region) -> list[RawRow]:
     codes = [w for w in first_words if CODE_WORD.fullmatch(w.text)]
     first_anchor_top = min((w.top for w in codes), default=1e9)
     header = [w for w in first_words if w.top < first_anchor_top - 3 and not _is_amount(w)]
-    cols = _columns(region.kind, header)
+    if region.kind == "skip":
+        cols = _aligned_columns(region, header, codes)
+    else:
+        cols = _columns(region.kind, header)
     if not cols:
         return []
     name_hdr = next((w for w in header if w.text.startswith("科目名称")), None)
@@ -185,8 +262,11 @@ def _code_table(region: Region) -> list[RawRow]:
             {"code": _code_parts(a.text), "name": [], "values": {}, "top": a.top} for a in anchors
         ]
         ys = [a.yc for a in anchors]
+        anchor_ids = {id(a) for a in anchors}
+        x_names = (code_limit + first_col) / 2  # inside the names' column
+        col_rules = _column_rules(region.rules.get(page_no, []), x_names)
         for w in words:
-            if w in anchors:
+            if id(w) in anchor_ids:
                 continue
             if re.fullmatch(r"\d{2}", w.text) and w.x1 <= code_limit + 5:
                 i = _nearest(w.yc, ys, 6)
@@ -198,7 +278,7 @@ def _code_table(region: Region) -> list[RawRow]:
                 if i is not None and j is not None:
                     cells[i]["values"][j] = w.text
             elif not AMOUNT.match(w.text) and w.x1 < first_col - 20 and w.x0 >= code_limit - 80:
-                i = _name_anchor(w, ys)
+                i = _name_anchor(w, ys, col_rules)
                 if i is not None and w.top >= anchors[0].top - 20:
                     cells[i]["name"].append(w)
         _attach_wrapped(cells)
@@ -214,6 +294,34 @@ def _code_table(region: Region) -> list[RawRow]:
             values = [c["values"].get(j, "") for j in range(len(cols))]
             rows.append(RawRow([*codes, name, *values], len(rows) + 1, page=page_no))
     return rows
+
+
+def _aligned_columns(
+    region: Region, header: list[Word], codes: list[Word]
+) -> list[tuple[str, str, float]]:
+    """Value columns found by geometry, without ruling lines or known header words: amounts
+    right of the codes, grouped by their right edge (figures are set flush right in their
+    cells); each column is labelled by the header words above it."""
+    left = max((w.x1 for w in codes), default=0.0) + 20
+    amounts = sorted(
+        (w for _p, words in _pages_words(region) for w in words if _is_amount(w) and w.x0 > left),
+        key=lambda w: w.x1,
+    )
+    groups: list[list[Word]] = []
+    for w in amounts:
+        if groups and w.x1 - groups[-1][-1].x1 <= 4:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    cols = []
+    for k, group in enumerate(g for g in groups if len(g) >= 2):
+        x0, x1 = min(w.x0 for w in group), max(w.x1 for w in group)
+        above = sorted(
+            (w for w in header if w.x1 > x0 - 4 and w.x0 < x1 + 4), key=lambda w: (w.top, w.x0)
+        )
+        label = "".join(w.text for w in above) or f"第{k + 1}列"
+        cols.append((f"col{k}", label, sum(w.xc for w in group) / len(group)))
+    return cols
 
 
 # ---------------------------------------------------------------- 总表 (two sides)
@@ -336,19 +444,21 @@ def _economic(region: Region) -> list[RawRow]:
             totals = [w for w in side if "合计" in w.text and not AMOUNT.match(w.text)]
             allanchors = anchors + totals
             ys = [a.yc for a in allanchors]
+            coded = {id(a) for a in anchors}
+            all_ids = {id(a) for a in allanchors}
             if not ys:
                 continue
             data = [
                 {
-                    "code": [a.text] if a in anchors else [],
-                    "name": [] if a in anchors else [a],
+                    "code": [a.text] if id(a) in coded else [],
+                    "name": [] if id(a) in coded else [a],
                     "value": "",
                 }
                 for a in allanchors
             ]
             first_top = min(a.top for a in allanchors)
             for w in side:
-                if w in allanchors or w.top < first_top - 12:  # a header repeated on the page
+                if id(w) in all_ids or w.top < first_top - 12:  # a header repeated on the page
                     continue
                 if _is_amount(w) and abs(w.xc - x_val) < 50:
                     i = _nearest(w.yc, ys, 16)

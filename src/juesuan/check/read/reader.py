@@ -47,9 +47,10 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         )
     if p.stat().st_size == 0:
         return _fail(p, "CHK-003", "文件为空")
-    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, precheck
+    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, TooComplex, precheck
 
-    fatal, notes = precheck(p)  # sizes, pages, encryption, damaged pages (issue 12)
+    # sizes, pages, encryption, damaged pages (issue 12); pdfium checks each page as it reads
+    fatal, notes = precheck(p, pages_by_reader=suffix == ".pdf" and engine == "pdfium")
     if fatal:
         return None, fatal
     try:
@@ -63,6 +64,8 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
             doc = read_docx(p)
         else:
             doc = read_pdf(p, engine=engine)
+    except TooComplex as exc:
+        return _fail(p, "CHK-092", f"{TOO_COMPLEX}（{exc}）")
     except _NoTextLayer:
         return _fail(
             p,
@@ -238,6 +241,30 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     return lines
 
 
+def _radical_table() -> dict[int, str]:
+    """Kangxi radicals, CJK radical supplements and compatibility ideographs → the unified
+    ideograph they stand for (their NFKC form). Some producers' ToUnicode maps (Chromium's
+    print-to-PDF) give “⽀出” (U+2F40) for “支出”: the same look, another character."""
+    import unicodedata
+
+    ranges = ((0x2E80, 0x2EF4), (0x2F00, 0x2FD6), (0xF900, 0xFB00), (0x2F800, 0x2FA20))
+    table = {}
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            to = unicodedata.normalize("NFKC", chr(cp))
+            if to != chr(cp) and len(to) == 1:
+                table[cp] = to
+    return table
+
+
+RADICALS = _radical_table()
+
+
+def unify(text: str) -> str:
+    """``text`` with look-alike radicals and compatibility ideographs as unified ideographs."""
+    return text.translate(RADICALS)
+
+
 def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
     import pdfplumber
 
@@ -245,7 +272,7 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
     with pdfplumber.open(str(path)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             words = [
-                Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"])
+                Word(unify(w["text"]), w["x0"], w["x1"], w["top"], w["bottom"])
                 for w in page.extract_words(x_tolerance=1.5, y_tolerance=2)
             ]
             rules = [(g["x0"], g["top"], g["x1"], g["bottom"]) for g in (*page.rects, *page.lines)]
@@ -277,17 +304,24 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     get_box, get_origin = raw.FPDFText_GetCharBox, raw.FPDFText_GetCharOrigin
     get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
     is_generated, hypot = raw.FPDFText_IsGenerated, math.hypot
+    from juesuan.check.limits import page_bounds
+
+    total = 0
     try:
         for n in range(len(pdf)):
             page = pdf[n]
+            page_bounds(n + 1, raw.FPDFPage_CountObjects(page.raw), None, total)
             height = page.get_height()
             tp = page.get_textpage()
-            text = tp.get_text_range()
+            count = tp.count_chars()
+            total += count
+            page_bounds(n + 1, None, count, total)
+            text = unify(tp.get_text_range())
             handle = tp.raw
             chars: list[_Char] = []
             append = chars.append
-            for i in range(tp.count_chars()):
-                ch = text[i] if i < len(text) else tp.get_text_range(i, 1)
+            for i in range(count):
+                ch = text[i] if i < len(text) else unify(tp.get_text_range(i, 1))
                 if not ch.strip() and is_generated(handle, i) == 1:
                     continue  # a space pdfium inserted: the gap rule finds it by geometry
                 get_box(handle, i, *box_args)

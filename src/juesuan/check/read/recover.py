@@ -401,9 +401,7 @@ def _recover_sangong(title, header, data, rec: Recovered) -> None:
     for row in data:
         cells = row.cells + [""] * (ncols - len(row.cells))
         for j, cell in enumerate(cells):
-            value = number(cell)
-            if value is None:
-                continue
+            value = number(cell)  # None: blank (or not a number), which is not 0
             texts = [_clean(r[j]) for r in header if j < len(r) and _clean(r[j])]
             phase = "budget" if any("预算" in t for t in texts) else "final"
             item = None
@@ -413,9 +411,15 @@ def _recover_sangong(title, header, data, rec: Recovered) -> None:
                     break
             if item is None:
                 continue
-            if item in ("outbound", "vehicle_purchase", "vehicle_operation", "reception"):
-                rec.sangong.setdefault(phase, {})[item] = value
-                continue
             label = "/".join(texts[-2:])
-            origin = Origin(title, "财政拨款“三公”经费", label, row.line, row.page, row.index, cell)
+            quote = " ".join(c for c in cells if _clean(c)) or "（空白）"
+            origin = Origin(
+                title, "财政拨款“三公”经费", label, row.line, row.page, row.index, quote
+            )
+            if item in ("outbound", "vehicle_purchase", "vehicle_operation", "reception"):
+                if value is not None:
+                    rec.sangong.setdefault(phase, {})[item] = value
+                else:
+                    rec.blanks.setdefault(f"sangong.{phase}.{item}", origin)
+                continue
             rec.state(f"sangong.{phase}.{item}", value, origin)
