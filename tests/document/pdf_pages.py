@@ -28,6 +28,7 @@ class Page:
     content_bottom: float  # lowest point of text/images above the footer, points from top
     height: float
     landscape: bool
+    folio: int | None  # the printed page number ("— N —"), None on an unnumbered page
 
 
 def _is_footer(line: str) -> bool:
@@ -43,7 +44,9 @@ def pages(data: bytes) -> list[Page]:
             w, h = page.get_size()
             text = page.get_textpage().get_text_range()
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-            lines = [ln for ln in lines if not _is_footer(ln.replace(" ", ""))]
+            footers = [ln for ln in lines if _is_footer(ln.replace(" ", ""))]
+            lines = [ln for ln in lines if ln not in footers]
+            folio = int(footers[-1].strip("— ")) if footers else None
             images = 0
             bottom = 0.0
             footer_zone = h - 3.4 * 72 / 2.54 if w < h else h - 2.5 * 72 / 2.54
@@ -56,7 +59,7 @@ def pages(data: bytes) -> list[Page]:
                     y = h - b
                     if y < footer_zone:
                         bottom = max(bottom, y)
-            out.append(Page(i + 1, lines, images, bottom, h, w > h))
+            out.append(Page(i + 1, lines, images, bottom, h, w > h, folio))
     finally:
         pdf.close()
     return out
