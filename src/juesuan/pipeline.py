@@ -259,19 +259,26 @@ def write_outputs(
     needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
     stem = output_stem(analysis)
-    laid_out: tuple[bytes, dict[int, int]] | None = None
-    if "pdf" in formats and "docx" in formats:  # the DOCX contents take the PDF's pages
+    laid_out = None
+    if "pdf" in formats and "docx" in formats:
+        # the DOCX takes the PDF's page numbers for its contents, and its tightened tables
         from juesuan.document.pdf import layout_pdf
 
         laid_out = layout_pdf(doc, analysis.profile.styles, charts)
     files = {}
     for fmt in formats:
         if laid_out is not None and fmt == "pdf":
-            data = laid_out[0]
+            data = laid_out.pdf
         elif laid_out is not None and fmt == "docx":
             from juesuan.document.docx import write_docx
 
-            data = write_docx(doc, analysis.profile.styles, charts, toc_pages=laid_out[1])
+            data = write_docx(
+                doc,
+                analysis.profile.styles,
+                charts,
+                toc_pages=laid_out.heading_pages,
+                tight=laid_out.tight,
+            )
         else:
             data = render(analysis, fmt, doc, charts)
         files[f"{stem}.{fmt}"] = data

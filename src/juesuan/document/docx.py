@@ -22,7 +22,7 @@ from datetime import datetime
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -75,6 +75,7 @@ from juesuan.document.docx_style import (
     SMALL,
     TABLE_BODY,
     TABLE_HEAD,
+    TABLE_PITCH,
     TABLE_UNIT,
     TOC_INSTR,
     TOC_TITLE,
@@ -155,9 +156,15 @@ class _Writer:
         styles: Styles,
         charts: Mapping[str, bytes],
         toc_pages: Mapping[int, int] | None = None,
+        tight: Mapping[str, int] | None = None,
     ):
         self.doc = doc
         self.toc_pages = toc_pages
+        if tight is None:  # not laid out as a PDF: the same estimate the PDF writer starts from
+            from juesuan.document.pdf import predicted_tight
+
+            tight = predicted_tight(doc, styles)
+        self.tight = tight
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
@@ -278,7 +285,7 @@ class _Writer:
     def contents(self) -> None:
         """The contents page: a TOC field whose cached result lists the level-1/2
         headings, for readers that do not update fields — with their page numbers when the
-        PDF layout gave them (``toc_pages``), counted from the first body page. Long
+        PDF layout gave them (``toc_pages``: the numbers printed on the pages). Long
         contents get a tighter line so that they stay on one page."""
         heading = self.d.add_paragraph(style="TOC Heading")
         _run(heading, TOC_TITLE, _Look(HEITI, HEITI, BODY_SIZE))
@@ -289,7 +296,6 @@ class _Writer:
             if isinstance(b, Heading) and b.level <= 2
         ]
         pages = self.toc_pages or {}
-        first_page = min(pages.values(), default=1)
         line = toc_line_height(len(entries))
         paragraphs = []
         for level, _, _ in entries:
@@ -307,7 +313,7 @@ class _Writer:
             _run(p, text, looks[level])
             if n in pages:
                 _run(p, "\t", looks[level])
-                _run(p, str(pages[n] - first_page + 1), looks[level])
+                _run(p, str(pages[n]), looks[level])
         _field_char(last, "end", looks[1])
 
     # -- blocks --
@@ -404,7 +410,8 @@ class _Writer:
         table.autofit = False
         tbl = table._tbl
         _table_borders(tbl.tblPr)
-        _cell_margins(tbl.tblPr)
+        line, margin = TABLE_PITCH[self.tight.get(t.key, 0)]
+        _cell_margins(tbl.tblPr, round(margin * 20))
 
         placed = _layout(rows, ncols)
         width = LANDSCAPE_TEXT_WIDTH if self.landscape else PORTRAIT_TEXT_WIDTH
@@ -442,16 +449,19 @@ class _Writer:
                             cs,
                             "restart" if rs > 1 else None,
                             header=r < nhead,
+                            line=line,
                         )
                     )
                 elif (r, c) in below:
                     cs = below[(r, c)]
                     tr.append(
-                        self._tc(None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead)
+                        self._tc(
+                            None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead, line=line
+                        )
                     )
                 else:  # a position no cell reaches (short row): an empty cell
                     cs = 1
-                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead))
+                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead, line=line))
                 c += cs
             tbl.append(tr)
         if t.note or t.empty_note:
@@ -460,8 +470,18 @@ class _Writer:
                 for p in tc.p_lst:
                     p.get_or_add_pPr().keepNext_val = True
 
-    def _tc(self, cell: Cell | None, width: int, span: int, vmerge: str | None, *, header: bool):
-        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph."""
+    def _tc(
+        self,
+        cell: Cell | None,
+        width: int,
+        span: int,
+        vmerge: str | None,
+        *,
+        header: bool,
+        line: float = TABLE_PITCH[0][0],
+    ):
+        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph
+        (on a ``line`` pt pitch when tighter than the style's)."""
         tc = OxmlElement("w:tc")
         tcPr = OxmlElement("w:tcPr")
         tcW = OxmlElement("w:tcW")
@@ -484,6 +504,9 @@ class _Writer:
         p = OxmlElement("w:p")
         pPr = p.get_or_add_pPr()
         pPr.style = self._style_id("Table Header" if header else "Table Text")
+        if line != TABLE_PITCH[0][0]:
+            pPr.spacing_line = Twips(round(line * 20))
+            pPr.spacing_lineRule = WD_LINE_SPACING.EXACTLY
         tc.append(p)
         if cell is None:
             return tc
@@ -567,10 +590,12 @@ def _table_borders(tblPr) -> None:
     )
 
 
-def _cell_margins(tblPr) -> None:
-    """Narrow cell margins (0.1 cm left/right): amounts fit their columns."""
+def _cell_margins(tblPr, vertical: int) -> None:
+    """Narrow cell margins (0.1 cm left/right): amounts fit their columns; ``vertical``
+    (twips) above and below the text, as the PDF's cell padding."""
     mar = OxmlElement("w:tblCellMar")
-    for edge, w in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)):
+    edges = (("top", vertical), ("left", CELL_MARGIN), ("bottom", vertical), ("right", CELL_MARGIN))
+    for edge, w in edges:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(w))
         el.set(qn("w:type"), "dxa")
@@ -609,6 +634,7 @@ def write_docx(
     charts: Mapping[str, bytes],
     *,
     toc_pages: Mapping[int, int] | None = None,
+    tight: Mapping[str, int] | None = None,
 ) -> bytes:
     """The document as DOCX bytes.
 
@@ -617,5 +643,7 @@ def write_docx(
     image keeps only its caption. ``toc_pages`` (block index of a heading -> its page in
     the PDF layout, see :func:`juesuan.document.pdf.layout_pdf`) puts page numbers in the
     contents for readers that do not update fields; Word still recomputes them on opening.
+    ``tight`` (table key -> tightness step) sets those tables' rows closer, as the PDF
+    writer did; by default the PDF writer's estimate.
     """
-    return _Writer(doc, styles, charts, toc_pages).write()
+    return _Writer(doc, styles, charts, toc_pages, tight).write()

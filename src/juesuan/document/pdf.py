@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from juesuan.document.fonts import font_face_css
@@ -198,23 +199,35 @@ def _fetcher(weasyprint: Any, images: Mapping[str, bytes]) -> Any:
 
 
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
-    return layout_pdf(doc, styles, charts)[0]
+    return layout_pdf(doc, styles, charts).pdf
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """The PDF, the page number printed on the page of every heading (block index -> page,
+    for the DOCX's contents) and the tables set tighter (key -> step, for the DOCX)."""
+
+    pdf: bytes
+    heading_pages: dict[int, int]
+    tight: dict[str, int]
 
 
 def heading_pages(document: Any) -> dict[int, int]:
-    """Block index of each heading -> the page (1-based) it is set on."""
+    """Block index of each heading -> the number printed on the page it is set on (the
+    cover and the contents are not counted: the first heading's page is 1)."""
     pages: dict[int, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             if anchor.startswith("s") and anchor[1:].isdigit():
                 pages.setdefault(int(anchor[1:]), number)
-    return pages
+    first = min(pages.values(), default=1)
+    return {k: v - first + 1 for k, v in pages.items()}
 
 
 def layout_pdf(
     doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
-) -> tuple[bytes, dict[int, int]]:
-    """The PDF, and the page of every heading (for the DOCX's contents)."""
+) -> PdfLayout:
+    """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`)."""
     import logging
 
     import weasyprint
@@ -245,4 +258,4 @@ def layout_pdf(
             break
         tight.update(again)
         document = layout(tight)
-    return document.write_pdf(), heading_pages(document)
+    return PdfLayout(document.write_pdf(), heading_pages(document), dict(tight))
