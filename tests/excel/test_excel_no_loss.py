@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 
 from juesuan.excel.fill import fill_template
 from juesuan.excel.workbook import fixed_layout, template_bytes
-from juesuan.io.workbook.loader import _parse, _read
+from juesuan.io.workbook.loader import parse
+from juesuan.io.workbook.sheets import read_sheets
 from juesuan.pipeline import load, sample_path
 
 _SETTINGS = settings(
@@ -39,8 +40,8 @@ def _base():
     ds, findings = load(sample_path("putuo"))
     assert ds is not None, findings
     data = fill_template(ds)
-    sheets = _read(data, "x.xlsx")
-    loaded, findings = _parse(copy.deepcopy(sheets), "x.xlsx", fixed_layout)
+    sheets = read_sheets(data, "x.xlsx")
+    loaded, findings = parse(copy.deepcopy(sheets), "x.xlsx", fixed_layout)
     assert loaded is not None, [f.render() for f in findings]
     # formula cells read as empty (no cached value) but are not empty: a clerk cannot type
     # into them without overwriting the formula, which the sheet protection prevents
@@ -72,7 +73,7 @@ def _copy_one(sheets, i):
 
 
 def _outcome(sheets, base_dump):
-    ds, findings = _parse(sheets, "x.xlsx", fixed_layout)
+    ds, findings = parse(sheets, "x.xlsx", fixed_layout)
     changed = ds is None or ds.model_dump() != base_dump
     return ds, findings, changed
 
@@ -130,11 +131,11 @@ def test_an_inserted_row_is_read_or_reported(data) -> None:
 def test_inserted_duty_row_is_an_item() -> None:
     """A 职责 row inserted inside the list (column A blank) becomes one more duty."""
     ds, _ = load(sample_path("putuo"))
-    sheets = _read(fill_template(ds), "x.xlsx")
+    sheets = read_sheets(fill_template(ds), "x.xlsx")
     info = next(s for s in sheets if s.name == "部门信息")
     at = next(i for i, row in enumerate(info.rows) if row and row[0] == "department.duties")
     info.rows.insert(at + 1, ["", "", "新增的一条职责"])
-    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
+    loaded, findings = parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is not None, [f.render() for f in findings]
     assert loaded.department.duties[1] == "新增的一条职责"
     assert loaded.department.duties[2:] == ds.department.duties[1:]
@@ -142,12 +143,12 @@ def test_inserted_duty_row_is_an_item() -> None:
 
 def test_text_outside_the_input_area_names_the_cell() -> None:
     ds, _ = load(sample_path("putuo"))
-    sheets = _read(fill_template(ds), "x.xlsx")
+    sheets = read_sheets(fill_template(ds), "x.xlsx")
     info = next(s for s in sheets if s.name == "部门信息")
     row = next(row for row in info.rows if row and row[0] == "department.name")
     row.extend([""] * 6)
     row[5] = "写在旁边的备注"
-    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
+    loaded, findings = parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is None
     f = next(f for f in findings if f.code == "XLS-040")
     assert f.location.sheet == "部门信息" and f.location.cell.startswith("F")
@@ -170,10 +171,10 @@ def test_blank_template_offers_room_and_allows_inserting_rows() -> None:
 
 def test_typed_text_in_a_derived_table_is_reported() -> None:
     ds, _ = load(sample_path("seed"))
-    sheets = _read(fill_template(ds), "x.xlsx")
+    sheets = read_sheets(fill_template(ds), "x.xlsx")
     derived = next(s for s in sheets if s.name == "财政拨款支出决算明细表")
     derived.rows.append(["", "我填了这里"])
-    loaded, findings = _parse(sheets, "x.xlsx", fixed_layout)
+    loaded, findings = parse(sheets, "x.xlsx", fixed_layout)
     assert loaded is None
     f = next(f for f in findings if f.code == "XLS-040")
     assert (f.location.sheet, f.location.cell) == (derived.name, f"B{len(derived.rows)}")

@@ -14,7 +14,8 @@ import pytest
 
 from juesuan.excel.fill import fill_template
 from juesuan.excel.workbook import fixed_layout
-from juesuan.io.workbook.loader import _read, load_workbook
+from juesuan.io.workbook.loader import load_workbook
+from juesuan.io.workbook.sheets import read_sheets
 from juesuan.pipeline import analyse, load, sample_path
 from libreoffice import convert, soffice
 
@@ -43,7 +44,7 @@ def test_totals_after_libreoffice_recalculates(tmp_path: Path) -> None:
     out = tmp_path / "saved"
     out.mkdir()
     convert(SOFFICE, tmp_path / "seed.ods", "xlsx", out)
-    sheets = {s.name: s for s in _read((out / "seed.xlsx").read_bytes(), "x")}
+    sheets = {s.name: s for s in read_sheets((out / "seed.xlsx").read_bytes(), "x")}
     summary = sheets["收入支出决算总表"].rows
     total = next(row for row in summary if row and row[0] == "总计")
     assert Decimal(str(total[1])) == Decimal(str(total[3])) == Decimal("253.87")

@@ -1,0 +1,181 @@
+"""The functional-classification tables (支出决算表…): one line per 项 code, merged by code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from juesuan.core.findings import Severity
+from juesuan.io.workbook.cells import is_blank, norm, show, to_code, to_number, to_text
+from juesuan.io.workbook.layout import EXTRA_COLUMNS, FUNCTIONAL_INPUT
+from juesuan.io.workbook.tables import header
+from juesuan.io.workbook.unread import UNREAD_OUTSIDE
+from juesuan.io.workbook.unread_cells import formula_text, unread_columns
+from juesuan.profiles.tables import leaf_columns
+
+
+def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> None:
+    part = FUNCTIONAL_INPUT[spec["key"]]
+    label_path: dict[str, tuple[str, str]] = {}
+    for leaf in leaf_columns(spec.get("columns", ())):
+        head, _, fld = leaf["figure"].partition(".")
+        if head == part and fld != "total":
+            label_path[norm(leaf["label"])] = (leaf["figure"], "amount")
+    for label, path, kind in EXTRA_COLUMNS.get(spec["key"], ()):
+        label_path[norm(f"（补充）{label}")] = (path, kind)
+        label_path.setdefault(norm(label), (path, kind))
+    first, cols = header(sheet, r0, r1, set(label_path) | {"科目编码"})
+    st.header_end[sheet.name, r0] = first
+    title = spec["title"]
+    if first < 0:
+        st.error(
+            "XLS-011",
+            f"表「{title}」的表头无法识别（应有科目编码和各金额列）",
+            st.loc(sheet.name, r0, 0),
+        )
+        return
+    code_col = next((c for c, t in cols.items() if "编码" in t), None)
+    split = [next((c for c, t in cols.items() if t == k), None) for k in ("类", "款", "项")]
+    name_col = next((c for c, t in cols.items() if "名称" in t or t == "项目"), None)
+    value_cols = {c: label_path[t] for c, t in cols.items() if t in label_path}
+    if code_col is None and None in split:
+        st.error(
+            "XLS-011",
+            f"表「{title}」找不到科目编码列（科目编码，或类/款/项）",
+            st.loc(sheet.name, r0, 0),
+        )
+        return
+    derived = {norm(leaf["label"]) for leaf in leaf_columns(spec.get("columns", ()))} | {
+        "栏次",
+        "行次",
+    }
+    read = {code_col, *split, name_col, *value_cols}
+    sums = {c for c, t in cols.items() if t in derived and c not in value_cols}
+    read |= sums
+    seen: dict[str, int] = {}
+    last_cls = last_kuan = ""
+    for r in range(first, r1):
+        row = sheet.rows[r]
+        unread_columns(st, sheet, r, row, read)
+        total = norm(row[name_col] if name_col is not None and name_col < len(row) else "")
+        total = total in ("合计", "总计") or any(
+            isinstance(v, str) and norm(v) in ("合计", "总计") for v in row[:4]
+        )
+        formula_text(st, sheet, r, row, set(value_cols) | sums if total else sums)
+        if total:  # the 合计 row has no cell for texts (科目说明, 原因)
+            for c, (_, kind) in value_cols.items():
+                if kind == "text" and c < len(row) and not is_blank(row[c]):
+                    st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
+
+        def get(c: int | None, row: list[Any] = row) -> Any:
+            return row[c] if c is not None and c < len(row) else None
+
+        if code_col is not None:
+            code = to_code(get(code_col))
+        else:
+            lei, kuan, xiang = (to_code(get(c)) for c in split)
+            lei = lei or (last_cls if (kuan or xiang) else None)
+            if lei:
+                last_cls = lei
+            if kuan:
+                kuan = kuan.zfill(2) if kuan.isdigit() else kuan
+                last_kuan = kuan
+            elif xiang:
+                kuan = last_kuan
+            code = (
+                (lei or "")
+                + (kuan or "")
+                + ((xiang.zfill(2) if xiang and xiang.isdigit() else xiang) or "")
+            )
+            code = code or None
+        name = to_text(get(name_col))
+        values = {c: get(c) for c in value_cols}
+        if code is None:
+            if name and ("合计" in norm(name) or "总计" in norm(name)):
+                continue
+            # a sum column's formula reads 0 in a blank row once a spreadsheet has computed it
+            if all(is_blank(v) for v in values.values()) and all(
+                is_blank(get(c)) or get(c) == 0 for c in sums
+            ):
+                if name and name != "未知科目":
+                    st.error(
+                        "XLS-022",
+                        f"表「{title}」第{r + 1}行有科目名称但没有科目编码，本行未读取",
+                        st.loc(sheet.name, r, name_col),
+                    )
+                continue
+            st.error(
+                "XLS-022",
+                f"表「{title}」第{r + 1}行有金额但没有科目编码",
+                st.loc(sheet.name, r, code_col or split[0] or 0),
+            )
+            continue
+        if norm(code) in ("合计", "总计"):
+            continue
+        if not code.isdigit() or len(code) not in (3, 5, 7):
+            st.error(
+                "XLS-022",
+                f"科目编码{show(code)}格式不正确（应为7位功能分类“项”级编码）",
+                st.loc(sheet.name, r, code_col if code_col is not None else split[0]),
+            )
+            continue
+        if len(code) != 7:
+            formula_text(st, sheet, r, row, set(value_cols))
+            continue  # 类/款 subtotal rows
+        where = st.loc(sheet.name, r, code_col if code_col is not None else split[2])
+        entry = catalogs.functional.get(code)
+        if entry is None:
+            sev = Severity.ERROR if catalogs.functional.complete else Severity.WARNING
+            st.error(
+                "XLS-020",
+                f"科目编码 {code} 不在{catalogs.functional.year}年支出功能分类科目目录中",
+                where,
+                sev,
+            )
+        if code in seen:
+            st.error(
+                "XLS-023",
+                f"科目 {code} 在表「{title}」中重复出现（另见第{seen[code] + 1}行）",
+                where,
+            )
+            continue
+        seen[code] = r
+        line = lines.setdefault(code, {"code": code})
+        src = line_src.setdefault(code, {"": where, "code": where})
+        if name and not name.startswith("=") and name != "未知科目":
+            # exports print the code before the name ("2010601 行政运行"); other digits stay
+            lead = re.match(r"^(\d{3,7})\s*", name)
+            clean = name[lead.end() :] if lead and code.startswith(lead.group(1)) else name
+            clean = clean.strip() or name
+            if entry is not None and norm(clean) != norm(entry.name):
+                st.error(
+                    "XLS-021",
+                    f"科目 {code} 的名称“{clean}”与目录中的“{entry.name}”不符",
+                    st.loc(sheet.name, r, name_col),
+                    Severity.WARNING,
+                )
+            if "name" not in line and clean:
+                line["name"] = clean
+                src["name"] = st.loc(sheet.name, r, name_col)
+        for c, (path, kind) in value_cols.items():
+            raw = values[c]
+            if is_blank(raw):
+                continue
+            loc = st.loc(sheet.name, r, c)
+            if kind == "text":
+                line[path] = to_text(raw)
+                src[path] = loc
+                continue
+            try:
+                value = to_number(raw)
+            except ValueError:
+                st.error(
+                    "XLS-030",
+                    f"金额单元格应为数字，实际为{show(raw)}（表「{title}」列「{cols[c]}」）",
+                    loc,
+                )
+                continue
+            sub, _, fld = path.partition(".")
+            line.setdefault(sub, {})[fld] = value * scale if scale != 1 else value
+            src[path] = loc
+            src.setdefault(sub, loc)
