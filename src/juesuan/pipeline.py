@@ -255,6 +255,8 @@ def write_outputs(
     when all succeeded. File names come from :func:`output_stem` and never leave ``outdir``."""
     from juesuan.io.safe_write import write_set
 
+    if set(formats) <= {"json"}:  # the figures only: no document to compose
+        return write_set(outdir, {f"{output_stem(analysis)}.json": figures_json(analysis).encode()})
     doc = narrative(analysis)
     needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
