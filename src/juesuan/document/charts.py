@@ -175,7 +175,17 @@ def _register_font() -> str:
 
     if not CJK_FONT.is_file():  # pragma: no cover - broken installation
         raise FileNotFoundError(f"图表字体缺失：{CJK_FONT}（请安装 noto-cjk-sans-otc）")
-    font_manager.fontManager.addfont(str(CJK_FONT))
+    manager = font_manager.fontManager
+    ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
+    if not ours:
+        manager.addfont(str(CJK_FONT))
+        ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
+    if manager.ttflist[: len(ours)] != ours:
+        # First in the list: matplotlib takes the first of equally good matches, and a
+        # machine may have the same family installed (fonts-noto-cjk), perhaps another
+        # version; the charts are drawn with the packaged face on every machine.
+        manager.ttflist = ours + [e for e in manager.ttflist if Path(e.fname) != CJK_FONT]
+        font_manager.FontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
     return CJK_FAMILY
 
 
