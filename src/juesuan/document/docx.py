@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -505,8 +506,7 @@ class _Writer:
         pPr = p.get_or_add_pPr()
         pPr.style = self._style_id("Table Header" if header else "Table Text")
         if line != TABLE_PITCH[0][0]:
-            pPr.spacing_line = Twips(round(line * 20))
-            pPr.spacing_lineRule = WD_LINE_SPACING.EXACTLY
+            pPr.append(copy.deepcopy(_exact_spacing(line)))  # after w:pStyle, as the schema orders
         tc.append(p)
         if cell is None:
             return tc
@@ -588,6 +588,16 @@ def _table_borders(tblPr) -> None:
         borders,
         ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
     )
+
+
+@lru_cache(maxsize=8)
+def _exact_spacing(line: float):
+    """``w:spacing`` of an exact ``line`` pt line, built once (python-docx's setters are slow
+    at thousands of cells); cells get a copy."""
+    pPr = OxmlElement("w:pPr")
+    pPr.spacing_line = Twips(round(line * 20))
+    pPr.spacing_lineRule = WD_LINE_SPACING.EXACTLY
+    return pPr.find(qn("w:spacing"))
 
 
 def _cell_margins(tblPr, vertical: int) -> None:

@@ -77,13 +77,21 @@ _TABLE_TOP = 28 + 6 + 14
 _PART_HEADING = 28 + 14
 
 
-def _predicted_pages(
-    table: Table, styles: Styles, under_heading: bool, tight: int = 0
-) -> tuple[int, int]:
-    """(pages, body rows on the last page) of ``table`` set from the top of a page,
-    estimated from the text widths. Exact for single-line and wrapped cells; the layout
-    check after rendering corrects a wrong guess."""
-    line, extra, body_size, head_size = _TIGHT_ROWS[tight - 1] if tight else _ROW
+@dataclass(frozen=True)
+class _Shape:
+    """What the page estimate needs of a table: page size, lines per row (the same at every
+    tightness step: same type size), rows held to the row above, notes height."""
+
+    width: float
+    height: float
+    lines: list[int]
+    joined: list[bool]
+    nhead: int
+    notes: float
+
+
+def _shape(table: Table, styles: Styles) -> _Shape:
+    _line, _extra, body_size, head_size = _ROW
     ncols = max(table.columns, 1)
     width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
     weights = table_widths(table, styles)
@@ -105,19 +113,33 @@ def _predicted_pages(
         size = head_size if r < len(table.header) else body_size
         room = max(sum(col_pt[c : c + cs]) - 6 - cell.indent * size, size)
         lines[r] = max(lines[r], math.ceil(_text_width(text) * size / 2 / room))
-    heights = [n * line + extra for n in lines]
-    nhead = len(table.header)
-    head = sum(heights[:nhead])
     notes = sum(
         math.ceil(_text_width(n) * 10 / 2 / width) * 14 + 3
         for n in (table.note, table.empty_note)
         if n
     )
+    return _Shape(width, height, lines, joined, len(table.header), notes)
+
+
+def _predicted_pages(
+    table: Table,
+    styles: Styles,
+    under_heading: bool,
+    tight: int = 0,
+    shape: _Shape | None = None,
+) -> tuple[int, int]:
+    """(pages, body rows on the last page) of ``table`` set from the top of a page,
+    estimated from the text widths. Exact for single-line and wrapped cells; the layout
+    check after rendering corrects a wrong guess."""
+    line, extra, _body, _head = _TIGHT_ROWS[tight - 1] if tight else _ROW
+    sh = shape or _shape(table, styles)
+    heights = [n * line + extra for n in sh.lines]
+    head = sum(heights[: sh.nhead])
     # the notes stay with the last rows; a little slack for borders and rounding
-    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - notes - 12
+    room = sh.height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - sh.notes - 12
     groups: list[list[float]] = []  # rows that break together (merged cells)
-    for r in range(nhead, len(rows)):
-        if joined[r] and groups:
+    for r in range(sh.nhead, len(heights)):
+        if sh.joined[r] and groups:
             groups[-1].append(heights[r])
         else:
             groups.append([heights[r]])
@@ -125,7 +147,7 @@ def _predicted_pages(
     for group in groups:
         h = sum(group)
         if h > room and on_page:
-            pages, on_page, room = pages + 1, 0, height - head
+            pages, on_page, room = pages + 1, 0, sh.height - head
         room -= h
         on_page += len(group)
     return pages, on_page
@@ -140,11 +162,12 @@ def _predicted_step(table: Table, styles: Styles, under_heading: bool) -> int:
     """0, or the tightness step (1, 2) expected to spare ``table`` a near-empty last page
     (or a page altogether)."""
     short = SHORT_TAIL_ROWS + _PREDICTION_MARGIN
-    pages, tail = _predicted_pages(table, styles, under_heading)
+    shape = _shape(table, styles)
+    pages, tail = _predicted_pages(table, styles, under_heading, shape=shape)
     if pages == 1:
         return 0
     for step in (1, 2):
-        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step)
+        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step, shape)
         if tight_pages < pages and (tight_pages == 1 or tight_tail > short):
             return step
     return 1 if tail <= short else 0
