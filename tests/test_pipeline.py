@@ -112,3 +112,15 @@ def test_narrative_numbers_keep_figure_ids() -> None:
         "func.201.general_budget.total.share",
     } <= ids
     assert all(r.id in analysis.figures for r in refs)
+
+
+def test_figures_alone_are_written_without_composing_the_document(tmp_path, monkeypatch, built):
+    import juesuan.pipeline as pipeline
+
+    def no_document(*args, **kwargs):
+        raise AssertionError("the document was composed for the figures alone")
+
+    monkeypatch.setattr(pipeline, "narrative", no_document)
+    analysis, _ = validate(sample_path("seed"))
+    (path,) = pipeline.write_outputs(analysis, tmp_path, ("json",))
+    assert path.read_bytes() == built[("seed", "json")].read_bytes()

@@ -264,23 +264,32 @@ def write_outputs(
     when all succeeded. File names come from :func:`output_stem` and never leave ``outdir``."""
     from juesuan.io.safe_write import write_set
 
+    if set(formats) <= {"json"}:  # the figures only: no document to compose
+        return write_set(outdir, {f"{output_stem(analysis)}.json": figures_json(analysis).encode()})
     doc = narrative(analysis)
     needs_charts = any(f in formats for f in ("docx", "pdf", "html"))
     charts = chart_images(analysis, doc) if needs_charts else {}
     stem = output_stem(analysis)
-    laid_out: tuple[bytes, dict[int, int]] | None = None
-    if "pdf" in formats and "docx" in formats:  # the DOCX contents take the PDF's pages
+    laid_out = None
+    if "pdf" in formats and "docx" in formats:
+        # the DOCX takes the PDF's page numbers for its contents, and its tightened tables
         from juesuan.document.pdf import layout_pdf
 
         laid_out = layout_pdf(doc, analysis.profile.styles, charts)
     files = {}
     for fmt in formats:
         if laid_out is not None and fmt == "pdf":
-            data = laid_out[0]
+            data = laid_out.pdf
         elif laid_out is not None and fmt == "docx":
             from juesuan.document.docx import write_docx
 
-            data = write_docx(doc, analysis.profile.styles, charts, toc_pages=laid_out[1])
+            data = write_docx(
+                doc,
+                analysis.profile.styles,
+                charts,
+                toc_pages=laid_out.heading_pages,
+                tight=laid_out.tight,
+            )
         else:
             data = render(analysis, fmt, doc, charts)
         files[f"{stem}.{fmt}"] = data

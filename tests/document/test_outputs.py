@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,3 +120,36 @@ def test_putuo_tables_print_every_published_table_figure() -> None:
             missing.append((s.table, s.row, s.column, printed, sorted(shown[s.figure])))
     assert checked >= 100
     assert missing == []
+
+
+def _pdf_contents(pdf: bytes) -> dict[str, str]:
+    """The PDF's contents page: entry title -> page number."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        text = document[1].get_textpage().get_text_range()
+    finally:
+        document.close()
+    entries = {}
+    for line in text.splitlines():
+        m = re.match(r"^(.*?)[\s.…]*(\d+)$", line.strip())
+        if m:
+            entries[" ".join(m.group(1).split())] = m.group(2)
+    return entries
+
+
+@pytest.mark.parametrize("sample", ["seed", "putuo"])
+def test_docx_contents_give_the_pdf_page_numbers(built, sample):
+    """Built together, the DOCX contents list the page numbers printed in the PDF (both
+    number from the first part = 1, the cover and contents unnumbered)."""
+    document = load_docx(built[(sample, "docx")])
+    docx_entries = {}
+    for p in document.paragraphs:
+        if p.style.name in ("toc 1", "toc 2"):
+            runs = [r.text for r in p.runs if r.text.strip()]
+            if runs and runs[-1].strip().isdigit():
+                docx_entries[" ".join("".join(runs[:-1]).split())] = runs[-1].strip()
+    pdf_entries = _pdf_contents(built[(sample, "pdf")].read_bytes())
+    assert docx_entries and next(iter(docx_entries.values())) == "1"
+    assert docx_entries == {k: pdf_entries.get(k) for k in docx_entries}

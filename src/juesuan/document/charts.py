@@ -176,16 +176,16 @@ def _register_font() -> str:
     if not CJK_FONT.is_file():  # pragma: no cover - broken installation
         raise FileNotFoundError(f"图表字体缺失：{CJK_FONT}（请安装 noto-cjk-sans-otc）")
     manager = font_manager.fontManager
-    bundled = str(CJK_FONT)
-    # A system copy of the same family (e.g. Debian's fonts-noto-cjk) must not win the lookup:
-    # the charts are drawn with the bundled file only, so their bytes do not depend on the
-    # machine's fonts.
-    if any(f.name == CJK_FAMILY and f.fname != bundled for f in manager.ttflist) or not any(
-        f.fname == bundled for f in manager.ttflist
-    ):
-        manager.ttflist = [f for f in manager.ttflist if f.name != CJK_FAMILY]
-        manager.addfont(bundled)
-        manager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
+    ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
+    if not ours:
+        manager.addfont(str(CJK_FONT))
+        ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
+    if manager.ttflist[: len(ours)] != ours:
+        # First in the list: matplotlib takes the first of equally good matches, and a
+        # machine may have the same family installed (fonts-noto-cjk), perhaps another
+        # version; the charts are drawn with the packaged face on every machine.
+        manager.ttflist = ours + [e for e in manager.ttflist if Path(e.fname) != CJK_FONT]
+        font_manager.FontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
     return CJK_FAMILY
 
 

@@ -18,11 +18,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -76,6 +77,7 @@ from juesuan.document.docx_style import (
     SMALL,
     TABLE_BODY,
     TABLE_HEAD,
+    TABLE_PITCH,
     TABLE_UNIT,
     TOC_INSTR,
     TOC_TITLE,
@@ -156,9 +158,15 @@ class _Writer:
         styles: Styles,
         charts: Mapping[str, bytes],
         toc_pages: Mapping[int, int] | None = None,
+        tight: Mapping[str, int] | None = None,
     ):
         self.doc = doc
         self.toc_pages = toc_pages
+        if tight is None:  # not laid out as a PDF: the same estimate the PDF writer starts from
+            from juesuan.document.pdf import predicted_tight
+
+            tight = predicted_tight(doc, styles)
+        self.tight = tight
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
@@ -291,7 +299,7 @@ class _Writer:
     def contents(self) -> None:
         """The contents page: a TOC field whose cached result lists the level-1/2
         headings, for readers that do not update fields — with their page numbers when the
-        PDF layout gave them (``toc_pages``), counted from the first body page. Long
+        PDF layout gave them (``toc_pages``: the numbers printed on the pages). Long
         contents get a tighter line so that they stay on one page."""
         heading = self.d.add_paragraph(style="TOC Heading")
         _run(heading, TOC_TITLE, _Look(HEITI, HEITI, BODY_SIZE))
@@ -302,7 +310,6 @@ class _Writer:
             if isinstance(b, Heading) and b.level <= 2
         ]
         pages = self.toc_pages or {}
-        first_page = min(pages.values(), default=1)
         line = toc_line_height(len(entries))
         paragraphs = []
         for level, _, _ in entries:
@@ -320,7 +327,7 @@ class _Writer:
             _run(p, text, looks[level])
             if n in pages:
                 _run(p, "\t", looks[level])
-                _run(p, str(pages[n] - first_page + 1), looks[level])
+                _run(p, str(pages[n]), looks[level])
         _field_char(last, "end", looks[1])
 
     # -- blocks --
@@ -417,7 +424,8 @@ class _Writer:
         table.autofit = False
         tbl = table._tbl
         _table_borders(tbl.tblPr)
-        _cell_margins(tbl.tblPr)
+        line, margin = TABLE_PITCH[self.tight.get(t.key, 0)]
+        _cell_margins(tbl.tblPr, round(margin * 20))
 
         placed = _layout(rows, ncols)
         width = LANDSCAPE_TEXT_WIDTH if self.landscape else PORTRAIT_TEXT_WIDTH
@@ -455,16 +463,19 @@ class _Writer:
                             cs,
                             "restart" if rs > 1 else None,
                             header=r < nhead,
+                            line=line,
                         )
                     )
                 elif (r, c) in below:
                     cs = below[(r, c)]
                     tr.append(
-                        self._tc(None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead)
+                        self._tc(
+                            None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead, line=line
+                        )
                     )
                 else:  # a position no cell reaches (short row): an empty cell
                     cs = 1
-                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead))
+                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead, line=line))
                 c += cs
             tbl.append(tr)
         if t.note or t.empty_note:
@@ -473,8 +484,18 @@ class _Writer:
                 for p in tc.p_lst:
                     p.get_or_add_pPr().keepNext_val = True
 
-    def _tc(self, cell: Cell | None, width: int, span: int, vmerge: str | None, *, header: bool):
-        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph."""
+    def _tc(
+        self,
+        cell: Cell | None,
+        width: int,
+        span: int,
+        vmerge: str | None,
+        *,
+        header: bool,
+        line: float = TABLE_PITCH[0][0],
+    ):
+        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph
+        (on a ``line`` pt pitch when tighter than the style's)."""
         tc = OxmlElement("w:tc")
         tcPr = OxmlElement("w:tcPr")
         tcW = OxmlElement("w:tcW")
@@ -497,6 +518,8 @@ class _Writer:
         p = OxmlElement("w:p")
         pPr = p.get_or_add_pPr()
         pPr.style = self._style_id("Table Header" if header else "Table Text")
+        if line != TABLE_PITCH[0][0]:
+            pPr.append(copy.deepcopy(_exact_spacing(line)))  # after w:pStyle, as the schema orders
         tc.append(p)
         if cell is None:
             return tc
@@ -580,10 +603,22 @@ def _table_borders(tblPr) -> None:
     )
 
 
-def _cell_margins(tblPr) -> None:
-    """Narrow cell margins (0.1 cm left/right): amounts fit their columns."""
+@lru_cache(maxsize=8)
+def _exact_spacing(line: float):
+    """``w:spacing`` of an exact ``line`` pt line, built once (python-docx's setters are slow
+    at thousands of cells); cells get a copy."""
+    pPr = OxmlElement("w:pPr")
+    pPr.spacing_line = Twips(round(line * 20))
+    pPr.spacing_lineRule = WD_LINE_SPACING.EXACTLY
+    return pPr.find(qn("w:spacing"))
+
+
+def _cell_margins(tblPr, vertical: int) -> None:
+    """Narrow cell margins (0.1 cm left/right): amounts fit their columns; ``vertical``
+    (twips) above and below the text, as the PDF's cell padding."""
     mar = OxmlElement("w:tblCellMar")
-    for edge, w in (("top", 0), ("left", CELL_MARGIN), ("bottom", 0), ("right", CELL_MARGIN)):
+    edges = (("top", vertical), ("left", CELL_MARGIN), ("bottom", vertical), ("right", CELL_MARGIN))
+    for edge, w in edges:
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(w))
         el.set(qn("w:type"), "dxa")
@@ -622,6 +657,7 @@ def write_docx(
     charts: Mapping[str, bytes],
     *,
     toc_pages: Mapping[int, int] | None = None,
+    tight: Mapping[str, int] | None = None,
 ) -> bytes:
     """The document as DOCX bytes.
 
@@ -630,5 +666,7 @@ def write_docx(
     image keeps only its caption. ``toc_pages`` (block index of a heading -> its page in
     the PDF layout, see :func:`juesuan.document.pdf.layout_pdf`) puts page numbers in the
     contents for readers that do not update fields; Word still recomputes them on opening.
+    ``tight`` (table key -> tightness step) sets those tables' rows closer, as the PDF
+    writer did; by default the PDF writer's estimate.
     """
-    return _Writer(doc, styles, charts, toc_pages).write()
+    return _Writer(doc, styles, charts, toc_pages, tight).write()

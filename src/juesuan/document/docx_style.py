@@ -51,6 +51,11 @@ L_MARGIN_TOP, L_MARGIN_BOTTOM, L_MARGIN_LEFT, L_MARGIN_RIGHT = Cm(2.8), Cm(2.6),
 PORTRAIT_TEXT_WIDTH = Emu(A4_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)
 LANDSCAPE_TEXT_WIDTH = Emu(A4_HEIGHT - L_MARGIN_LEFT - L_MARGIN_RIGHT)
 CELL_MARGIN = 57  # twips, 0.1 cm
+# Row pitch of the tables, as the print style sheet sets it (points): line height and the
+# cell margin above and below, normally and at the two tightness steps the PDF writer uses
+# for a table that would otherwise end on a near-empty page (pdf.predicted_tight).
+TABLE_LINE = Pt(13.5)
+TABLE_PITCH = {0: (13.5, 1.5), 1: (11.5, 0.5), 2: (10.5, 0.0)}
 LANDSCAPE_COLUMNS = 7  # tables with more columns than this go on landscape pages
 
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -338,7 +343,11 @@ def _setup_styles(document) -> None:
     _paragraph_style(
         styles, "Table Unit", TABLE_UNIT, align=WD_ALIGN_PARAGRAPH.RIGHT, keep_with_next=True
     )
-    _paragraph_style(styles, "Table Header", TABLE_HEAD, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph_style(styles, "Table Text", TABLE_BODY)
+    # Table rows on the PDF's fixed pitch (13.5 pt lines; 1.5 pt cell margins above and
+    # below, see CELL_MARGIN_V), so that a table breaks across pages as in the PDF.
+    _paragraph_style(
+        styles, "Table Header", TABLE_HEAD, align=WD_ALIGN_PARAGRAPH.CENTER, exact=TABLE_LINE
+    )
+    _paragraph_style(styles, "Table Text", TABLE_BODY, exact=TABLE_LINE)
     _paragraph_style(styles, "Table Note", TABLE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, before=3)
     _paragraph_style(styles, "Footer", FOOTER, align=WD_ALIGN_PARAGRAPH.CENTER, create=False)

@@ -101,13 +101,17 @@ _PRINT_DRAFT_CSS = """
 
 # Page geometry of GB/T 9704 as the DOCX sets it: A4, text area 156 x 225 mm (margins top
 # 37, bottom 35, left 28, right 26 mm), "— N —" in 四号 宋体 7 mm under the text area.
+# As an office numbers it (and as the DOCX does): the cover and the contents ("front" pages)
+# carry no number and are not counted; 第一部分 starts on page 1, and the contents give the
+# pages in that numbering (target-counter reads the same page counter).
 _PRINT_CSS = """
 @page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm;
         @bottom-center { content: "— " counter(page) " —"; font-family: %(song)s;
                          font-size: 14pt; vertical-align: top; padding-top: 7mm; } }
 @page landscape { size: A4 landscape; margin: 2.8cm 3.5cm 2.6cm 3.7cm;
                   @bottom-center { padding-top: 5mm; } }
-@page :first { @bottom-center { content: none; } }
+@page front { counter-reset: page 0; @bottom-center { content: none; } }
+h1.title, p.subtitle, nav.toc { page: front; }
 body { max-width: none; margin: 0; padding: 0; }
 h1.title { margin-top: 170pt; }
 h2 { page-break-before: always; }
@@ -272,8 +276,8 @@ def write_html(
         css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS + _PRINT_BIAOSONG
         if doc.draft:  # in the top margin of every page (the PDF)
             css += _PRINT_DRAFT_CSS % {"note": DRAFT_NOTE, **_PRINT_STACKS}
-    else:
-        css = _CSS % _STACKS
+    else:  # printed from a browser: the same pages, page numbers and breaks as the PDF
+        css = _CSS % _STACKS + "@media print {\n" + _PRINT_CSS % _STACKS + "}\n"
         if doc.draft:  # a fixed element: on screen and on every printed page of a browser
             css += _DRAFT_CSS
             body.insert(0, f'<div class="draft-mark" role="note">{escape(DRAFT_NOTE)}</div>')

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from juesuan.document.fonts import font_face_css
@@ -75,13 +77,21 @@ _TABLE_TOP = 28 + 6 + 14
 _PART_HEADING = 28 + 14
 
 
-def _predicted_pages(
-    table: Table, styles: Styles, under_heading: bool, tight: int = 0
-) -> tuple[int, int]:
-    """(pages, body rows on the last page) of ``table`` set from the top of a page,
-    estimated from the text widths. Exact for single-line and wrapped cells; the layout
-    check after rendering corrects a wrong guess."""
-    line, extra, body_size, head_size = _TIGHT_ROWS[tight - 1] if tight else _ROW
+@dataclass(frozen=True)
+class _Shape:
+    """What the page estimate needs of a table: page size, lines per row (the same at every
+    tightness step: same type size), rows held to the row above, notes height."""
+
+    width: float
+    height: float
+    lines: list[int]
+    joined: list[bool]
+    nhead: int
+    notes: float
+
+
+def _shape(table: Table, styles: Styles) -> _Shape:
+    _line, _extra, body_size, head_size = _ROW
     ncols = max(table.columns, 1)
     width, height = _LANDSCAPE if ncols > LANDSCAPE_COLUMNS else _PORTRAIT
     weights = table_widths(table, styles)
@@ -103,19 +113,33 @@ def _predicted_pages(
         size = head_size if r < len(table.header) else body_size
         room = max(sum(col_pt[c : c + cs]) - 6 - cell.indent * size, size)
         lines[r] = max(lines[r], math.ceil(_text_width(text) * size / 2 / room))
-    heights = [n * line + extra for n in lines]
-    nhead = len(table.header)
-    head = sum(heights[:nhead])
     notes = sum(
         math.ceil(_text_width(n) * 10 / 2 / width) * 14 + 3
         for n in (table.note, table.empty_note)
         if n
     )
+    return _Shape(width, height, lines, joined, len(table.header), notes)
+
+
+def _predicted_pages(
+    table: Table,
+    styles: Styles,
+    under_heading: bool,
+    tight: int = 0,
+    shape: _Shape | None = None,
+) -> tuple[int, int]:
+    """(pages, body rows on the last page) of ``table`` set from the top of a page,
+    estimated from the text widths. Exact for single-line and wrapped cells; the layout
+    check after rendering corrects a wrong guess."""
+    line, extra, _body, _head = _TIGHT_ROWS[tight - 1] if tight else _ROW
+    sh = shape or _shape(table, styles)
+    heights = [n * line + extra for n in sh.lines]
+    head = sum(heights[: sh.nhead])
     # the notes stay with the last rows; a little slack for borders and rounding
-    room = height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - notes - 12
+    room = sh.height - _TABLE_TOP - head - (_PART_HEADING if under_heading else 0) - sh.notes - 12
     groups: list[list[float]] = []  # rows that break together (merged cells)
-    for r in range(nhead, len(rows)):
-        if joined[r] and groups:
+    for r in range(sh.nhead, len(heights)):
+        if sh.joined[r] and groups:
             groups[-1].append(heights[r])
         else:
             groups.append([heights[r]])
@@ -123,7 +147,7 @@ def _predicted_pages(
     for group in groups:
         h = sum(group)
         if h > room and on_page:
-            pages, on_page, room = pages + 1, 0, height - head
+            pages, on_page, room = pages + 1, 0, sh.height - head
         room -= h
         on_page += len(group)
     return pages, on_page
@@ -138,11 +162,12 @@ def _predicted_step(table: Table, styles: Styles, under_heading: bool) -> int:
     """0, or the tightness step (1, 2) expected to spare ``table`` a near-empty last page
     (or a page altogether)."""
     short = SHORT_TAIL_ROWS + _PREDICTION_MARGIN
-    pages, tail = _predicted_pages(table, styles, under_heading)
+    shape = _shape(table, styles)
+    pages, tail = _predicted_pages(table, styles, under_heading, shape=shape)
     if pages == 1:
         return 0
     for step in (1, 2):
-        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step)
+        tight_pages, tight_tail = _predicted_pages(table, styles, under_heading, step, shape)
         if tight_pages < pages and (tight_pages == 1 or tight_tail > short):
             return step
     return 1 if tail <= short else 0
@@ -197,24 +222,77 @@ def _fetcher(weasyprint: Any, images: Mapping[str, bytes]) -> Any:
     return fetch
 
 
+# The user-agent style sheet for our print HTML: WeasyPrint's own (html5_ua.css) has rules
+# for every HTML element and many attribute selectors ([dir], [hidden], form fields) that
+# are tried on each of our ~3000 elements; this one has only what our markup needs and sets
+# the same values for it (same pages, same text, same links and outline). A third of the
+# layout time was the cascade.
+_UA_CSS = """
+head, style, title, meta { display: none }
+html, body, div, figure, figcaption, h1, h2, h3, h4, h5, h6, nav, p, section, ul, li {
+  display: block }
+table { display: table; box-sizing: border-box; text-indent: initial }
+colgroup { display: table-column-group }
+col { display: table-column }
+thead { display: table-header-group; vertical-align: middle }
+tbody { display: table-row-group; vertical-align: middle }
+tr { display: table-row; vertical-align: inherit }
+td, th { display: table-cell; vertical-align: inherit }
+th { font-weight: bold }
+img { overflow: hidden }
+h1 { bookmark-level: 1 } h2 { bookmark-level: 2 } h3 { bookmark-level: 3 }
+h4 { bookmark-level: 4 } h5 { bookmark-level: 5 } h6 { bookmark-level: 6 }
+h1, h2, h3, h4, h5, h6 { bookmark-label: content(text); hyphens: manual; break-after: avoid;
+  break-inside: avoid; font-weight: bold }
+@page { @bottom-center { text-align: center; vertical-align: middle } }
+"""
+
+
+@cache
+def _print_html(weasyprint: Any) -> Any:
+    """``weasyprint.HTML`` with our user-agent style sheet (WeasyPrint's own if a future
+    version no longer takes it from ``_ua_stylesheets``)."""
+    if not hasattr(weasyprint.HTML, "_ua_stylesheets"):  # pragma: no cover
+        return weasyprint.HTML
+    sheet = weasyprint.CSS(string=_UA_CSS)
+
+    class PrintHTML(weasyprint.HTML):  # type: ignore[misc, valid-type]
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [sheet]
+
+    return PrintHTML
+
+
 def write_pdf(doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None) -> bytes:
-    return layout_pdf(doc, styles, charts)[0]
+    return layout_pdf(doc, styles, charts).pdf
+
+
+@dataclass(frozen=True)
+class PdfLayout:
+    """The PDF, the page number printed on the page of every heading (block index -> page,
+    for the DOCX's contents) and the tables set tighter (key -> step, for the DOCX)."""
+
+    pdf: bytes
+    heading_pages: dict[int, int]
+    tight: dict[str, int]
 
 
 def heading_pages(document: Any) -> dict[int, int]:
-    """Block index of each heading -> the page (1-based) it is set on."""
+    """Block index of each heading -> the number printed on the page it is set on (the
+    cover and the contents are not counted: the first heading's page is 1)."""
     pages: dict[int, int] = {}
     for number, page in enumerate(document.pages, 1):
         for anchor in page.anchors:
             if anchor.startswith("s") and anchor[1:].isdigit():
                 pages.setdefault(int(anchor[1:]), number)
-    return pages
+    first = min(pages.values(), default=1)
+    return {k: v - first + 1 for k, v in pages.items()}
 
 
 def layout_pdf(
     doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
-) -> tuple[bytes, dict[int, int]]:
-    """The PDF, and the page of every heading (for the DOCX's contents)."""
+) -> PdfLayout:
+    """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`)."""
     import logging
 
     import weasyprint
@@ -232,7 +310,7 @@ def layout_pdf(
         html = write_html(
             doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
         )
-        return weasyprint.HTML(string=html, url_fetcher=fetch).render()
+        return _print_html(weasyprint)(string=html, url_fetcher=fetch).render()
 
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
@@ -245,4 +323,4 @@ def layout_pdf(
             break
         tight.update(again)
         document = layout(tight)
-    return document.write_pdf(), heading_pages(document)
+    return PdfLayout(document.write_pdf(), heading_pages(document), dict(tight))
