@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
+from juesuan.document.model import DRAFT_NOTE
 from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
 
 FOOTER_MARK = "—"
@@ -24,7 +25,7 @@ def build_pdf(sample: str) -> bytes:
 @dataclass(frozen=True)
 class Page:
     number: int  # 1-based
-    lines: list[str]  # non-empty text lines, page-number footer removed
+    lines: list[str]  # non-empty text lines, page-number footer and draft header removed
     images: int
     content_bottom: float  # lowest point of text/images above the footer, points from top
     height: float
@@ -46,7 +47,8 @@ def pages(data: bytes) -> list[Page]:
             text = page.get_textpage().get_text_range()
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
             footers = [ln for ln in lines if _is_footer(ln.replace(" ", ""))]
-            lines = [ln for ln in lines if ln not in footers]
+            # the page header of a draft (草稿) is not part of the page's content
+            lines = [ln for ln in lines if ln not in footers and ln.replace(" ", "") != DRAFT_NOTE]
             folio = int(footers[-1].strip("— ")) if footers else None
             images = 0
             bottom = 0.0

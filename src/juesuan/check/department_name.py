@@ -22,6 +22,18 @@ COVER = re.compile(rf"^({ORG})(?:{YEAR})?部门决算$")
 PART = re.compile(rf"^第[一二三四五六七八九十\d]+部分\s*({ORG})(?:概况|{YEAR})")
 OPENING = re.compile(rf"^(?:说明[：:])?({ORG})(?:{YEAR}|本年度)")
 COVER_LINES = 8
+HEADING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
+
+
+def _starts_paragraph(prev: str | None) -> bool:
+    """Whether a line after ``prev`` begins a paragraph rather than continuing a wrapped one
+    (a wrapped line's text can open with any part of a word, e.g. the 绩效办 of 区委绩效办)."""
+    return (
+        prev is None
+        or prev[-1] in "。；：！？;:!?"
+        or bool(HEADING.match(prev))
+        or len(prev) < 20
+    )
 
 
 def _clean(text: str) -> str:
@@ -53,9 +65,13 @@ class DepartmentName:
     def mentions(self, skip: set[int]) -> list[tuple[str, TextLine, str]]:
         """(name, line, kind) of every place the document names itself."""
         out = []
+        prev: str | None = None
         for i, line in enumerate(self.doc.lines):
             t = _clean(line.text)
-            if not t or i in skip:
+            if not t:
+                continue
+            before, prev = prev, t
+            if i in skip:
                 continue
             m = PART.match(t)
             if m:
@@ -64,6 +80,8 @@ class DepartmentName:
             m = OPENING.match(re.sub(r"^[一二三四五六七八九十\d]+[、.．]", "", t))
             if m:
                 kind = "表题" if t.endswith("表") and "。" not in t else "正文"
+                if kind == "正文" and not _starts_paragraph(before):
+                    continue
                 out.append((m.group(1), line, kind))
         return out
 

@@ -278,8 +278,10 @@ def write_html(
             css += _PRINT_DRAFT_CSS % {"note": DRAFT_NOTE, **_PRINT_STACKS}
     else:  # printed from a browser: the same pages, page numbers and breaks as the PDF
         css = _CSS % _STACKS + "@media print {\n" + _PRINT_CSS % _STACKS + "}\n"
-        if doc.draft:  # a fixed element: on screen and on every printed page of a browser
-            css += _DRAFT_CSS
+        if doc.draft:  # a fixed element on screen; printed, in the top margin of every page
+            # (a fixed element would print over the text of every page)
+            css += _DRAFT_CSS + "@media print {\ndiv.draft-mark { display: none; }\n"
+            css += _PRINT_DRAFT_CSS % {"note": DRAFT_NOTE, **_STACKS} + "}\n"
             body.insert(0, f'<div class="draft-mark" role="note">{escape(DRAFT_NOTE)}</div>')
     title = f"{DRAFT_MARK}：{doc.title}" if doc.draft else doc.title
     return (
