@@ -22,17 +22,16 @@ COVER = re.compile(rf"^({ORG})(?:{YEAR})?部门决算$")
 PART = re.compile(rf"^第[一二三四五六七八九十\d]+部分\s*({ORG})(?:概况|{YEAR})")
 OPENING = re.compile(rf"^(?:说明[：:])?({ORG})(?:{YEAR}|本年度)")
 COVER_LINES = 8
-HEADING = re.compile(r"^(?:第[一二三四五六七八九十\d]+部分|[（(]?[一二三四五六七八九十\d]+[）)、.．])")
+HEADING = re.compile(
+    r"^(?:第[一二三四五六七八九十\d]+部分|[（(]?[一二三四五六七八九十\d]+[）)、.．])"
+)
 
 
 def _starts_paragraph(prev: str | None) -> bool:
     """Whether a line after ``prev`` begins a paragraph rather than continuing a wrapped one
     (a wrapped line's text can open with any part of a word, e.g. the 绩效办 of 区委绩效办)."""
     return (
-        prev is None
-        or prev[-1] in "。；：！？;:!?"
-        or bool(HEADING.match(prev))
-        or len(prev) < 20
+        prev is None or prev[-1] in "。；：！？;:!?" or bool(HEADING.match(prev)) or len(prev) < 20
     )
 
 
