@@ -210,7 +210,7 @@ def test_progress_bar_on_a_terminal() -> None:
 
 
 def test_cli_check_timeout_default_is_the_library_default() -> None:
-    from juesuan.batch.tasks import CHECK_SECONDS
+    from juesuan.check.limits import TIME_BUDGET
     from juesuan.cli import batch as cli_batch
 
-    assert cli_batch.CHECK_SECONDS == CHECK_SECONDS == BatchOptions("check").timeout
+    assert cli_batch.CHECK_SECONDS == TIME_BUDGET == BatchOptions("check").timeout

@@ -15,10 +15,13 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from juesuan.check.limits import TIME_BUDGET
+
 OK, FINDINGS, FAILED = "ok", "findings", "failed"
 STATUS_LABELS = {OK: "通过", FINDINGS: "有错误", FAILED: "失败"}
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # a dataset or document larger than this is refused
-CHECK_SECONDS = 120.0  # default time budget of checking one document (a disclosure takes a few)
+# the default time budget of checking one document is the checker's own (check.limits)
+CHECK_SECONDS = TIME_BUDGET
 START_SECONDS = 60.0  # a fresh interpreter's imports, on top of the budget (daemon workers)
 
 

@@ -38,7 +38,7 @@ Chunk = Annotated[
     int | None, typer.Option("--chunk", min=1, max=1000, help="每个任务处理的输入数（默认自动）")
 ]
 RunInputs = Annotated[list[str] | None, typer.Option("--input", help=INPUT_HELP)]
-CHECK_SECONDS = 120.0  # as juesuan.batch.tasks.CHECK_SECONDS (not imported: keeps the CLI light)
+CHECK_SECONDS = 120.0  # juesuan.check.limits.TIME_BUDGET (not imported: keeps the CLI light)
 
 
 Timeout = Annotated[
