@@ -85,7 +85,10 @@ def _mutate_workbooks(book: Path, outdir: Path, rng: random.Random) -> None:
 
 
 def dump(indir: Path) -> None:
+    import juesuan
     from juesuan.pipeline import validate
+
+    package = str(Path(juesuan.__file__).parent)  # bundled files: the same in both checkouts
 
     files = sorted(p for p in indir.rglob("*") if p.suffix in (".yaml", ".xlsx"))
     for path in files:
@@ -97,7 +100,8 @@ def dump(indir: Path) -> None:
                 "findings": [f.to_dict() for f in findings],
                 "figures": None if analysis is None else [f.to_dict() for f in analysis.figures],
             }
-            print(json.dumps(record, ensure_ascii=False, default=str, sort_keys=True))
+            line = json.dumps(record, ensure_ascii=False, default=str, sort_keys=True)
+            print(line.replace(package, "<juesuan>"))
 
 
 def main() -> None:

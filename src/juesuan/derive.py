@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from juesuan.core.figures import COUNT, PCT, WAN, Figure, FigureSet
+from juesuan.core.figures import COUNT, PCT, WAN, Figure, FigureSet, figure
 from juesuan.core.money import (
     HALF_CENT,
     ZERO,
@@ -115,9 +115,13 @@ class _Builder:
 
     # -- leaves -------------------------------------------------------------------------
     def leaf(self, fid: str, raw: Decimal | None, path: str, label: str = "") -> Figure:
-        value = None if raw is None else to_wan(raw, self.unit)
-        tol = ZERO if raw is None else tolerance_of(raw, self.unit)
-        return self.figs.add(Figure(fid, value, WAN, "input", (), tol, label, self.ds.locate(path)))
+        if raw is None:
+            value, tol = None, ZERO
+        else:
+            value, tol = to_wan(raw, self.unit), tolerance_of(raw, self.unit)
+        fig = figure(fid, value, WAN, "input", (), tol, label, self.ds.locate(path))
+        self.figs.figures[fid] = fig  # self.figs.add
+        return fig
 
     def sum(self, fid: str, inputs: Iterable[str], label: str = "") -> Figure:
         """A sum of other figures. Where the tables state this total (one value everywhere)

@@ -60,6 +60,38 @@ class Location:
         return {k: getattr(self, k) for k in self.__slots__ if getattr(self, k) is not None}
 
 
+_new_location = object.__new__
+(
+    _set_file,
+    _set_line,
+    _set_sheet,
+    _set_cell,
+    _set_table,
+    _set_row,
+    _set_column,
+    _set_path,
+    _set_page,
+    _set_paragraph,
+) = (getattr(Location, name).__set__ for name in Location.__slots__)
+
+
+def located(file: str | None, line: int | None, path: str | None) -> Location:
+    """``Location(file=file, line=line, path=path)``, built without the frozen dataclass's
+    keyword ``__init__`` (a loader makes one per value read: ~500 per department)."""
+    loc = _new_location(Location)
+    _set_file(loc, file)
+    _set_line(loc, line)
+    _set_sheet(loc, None)
+    _set_cell(loc, None)
+    _set_table(loc, None)
+    _set_row(loc, None)
+    _set_column(loc, None)
+    _set_path(loc, path)
+    _set_page(loc, None)
+    _set_paragraph(loc, None)
+    return loc
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     code: str

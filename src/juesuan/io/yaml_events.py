@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from yaml import events as ev
 
-from juesuan.core.findings import Finding, Location
+from juesuan.core.findings import Finding, Location, located
 from juesuan.io.load_findings import clip, empty_file, finding
 from juesuan.io.yaml_nodes import (
     MERGE_TAG,
@@ -38,6 +38,9 @@ from juesuan.io.yaml_nodes import (
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PENDING = object()
+# (value, problem) of plain scalars by their text: immutable values, shared between files
+_PLAIN: dict[str, tuple[Any, tuple[str, str] | None]] = {}
+_PLAIN_MAX = 16_384
 _MAP_TAGS = {None, "!", "tag:yaml.org,2002:map"}
 _SEQ_TAGS = {None, "!", "tag:yaml.org,2002:seq"}
 
@@ -79,12 +82,18 @@ class Composer:
 
     def run(self, text: str) -> None:
         loader = _Loader(text)
+        # the loop runs once per event (~1,200 per department): names looked up once
+        get_event, scalar, other = loader.get_event, self._scalar, self._event
+        scalar_event, stream_end = ev.ScalarEvent, ev.StreamEndEvent
         try:
             while True:
-                event = loader.get_event()
-                if isinstance(event, ev.StreamEndEvent):
+                event = get_event()
+                if type(event) is scalar_event:  # most events
+                    scalar(event)
+                elif isinstance(event, stream_end):
                     break
-                self._event(event)
+                else:
+                    other(event)
         finally:
             loader.dispose()
         if self.documents == 0:
@@ -169,7 +178,7 @@ class Composer:
         if path == "":
             line = 1  # the file itself
         if path is not None:
-            self.sources[path] = Location(file=self.origin, line=line, path=path)
+            self.sources[path] = located(self.origin, line, path)
 
     def _register(self, anchor: str | None, entry: Any) -> None:
         if anchor is not None:
@@ -194,18 +203,26 @@ class Composer:
 
     def _scalar(self, event: ev.ScalarEvent) -> None:
         """Most events are scalars inside a mapping or sequence: this is :meth:`_slot`,
-        :meth:`_record_item` and :meth:`_attach` inlined for that case."""
+        :meth:`_count`, :meth:`_record_item` and :meth:`_attach` inlined for that case."""
         stack = self.stack
         if not stack:
             self._root_scalar(event)
             return
         mark = event.start_mark
         line = mark.line + 1 if mark is not None else 1
-        self._count(1, line)
+        self.total += 1
+        if self.total > self.max_nodes:
+            self._count(0, line)  # raises
         top = stack[-1]
         in_seq = top.kind == "seq"
         if in_seq:
-            path = None if top.path is None else _join(top.path, len(top.value))
+            base = top.path
+            if base is None:
+                path = None
+            else:
+                path = f"{base}.{len(top.value)}" if base else str(len(top.value))
+                # never "": the file itself is recorded at line 1 by _record
+                self.sources[path] = located(self.origin, line, path)
         elif not top.has_key:
             self._key(event, line)
             return
@@ -213,9 +230,18 @@ class Composer:
             path = None
         else:
             path = _join(top.path, top.key)
-        value, problem = construct_scalar(event)
-        if in_seq:
-            self._record(path, line)
+        if event.implicit[0] and (event.tag is None or event.tag == "!"):
+            # a plain scalar: its value depends on its text only (few distinct texts repeat)
+            text = event.value
+            constructed = _PLAIN.get(text)
+            if constructed is None:
+                constructed = construct_scalar(event)
+                if len(_PLAIN) >= _PLAIN_MAX:
+                    _PLAIN.clear()
+                _PLAIN[text] = constructed
+            value, problem = constructed
+        else:
+            value, problem = construct_scalar(event)
         if problem is not None:
             self._problem(problem[0], problem[1], line, path)
         if event.anchor is not None:
@@ -272,8 +298,10 @@ class Composer:
             top.drop_value = True
             return
         top.key_lines[key] = line
-        if top.path is not None:
-            self._record(_join(top.path, key), line)
+        base = top.path
+        if base is not None:
+            path = f"{base}.{key}" if base else key  # _join and _record, inlined
+            self.sources[path] = located(self.origin, 1 if path == "" else line, path)
 
     def _start(self, event: ev.MappingStartEvent | ev.SequenceStartEvent) -> None:
         self._root_check(event)

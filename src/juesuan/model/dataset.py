@@ -419,8 +419,14 @@ class Dataset(Record):
         self._sources = dict(sources)
         first: dict[str, Location] = {}
         for key, where in self._sources.items():
-            parts = key.split(".")
-            for n in range(1, len(parts)):
-                first.setdefault(".".join(parts[:n]), where)
+            # every proper prefix, longest first; once one is known, so are all shorter ones
+            # (the key that set it set them too)
+            end = key.rfind(".")
+            while end >= 0:
+                prefix = key[:end]
+                if prefix in first:
+                    break
+                first[prefix] = where
+                end = key.rfind(".", 0, end)
         self._first_child = first
         return self
