@@ -3,6 +3,7 @@
 Run:  python bench/bench_validate.py --count 100 --repeat 5           # ms per department
       python bench/bench_validate.py --count 200 --profile tottime     # where the time goes
       PYTHONPATH=<other checkout>/src python bench/bench_validate.py  # the same on other code
+      python bench/bench_validate.py --per-dataset --count 50 --seed 1  # seed, putuo, synthetic median
 
 Synthetic departments come from ``juesuan.synth`` (seed 2024, generated once, not timed); one
 validation first warms imports and caches. The figure is the best of ``--repeat`` passes of
@@ -24,13 +25,23 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", metavar="SORT", help="cProfile one pass, sorted by SORT")
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the synthetic departments")
+    parser.add_argument(
+        "--per-dataset",
+        action="store_true",
+        help="validate CPU ms of each sample and the median synthetic department",
+    )
     args = parser.parse_args()
+    if args.per_dataset:
+        per_dataset(args.count, args.seed, args.repeat)
+        return
 
     from juesuan.pipeline import analyse, load, validate
     from juesuan.synth import SynthOptions, write_synth
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = [str(p) for p in write_synth(SynthOptions(count=args.count, seed=2024), Path(tmp))]
+        options = SynthOptions(count=args.count, seed=args.seed)
+        paths = [str(p) for p in write_synth(options, Path(tmp))]
         validate(paths[0])
         if args.profile:
             prof = cProfile.Profile()
@@ -48,6 +59,30 @@ def main() -> None:
         ):
             best = min(_pass(step, len(paths)) for _ in range(args.repeat))
             print(f"{name:10s} {1000 * best / len(paths):.2f} ms CPU per department")
+
+
+def per_dataset(count: int, seed: int, repeat: int, runs: int = 20) -> None:
+    """CPU ms of ``validate`` per dataset: each one ``runs`` times in a row, the best of
+    ``repeat`` such passes; for the synthetic departments the median over ``count``."""
+    import statistics
+
+    from juesuan.pipeline import sample_path, validate
+    from juesuan.synth import SynthOptions, write_synth
+
+    def cost(path: str) -> float:
+        validate(path)
+        best = min(_pass(lambda _i: validate(path), runs) for _ in range(repeat))
+        return 1000 * best / runs
+
+    for name in ("seed", "putuo"):
+        print(f"{name:10s} {cost(str(sample_path(name))):.2f} ms CPU per validation")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [str(p) for p in write_synth(SynthOptions(count=count, seed=seed), Path(tmp))]
+        costs = [cost(p) for p in paths]
+    print(
+        f"synthetic  {statistics.median(costs):.2f} ms CPU per validation "
+        f"(median of {count}, seed {seed}; min {min(costs):.2f}, max {max(costs):.2f})"
+    )
 
 
 def _pass(step, n: int) -> float:

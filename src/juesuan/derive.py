@@ -159,10 +159,13 @@ class _Builder:
         for parents, width in ((kuan, 5), (lei, 3)):
             for parent in parents:
                 children = [c for c in (codes if width == 5 else kuan) if c[:width] == parent]
+                heads = [f"func.{c}." for c in children]
+                head = f"func.{parent}."
                 for suffix in suffixes:
-                    self.sum(f"func.{parent}.{suffix}", (f"func.{c}.{suffix}" for c in children))
+                    self.sum(head + suffix, [h + suffix for h in heads])
+        heads = [f"func.{c}." for c in lei]
         for suffix in suffixes:
-            self.sum(f"functional.{suffix}", (f"func.{c}.{suffix}" for c in lei))
+            self.sum(f"functional.{suffix}", [h + suffix for h in heads])
 
     @staticmethod
     def line_suffixes() -> list[str]:

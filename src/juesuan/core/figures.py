@@ -147,17 +147,19 @@ class FigureSet:
     def sum(self, fid: str, inputs: Iterable[str], label: str = "") -> Figure:
         """Add a figure that is the sum of ``inputs`` (blank when every input is blank)."""
         figures = self.figures
+        get = figures.get
         ids: list[str] = []
         value: Decimal | None = None
         tolerance = ZERO
         for i in inputs:  # one pass: this runs ~600 times per department
-            part = figures.get(i)
+            part = get(i)
             if part is None:
                 continue
             ids.append(i)
-            if part.value is not None:
+            part_value = part.value
+            if part_value is not None:
                 # the same additions, in the same order, as sum(values, ZERO)
-                value = (ZERO if value is None else value) + part.value
+                value = (ZERO + part_value) if value is None else value + part_value
             tolerance += part.tolerance
         fig = figure(fid, value, WAN, "sum", tuple(ids), tolerance, label)
         figures[fid] = fig  # self.add

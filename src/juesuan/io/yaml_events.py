@@ -82,14 +82,23 @@ class Composer:
 
     def run(self, text: str) -> None:
         loader = _Loader(text)
-        # the loop runs once per event (~1,200 per department): names looked up once
-        get_event, scalar, other = loader.get_event, self._scalar, self._event
-        scalar_event, stream_end = ev.ScalarEvent, ev.StreamEndEvent
+        # the loop runs once per event (~1,200 per department): the handler of each exact
+        # event class is looked up in a dict; other classes go through _event
+        get_event, other, stream_end = loader.get_event, self._event, ev.StreamEndEvent
+        handlers = {
+            ev.ScalarEvent: self._scalar,
+            ev.MappingStartEvent: self._start,
+            ev.SequenceStartEvent: self._start,
+            ev.MappingEndEvent: self._end,
+            ev.SequenceEndEvent: self._end,
+            ev.AliasEvent: self._alias,
+        }.get
         try:
             while True:
                 event = get_event()
-                if type(event) is scalar_event:  # most events
-                    scalar(event)
+                handler = handlers(type(event))
+                if handler is not None:
+                    handler(event)
                 elif isinstance(event, stream_end):
                     break
                 else:
@@ -107,7 +116,7 @@ class Composer:
         elif isinstance(event, ev.MappingStartEvent | ev.SequenceStartEvent):
             self._start(event)
         elif isinstance(event, ev.MappingEndEvent | ev.SequenceEndEvent):
-            self._end()
+            self._end(event)
         elif isinstance(event, ev.AliasEvent):
             self._alias(event)
         elif isinstance(event, ev.DocumentStartEvent):
@@ -304,36 +313,38 @@ class Composer:
             self.sources[path] = located(self.origin, 1 if path == "" else line, path)
 
     def _start(self, event: ev.MappingStartEvent | ev.SequenceStartEvent) -> None:
-        self._root_check(event)
-        line = _line(event)
+        stack = self.stack
+        if not stack:
+            self._root_check(event)
+        mark = event.start_mark
+        line = mark.line + 1 if mark is not None else 1
         path, as_key = self._slot()
-        self._count(1, line)
-        self._check_depth(1, line)
+        self.total += 1
+        if self.total > self.max_nodes:
+            self._count(0, line)  # raises
+        if len(stack) + 1 > self.max_depth:
+            self._check_depth(1, line)  # raises
         is_map = isinstance(event, ev.MappingStartEvent)
-        if not as_key:
-            self._record_item(path, line)
-        frame = Frame(
-            kind="map" if is_map else "seq",
-            path=path,
-            value={} if is_map else [],
-            line=line,
-            anchor=event.anchor,
-            as_key=as_key,
-        )
+        if not as_key and (not stack or stack[-1].kind == "seq"):  # _record_item
+            self._record(path, line)
+        frame = Frame("map" if is_map else "seq", path, {} if is_map else [], line, event.anchor)
+        frame.as_key = as_key
         if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
             self._problem(
                 "LOAD-010", f"不支持的 YAML 标签「{short_tag(event.tag)}」，请去掉标签", line, path
             )
             frame.tainted = True
-        self._register(event.anchor, _PENDING)
-        self.stack.append(frame)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = _PENDING
+        stack.append(frame)
 
-    def _end(self) -> None:
+    def _end(self, event: ev.CollectionEndEvent | None = None) -> None:
         frame = self.stack.pop()
         if frame.kind == "map" and frame.merges:
             self._merge(frame)
-        entry = Anchored(frame.value, frame.size, frame.height, frame.tainted)
-        self._register(frame.anchor, entry)
+        if frame.anchor is not None:
+            entry = Anchored(frame.value, frame.size, frame.height, frame.tainted)
+            self.anchors[frame.anchor] = entry
         if frame.as_key:
             top = self.stack[-1]
             top.size += frame.size

@@ -268,7 +268,21 @@ class _DecimalEval(SimpleEval):
     ) -> None:
         self.text = text
         self.lookup = names
+        # decided once per expression, not once per name in it
+        self.lookup_calls = callable(names) and not isinstance(names, Mapping)
         self.notes = notes
+
+    def _eval(self, node: ast.AST) -> Any:
+        """simpleeval's ``_eval`` without its check of the result for a Decimal (what nearly
+        every node gives): the check accepts any Decimal, as it accepts every non-callable
+        value that is neither a module nor a container."""
+        handler = self.nodes.get(type(node))
+        if handler is None:
+            return super()._eval(node)  # raises FeatureNotAvailable
+        result = handler(node)
+        if type(result) is not Decimal:
+            self._check_disallowed_items(result)
+        return result
 
     def _segment(self, node: ast.AST) -> str:
         try:
@@ -288,7 +302,7 @@ class _DecimalEval(SimpleEval):
         return value
 
     def _eval_name(self, node: ast.Name) -> Decimal:  # type: ignore[override]
-        if callable(self.lookup) and not isinstance(self.lookup, Mapping):
+        if self.lookup_calls:
             value = self.lookup(node.id)
         else:
             if node.id not in self.lookup:
