@@ -61,7 +61,7 @@ def main() -> None:
             print(f"{name:10s} {1000 * best / len(paths):.2f} ms CPU per department")
 
 
-def per_dataset(count: int, seed: int, repeat: int, runs: int = 20) -> None:
+def per_dataset(count: int, seed: int, repeat: int, runs: int = 10) -> None:
     """CPU ms of ``validate`` per dataset: each one ``runs`` times in a row, the best of
     ``repeat`` such passes; for the synthetic departments the median over ``count``."""
     import statistics

@@ -235,10 +235,8 @@ class Composer:
         elif not top.has_key:
             self._key(event, line)
             return
-        elif top.path is None or top.drop_value or top.merge_pending:
-            path = None
         else:
-            path = _join(top.path, top.key)
+            path = None  # a mapping value is recorded at its key: its path only names a problem
         if event.implicit[0] and (event.tag is None or event.tag == "!"):
             # a plain scalar: its value depends on its text only (few distinct texts repeat)
             text = event.value
@@ -252,6 +250,8 @@ class Composer:
         else:
             value, problem = construct_scalar(event)
         if problem is not None:
+            if not in_seq and not (top.path is None or top.drop_value or top.merge_pending):
+                path = _join(top.path, top.key)
             self._problem(problem[0], problem[1], line, path)
         if event.anchor is not None:
             self._register(event.anchor, Anchored(value, 1, 0, problem is not None))

@@ -74,4 +74,5 @@ class Record(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _writable(cls, value: object) -> object:
-        return writable(value)
+        # most fields are amounts: only text and lists need the check
+        return writable(value) if isinstance(value, (str, list, tuple)) else value
