@@ -15,6 +15,7 @@ import html
 import re
 import zipfile
 import zlib
+from functools import lru_cache
 from io import BytesIO
 from typing import IO
 
@@ -60,7 +61,14 @@ def _too_big(rows: int, cols: int) -> bool:
 
 def _position(value: bytes) -> tuple[int, int]:
     """(row, column) of an ``r=`` value; 0 for a part it leaves out. Refuses nonsense."""
-    m = _REF.fullmatch(value.strip())
+    return _reference(value.strip())
+
+
+@lru_cache(maxsize=1 << 14)
+def _reference(value: bytes) -> tuple[int, int]:
+    """:func:`_position` of a stripped value; only valid (short) references are cached, as a
+    refusal raises. A workbook names the same few thousand cells on every sheet."""
+    m = _REF.fullmatch(value)
     if m is None or len(m.group(1)) > 3 or len(m.group(2)) > 9:
         raise WorkbookRefused("工作表中有无法识别的单元格位置，拒绝读取", "XLS-001")
     col = 0
@@ -94,7 +102,7 @@ def scan_sheet_xml(
             tail = b""
             continue
         for m in _TAG.finditer(buf, 0, cut):
-            closing, name, attrs = m.group(1), m.group(2), m.group(3)
+            closing, name, attrs = m.groups()
             if name == b"f" and not closing:
                 formula = True
             elif name == b"v":
@@ -116,9 +124,10 @@ def scan_sheet_xml(
                     row = pos_row or max(row, 1)
                     col = pos_col or col + 1
                     formula = value = False
-                max_row, max_col = max(max_row, row), max(max_col, col)
-                if _too_big(max_row, max_col):
-                    raise WorkbookRefused(f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取")
+                if row > max_row or col > max_col:  # the limits can only be crossed here
+                    max_row, max_col = max(max_row, row), max(max_col, col)
+                    if _too_big(max_row, max_col):
+                        raise WorkbookRefused(f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取")
         tail = buf[cut:]
         if len(tail) > _MAX_TAG:
             raise WorkbookRefused("工作表结构异常（标记过长），拒绝读取", "XLS-001")

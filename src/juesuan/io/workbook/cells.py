@@ -73,10 +73,16 @@ def show(value: Any) -> str:
     return f"“{text[:30]}”"
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def norm(text: Any) -> str:
-    t = re.sub(r"\s+", "", str(text or ""))
+    t = _SPACE.sub("", str(text or ""))
     return t.replace("“", '"').replace("”", '"')
 
 
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+
 def label_key(text: Any) -> str:
-    return re.sub(r"^[一二三四五六七八九十]+、", "", norm(text))
+    return _NUMBERED.sub("", norm(text))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -147,8 +148,10 @@ def field_kind(annotation: Any) -> str:
     return "str"
 
 
+@lru_cache(maxsize=4096)
 def model_at(path: str) -> tuple[type[BaseModel], str]:
-    """The model class that owns the last field of ``path``, and that field's name."""
+    """The model class that owns the last field of ``path``, and that field's name (cached:
+    it depends on the model classes only, and a workbook asks for each path many times)."""
     model: type[BaseModel] = Dataset
     parts = [p for p in path.split(".") if not p.isdigit()]
     for part in parts[:-1]:
