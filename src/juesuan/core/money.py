@@ -18,7 +18,13 @@ ZERO = Decimal(0)
 
 def round_to(value: Decimal, places: int) -> Decimal:
     """Round to ``places`` decimals, half up (the publication rule): the only rounding."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 1, 0.1 … 0.000001
 
 
 def round2(value: Decimal) -> Decimal:
