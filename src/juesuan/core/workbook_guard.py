@@ -127,7 +127,9 @@ def scan_sheet_xml(
                 if row > max_row or col > max_col:  # the limits can only be crossed here
                     max_row, max_col = max(max_row, row), max(max_col, col)
                     if _too_big(max_row, max_col):
-                        raise WorkbookRefused(f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取")
+                        raise WorkbookRefused(
+                            f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取"
+                        )
         tail = buf[cut:]
         if len(tail) > _MAX_TAG:
             raise WorkbookRefused("工作表结构异常（标记过长），拒绝读取", "XLS-001")
