@@ -86,6 +86,13 @@ def per_dataset(count: int, seed: int, repeat: int, runs: int = 10) -> None:
         path = str(sample_path(name))
         print(f"{name:10s} {cost(path):.2f} ms CPU, {calls(path)} calls per validation")
     with tempfile.TemporaryDirectory() as tmp:
+        from juesuan.excel.workbook import workbook_bytes
+        from juesuan.pipeline import load
+
+        for name in ("seed", "putuo"):  # the same data as fill-in workbooks
+            book = Path(tmp) / f"{name}.xlsx"
+            book.write_bytes(workbook_bytes(load(sample_path(name))[0]))
+            print(f"{name + '.xlsx':10s} {cost(str(book)):.2f} ms CPU, {calls(str(book))} calls")
         paths = [str(p) for p in write_synth(SynthOptions(count=count, seed=seed), Path(tmp))]
         costs = [cost(p) for p in paths]
         counts = [calls(p) for p in paths]
