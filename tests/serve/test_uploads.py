@@ -10,7 +10,7 @@ from tests.serve.conftest import SEED, World
 
 from juesuan.serve.config import Limits
 from juesuan.serve.errors import Invalid
-from juesuan.serve.uploads import Refused, guard_zip, sniff
+from juesuan.serve.uploads import Refused, guard_yaml, guard_zip, sniff
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,14 @@ def test_empty_body(world: World, preparer) -> None:  # type: ignore[no-untyped-
     code, token = preparer
     r = world.upload(token, code, b"")
     assert r.status_code == 400 and r.json()["code"] == "empty_body"
+
+
+def test_yaml_alias_limit_counts_only_aliases() -> None:
+    """Text with few "*" is not scanned; with many, only real aliases count."""
+    limits = Limits(yaml_aliases=3)
+    aliases = "a: &a [1]\n" + "".join(f"k{i}: *a\n" for i in range(3))
+    guard_yaml(aliases.encode(), limits)
+    with pytest.raises(Refused) as refused:
+        guard_yaml((aliases + "k9: *a\n").encode(), limits)
+    assert refused.value.code == "yaml_bomb"
+    guard_yaml("说明: '*** 重点 ***'\n备注: \"**\"\n".encode(), limits)  # stars, no aliases

@@ -171,30 +171,87 @@ def _disclosure_for_update(session: Session, dept: Department, year: int) -> Dis
         return found
 
 
-def analyse_upload(
-    ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
-) -> tuple[str | None, Loaded, Refused | None]:
-    """Guards, then the library's loader and rules. Cached by content: the answer for the
-    same bytes, declared type, profile and code never changes."""
+Analysed = tuple[str | None, Loaded, Refused | None]  # kind, findings (and analysis), refusal
+
+
+def _cached(ctx: ServiceContext, key: tuple[str, ...], analysis: bool) -> Analysed | None:
+    cached = (ctx.analyses if analysis else ctx.findings_cache).get(key)
+    if cached is None and analysis:
+        summary = ctx.findings_cache.get(key)
+        if summary is not None and not summary[1].loaded:  # nothing to analyse
+            cached = summary
+    return cached
+
+
+def _upload_key(
+    data: bytes, content_type: str | None, filename: str, profile: str, digest: str | None
+) -> tuple[str, ...]:
     from juesuan.serve.services.library import code_version
 
-    key = (hashlib.sha256(data).hexdigest(), content_type, profile, code_version(), filename)
-    cached = ctx.findings_cache.get(key)
+    digest = digest or hashlib.sha256(data).hexdigest()
+    return (digest, content_type or "", profile, code_version(), filename)
+
+
+def cached_upload(
+    ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
+) -> Analysed | None:
+    """What :func:`analyse_upload` would answer, when it is known without running the
+    library (a hash and a dict lookup: cheap enough for the event loop)."""
+    return _cached(ctx, _upload_key(data, content_type, filename, profile, None), False)
+
+
+def analyse_upload(
+    ctx: ServiceContext,
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    *,
+    analysis: bool = False,
+    digest: str | None = None,
+) -> Analysed:
+    """Guards, then the library's loader and rules. Cached by content: the answer for the
+    same bytes (``digest``: their sha256 when the caller has it), declared type, profile
+    and code never changes. The findings of many uploads are kept; the analysis itself
+    (asked for with ``analysis=True``) only for a few.
+
+    The library runs for one upload at a time per process (``ctx.analysis_slots``): it is
+    pure Python, so two threads would only take turns on the interpreter lock, each
+    slower, and the service's processes (one per core) already use every core."""
+    key = _upload_key(data, content_type, filename, profile, digest)
+    cached = _cached(ctx, key, analysis)
     if cached is not None:
         return cached
+    with ctx.analysis_slots:
+        return _cached(ctx, key, analysis) or _analyse(  # maybe done while this one waited
+            ctx, key, data, content_type, filename, profile, analysis
+        )
+
+
+def _analyse(
+    ctx: ServiceContext,
+    key: tuple[str, ...],
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    analysis: bool,
+) -> Analysed:
     try:
         kind = dataset_kind(data, content_type, ctx.settings.limits)
     except Refused as refused:
         code = REFUSAL_CODES.get(refused.code, "SRV-010")
         finding = service_finding(code, Severity.ERROR, refused.message, filename)
-        result: tuple[str | None, Loaded, Refused | None] = (
+        result: Analysed = (
             None,
             Loaded(None, finding_dicts([finding], filename)),
             refused,
         )
     else:
         result = (kind, load_bytes(data, kind, filename, profile), None)
-    ctx.findings_cache.put(key, result)
+    ctx.findings_cache.put(key, (result[0], result[1].summary(), result[2]))
+    if analysis and result[1].analysis is not None:
+        ctx.analyses.put(key, result)
     return result
 
 
@@ -205,15 +262,24 @@ def validate_upload(
     content_type: str | None,
     filename: str | None,
     profile: str | None = None,
-) -> dict[str, Any]:
-    """Findings of an upload without storing it."""
+    *,
+    cached_only: bool = False,
+) -> dict[str, Any] | None:
+    """Findings of an upload without storing it. With ``cached_only``, None unless the
+    answer is already known (cheap enough to ask on the event loop)."""
     from juesuan.profiles import available_profiles
 
     authorize(actor, Action.VALIDATE)
     if profile is not None and profile not in available_profiles():
         raise Invalid(f"未知的地区模板「{profile}」", {"field": "profile"})
     name = safe_filename(filename, None)
-    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile or "")
+    if cached_only:
+        found = cached_upload(ctx, data, content_type, name, profile or "")
+        if found is None:
+            return None
+    else:
+        found = analyse_upload(ctx, data, content_type, name, profile or "")
+    kind, loaded, refused = found
     if refused is not None:
         raise _fresh(refused, {})
     return {
@@ -268,7 +334,8 @@ def save_version(
         authorize(actor, Action.DATASET_WRITE, department_target(dept))
         profile = dept.profile
     name = safe_filename(filename, None)
-    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile)
+    digest = hashlib.sha256(data).hexdigest()
+    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile, digest=digest)
     failure: ServiceError | None = refused
     if failure is None and not loaded.loaded:
         failure = Invalid(
@@ -317,7 +384,7 @@ def save_version(
             author_id=actor.user_id,
             filename=name,
             kind=kind,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=digest,
             size=len(data),
             content=data,
             profile=loaded.profile,
