@@ -346,7 +346,20 @@ def workflow_step(
     return JSONResponse(view.to_dict(), headers=_etag(view.current_version))
 
 
-def _file_response(ctx: ServiceContext, art: ArtifactFile) -> Response:
+def accepts_gzip(request: Request) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (named, or ``*``, and not with ``q=0``)."""
+    for item in request.headers.get("accept-encoding", "").lower().split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if name in ("gzip", "*"):
+            q = next((p[2:] for p in params if p.startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def _file_response(request: Request, ctx: ServiceContext, art: ArtifactFile) -> Response:
     kind = "inline" if art.format == "html" else "attachment"
     headers = {
         "ETag": f'"{art.sha256}"',
@@ -358,6 +371,12 @@ def _file_response(ctx: ServiceContext, art: ArtifactFile) -> Response:
         headers["Content-Security-Policy"] = (
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
         )
+    if art.compressible:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request):  # a tenth of the bytes to send, compressed once
+            headers["Content-Encoding"] = "gzip"
+            headers["ETag"] = f'"{art.sha256}-gzip"'
+            return Response(art.read_gzip(ctx), media_type=art.media_type, headers=headers)
     return Response(art.read(ctx), media_type=art.media_type, headers=headers)
 
 
@@ -366,12 +385,13 @@ def get_document(
     code: str,
     year: int,
     fmt: str,
+    request: Request,
     ctx: Ctx,
     who: Who,
     version: Annotated[int | None, Query()] = None,
 ) -> Response:
     """The built document (docx, pdf, html, xlsx, json, md), built once per content."""
-    return _file_response(ctx, artifacts.document(ctx, who, code, year, fmt, version))
+    return _file_response(request, ctx, artifacts.document(ctx, who, code, year, fmt, version))
 
 
 # --- deadlines ----------------------------------------------------------------------------
@@ -425,11 +445,14 @@ def public_document(
     code: str,
     year: int,
     fmt: str,
+    request: Request,
     ctx: Ctx,
     who: Who,
     revision: Annotated[int | None, Query()] = None,
 ) -> Response:
-    return _file_response(ctx, artifacts.public_document(ctx, who, code, year, fmt, revision))
+    return _file_response(
+        request, ctx, artifacts.public_document(ctx, who, code, year, fmt, revision)
+    )
 
 
 # --- validation, check, audit -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -59,6 +60,24 @@ class ArtifactFile:
                 raise BuildFailed("文件暂时不可用，请稍后重试", {"format": self.format})
             ctx.artifact_bytes.put(self.key, data)
         return data
+
+    @property
+    def compressible(self) -> bool:
+        """Text formats (the others are zip or PDF streams, compressed already)."""
+        return self.format in COMPRESSIBLE
+
+    def read_gzip(self, ctx: ServiceContext) -> bytes:
+        """The file gzip-compressed: compressed once per process (the file never changes)
+        and kept in memory, for clients that accept it (every browser does)."""
+        name = self.key + ".gz"
+        data = ctx.artifact_bytes.get(name)
+        if data is None:
+            data = gzip.compress(self.read(ctx), compresslevel=6, mtime=0)
+            ctx.artifact_bytes.put(name, data)
+        return data
+
+
+COMPRESSIBLE = frozenset({"html", "json", "md"})
 
 
 def _check_format(fmt: str) -> None:

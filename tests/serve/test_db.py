@@ -1,0 +1,53 @@
+"""The database wrapper: writers on one SQLite file queue across processes."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import text
+
+from juesuan.serve.db import Database
+
+
+def test_sqlite_writers_of_two_engines_take_turns(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two Database objects stand for two server processes (each has its own lock file
+    handle, and ``flock`` conflicts between handles): the second writer waits until the
+    first commits, instead of polling SQLite's busy handler."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    first, second = Database(url), Database(url)
+    try:
+        with first.write_connection() as conn:
+            conn.execute(text("CREATE TABLE t (n INTEGER)"))
+        entered, release, order = threading.Event(), threading.Event(), []
+
+        def hold() -> None:
+            with first.write_connection() as conn:
+                conn.execute(text("INSERT INTO t VALUES (1)"))
+                entered.set()
+                release.wait(30)
+                order.append("first commits")
+
+        def wait_for_it() -> None:
+            entered.wait(30)
+            with second.write_connection() as conn:
+                order.append("second writes")
+                conn.execute(text("INSERT INTO t VALUES (2)"))
+
+        a, b = threading.Thread(target=hold), threading.Thread(target=wait_for_it)
+        a.start()
+        b.start()
+        b.join(0.3)
+        assert b.is_alive() and order == []  # still waiting for the first writer
+        release.set()
+        a.join(30)
+        b.join(30)
+        assert order == ["first commits", "second writes"]
+        with second.write() as session:  # nested writes in one thread do not deadlock
+            with second.write_connection() as conn:
+                conn.execute(text("INSERT INTO t VALUES (3)"))
+            session.execute(text("SELECT 1"))
+        with first.engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM t")) == 3
+    finally:
+        first.dispose()
+        second.dispose()
