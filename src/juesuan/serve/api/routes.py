@@ -41,10 +41,12 @@ def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) -> Actor:
+async def actor(request: Request) -> Actor:
     """The signed-in user of a ``Authorization: Bearer`` header, or anonymous. Checking the
     token is an HMAC and one primary-key read (on SQLite WAL a reader never waits for a
-    writer), cheaper on the event loop than a hop to a worker thread."""
+    writer), cheaper on the event loop than a hop to a worker thread. (The context comes
+    from the app, not as a sub-dependency: each dependency costs a resolution per request.)"""
+    ctx: ServiceContext = request.app.state.ctx
     header = request.headers.get("authorization")
     token = None
     if header:
