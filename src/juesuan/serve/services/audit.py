@@ -47,8 +47,7 @@ def record_now(
     username: str | None = None,
 ) -> None:
     """An audit row in its own transaction (for events that change nothing else)."""
-    with ctx.db.write() as session:
-        record(session, actor, action, obj, details, username)
+    record_many(ctx, actor, obj, [(action, details or {})], username)
 
 
 def record_many(
@@ -56,6 +55,7 @@ def record_many(
     actor: Actor,
     obj: str | None,
     records: list[tuple[str, dict[str, Any]]],
+    username: str | None = None,
 ) -> None:
     """Audit rows ``(action, details)`` about one object in one short transaction (a plain
     INSERT: downloads are frequent)."""
@@ -63,7 +63,7 @@ def record_many(
         {
             "at": utcnow(),
             "user_id": actor.user_id,
-            "username": actor.name,
+            "username": actor.name or username,
             "address": actor.address,
             "action": action,
             "object": obj,
