@@ -1,7 +1,7 @@
 """Benchmark of the service (``juesuan serve``) on loopback with the seed dataset.
 
 Run:  python bench/bench_serve.py [--database URL] [--clients 20] [--requests 50] [--workers 0]
-      [--validations 60]
+      [--validations 60] [--gzip]
 
 Starts ``juesuan serve`` as a child process on a fresh SQLite database (or the given one;
 ``--workers`` as for ``juesuan serve``, 0 = automatic), then measures, and prints Markdown
@@ -223,6 +223,11 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=50)
     ap.add_argument("--validations", type=int, default=60, help="per client, 4 clients")
     ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument(
+        "--gzip",
+        action="store_true",
+        help="reads send Accept-Encoding: gzip, as a browser does (default: identity)",
+    )
     args = ap.parse_args()
     from juesuan.pipeline import sample_path
 
@@ -276,7 +281,8 @@ def main() -> None:
             cold_ms = (time.perf_counter() - t) * 1000
             assert cold.status_code == 200
             dept_path = path + "/departments/bench/2024"
-            reads = [raw_request("GET", dept_path + r, auth) for r in READS]
+            encoding = {"Accept-Encoding": "gzip" if args.gzip else "identity"}
+            reads = [raw_request("GET", dept_path + r, {**auth, **encoding}) for r in READS]
 
             def read(i: int, j: int) -> bytes:
                 return reads[(i + j) % len(reads)]
@@ -312,7 +318,8 @@ def main() -> None:
         )
     ph = reading
     print(
-        f"\n读取（数据记录、问题清单、已生成的 HTML 轮流），{args.clients} 个并发客户端 × "
+        f"\n读取（数据记录、问题清单、已生成的 HTML 轮流；Accept-Encoding: "
+        f"{'gzip' if args.gzip else 'identity'}），{args.clients} 个并发客户端 × "
         f"{args.requests} 次：p50 {ph.p(50):.0f} ms，p95 {ph.p(95):.0f} ms，"
         f"p99 {ph.p(99):.0f} ms，{ph.rate:.0f} 请求/秒，失败 {ph.failures}；"
         f"服务端 CPU {ph.server_ms:.2f} ms/请求，客户端 CPU {ph.client_ms:.2f} ms/请求；"
