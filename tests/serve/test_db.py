@@ -51,3 +51,25 @@ def test_sqlite_writers_of_two_engines_take_turns(tmp_path) -> None:  # type: ig
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_write_now_only_when_nobody_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    first, second = Database(url), Database(url)
+    try:
+        with first.write_connection_now() as conn:
+            assert conn is not None
+            conn.execute(text("CREATE TABLE t (n INTEGER)"))
+            with second.write_connection_now() as other:  # another process writes
+                assert other is None
+        with first.write_connection():
+            with first.write_connection_now() as nested:  # this thread writes already
+                assert nested is None
+        with second.write_connection_now() as conn:
+            assert conn is not None
+            conn.execute(text("INSERT INTO t VALUES (1)"))
+        with first.engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM t")) == 1
+    finally:
+        first.dispose()
+        second.dispose()

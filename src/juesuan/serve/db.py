@@ -94,6 +94,48 @@ class Database:
                 fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     @contextmanager
+    def write_connection_now(self) -> Iterator[Connection | None]:
+        """Like :meth:`write_connection`, but only when it can start at once: SQLite whose
+        write lock no thread and no other process holds. Otherwise (or on PostgreSQL,
+        where a write is a round trip to the server) it yields None, and the caller takes
+        the usual path in a worker thread. For short writes from the event loop."""
+        if not self.is_sqlite or not self._write_lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            if self._lock_depth or not self._try_flock():
+                yield None
+                return
+            self._lock_depth = 1
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                self._lock_depth = 0
+                self._unflock()
+        finally:
+            self._write_lock.release()
+
+    def _try_flock(self) -> bool:
+        if self._lock_path is None:
+            return True
+        import fcntl
+
+        if self._lock_fd is None:
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unflock(self) -> None:
+        if self._lock_fd is not None:
+            import fcntl
+
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         with self._sessions() as session:
             yield session

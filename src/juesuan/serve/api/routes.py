@@ -383,7 +383,7 @@ def _file_response(request: Request, ctx: ServiceContext, art: ArtifactFile) -> 
 
 
 @router.get("/departments/{code}/{year}/documents/{fmt}", tags=["文件"])
-def get_document(
+async def get_document(
     code: str,
     year: int,
     fmt: str,
@@ -392,8 +392,16 @@ def get_document(
     who: Who,
     version: Annotated[int | None, Query()] = None,
 ) -> Response:
-    """The built document (docx, pdf, html, xlsx, json, md), built once per content."""
-    return _file_response(request, ctx, artifacts.document(ctx, who, code, year, fmt, version))
+    """The built document (docx, pdf, html, xlsx, json, md), built once per content.
+
+    ``async``: a document built and in memory, whose download can be recorded at once, is
+    answered on the event loop; anything that may wait (building, reading the file, another
+    writer, PostgreSQL) goes to a worker thread."""
+    gzip = accepts_gzip(request)
+    art = artifacts.ready_document(ctx, who, code, year, fmt, version, gzip=gzip)
+    if art is None:
+        art = await run_in_threadpool(artifacts.document, ctx, who, code, year, fmt, version)
+    return _file_response(request, ctx, art)
 
 
 # --- deadlines ----------------------------------------------------------------------------

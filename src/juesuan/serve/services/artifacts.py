@@ -61,6 +61,11 @@ class ArtifactFile:
             ctx.artifact_bytes.put(self.key, data)
         return data
 
+    def in_memory(self, ctx: ServiceContext, gzip: bool) -> bool:
+        """Whether :meth:`read` (or :meth:`read_gzip`, as a response would) needs no disk."""
+        gz = gzip and self.compressible
+        return ctx.artifact_bytes.get(self.key + ".gz" if gz else self.key) is not None
+
     @property
     def compressible(self) -> bool:
         """Text formats (the others are zip or PDF streams, compressed already)."""
@@ -101,8 +106,11 @@ def _stored_artifact(ctx: ServiceContext, key: str) -> tuple[str, int] | None:
     return known if ctx.store.intact(key, known[0], known[1]) else None
 
 
-def _materialise(ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str) -> ArtifactFile:
-    """The artifact for a version in ``fmt``: from the store, or built now."""
+def _materialise(
+    ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str, build: bool = True
+) -> ArtifactFile | None:
+    """The artifact for a version in ``fmt``: from the store, or built now (None when it
+    is not built yet and ``build`` is false)."""
     version = found.view
     if version.status != "accepted" or version.profile is None:
         raise NotFound("被拒绝的版本没有文件", {"version": version.number})
@@ -119,6 +127,8 @@ def _materialise(ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str)
         return ArtifactFile(
             key, fmt, ctx.store.path(key), stored[0], stored[1], MEDIA_TYPES[fmt], name, False
         )
+    if not build:
+        return None
     with ctx.build_lock(key):
         stored = _stored_artifact(ctx, key)  # built while this request waited
         if stored is not None:
@@ -155,16 +165,52 @@ def document(
 ) -> ArtifactFile:
     """A built document of the current (or a given) version; for the department's own
     people, its reviewers and admins. Every download is in the audit trail."""
-    _check_format(fmt)
-    place = locate(ctx, actor, code, year)
-    found = stored_version(ctx, place, number)
-    number = found.view.number
-    art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}")
+    place, number = _document_version(ctx, actor, code, year, fmt, number)
+    art = _materialise(ctx, place[1], fmt, f"{place[0].department_code}-{year}-v{number}")
+    assert art is not None
     records = [("document.download", {"version": number, "format": fmt})]
     if art.built:
         records.insert(0, ("document.build", {"version": number, "format": fmt, "key": art.key}))
     audit.record_many(ctx, actor, f"{code}/{year}", records)
     return art
+
+
+def ready_document(
+    ctx: ServiceContext,
+    actor: Actor,
+    code: str,
+    year: int,
+    fmt: str,
+    number: int | None = None,
+    *,
+    gzip: bool = False,
+) -> ArtifactFile | None:
+    """:func:`document` when it can be answered without waiting: built already, its bytes
+    (gzip-compressed when asked and compressible) in memory, and its download recorded
+    in the audit trail without waiting for another writer (SQLite; see
+    :meth:`Database.write_connection_now`). None: call :func:`document` in a worker thread.
+    The event loop may call this; authorisation and errors are those of :func:`document`."""
+    place, number = _document_version(ctx, actor, code, year, fmt, number)
+    art = _materialise(
+        ctx, place[1], fmt, f"{place[0].department_code}-{year}-v{number}", build=False
+    )
+    if art is None or not art.in_memory(ctx, gzip):
+        return None
+    records = [("document.download", {"version": number, "format": fmt})]
+    with ctx.db.write_connection_now() as conn:
+        if conn is None:
+            return None
+        audit.insert_many(conn, actor, f"{code}/{year}", records)
+    return art
+
+
+def _document_version(
+    ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, number: int | None
+) -> tuple[tuple[Located, StoredVersion], int]:
+    _check_format(fmt)
+    place = locate(ctx, actor, code, year)
+    found = stored_version(ctx, place, number)
+    return (place, found), found.view.number
 
 
 @dataclass
@@ -250,6 +296,7 @@ def public_document(
         stem = f"{dept.code}-{year}-r{pub.revision}"
     found = stored_version(ctx, place, pub.version)
     art = _materialise(ctx, found, fmt, stem)
+    assert art is not None
     if art.built:
         details = {"version": pub.version, "format": fmt, "key": art.key, "public": True}
         audit.record_now(ctx, actor, "document.build", f"{code}/{year}", details)
