@@ -61,9 +61,9 @@ class ArtifactFile:
             ctx.artifact_bytes.put(self.key, data)
         return data
 
-    def in_memory(self, ctx: ServiceContext, gzip: bool) -> bool:
+    def in_memory(self, ctx: ServiceContext, compressed: bool) -> bool:
         """Whether :meth:`read` (or :meth:`read_gzip`, as a response would) needs no disk."""
-        gz = gzip and self.compressible
+        gz = compressed and self.compressible
         return ctx.artifact_bytes.get(self.key + ".gz" if gz else self.key) is not None
 
     @property
@@ -165,8 +165,9 @@ def document(
 ) -> ArtifactFile:
     """A built document of the current (or a given) version; for the department's own
     people, its reviewers and admins. Every download is in the audit trail."""
-    place, number = _document_version(ctx, actor, code, year, fmt, number)
-    art = _materialise(ctx, place[1], fmt, f"{place[0].department_code}-{year}-v{number}")
+    place, found = _document_version(ctx, actor, code, year, fmt, number)
+    number = found.view.number
+    art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}")
     assert art is not None
     records = [("document.download", {"version": number, "format": fmt})]
     if art.built:
@@ -183,18 +184,17 @@ def ready_document(
     fmt: str,
     number: int | None = None,
     *,
-    gzip: bool = False,
+    compressed: bool = False,
 ) -> ArtifactFile | None:
     """:func:`document` when it can be answered without waiting: built already, its bytes
-    (gzip-compressed when asked and compressible) in memory, and its download recorded
+    (gzip-compressed when ``compressed`` and compressible) in memory, and its download recorded
     in the audit trail without waiting for another writer (SQLite; see
     :meth:`Database.write_connection_now`). None: call :func:`document` in a worker thread.
     The event loop may call this; authorisation and errors are those of :func:`document`."""
-    place, number = _document_version(ctx, actor, code, year, fmt, number)
-    art = _materialise(
-        ctx, place[1], fmt, f"{place[0].department_code}-{year}-v{number}", build=False
-    )
-    if art is None or not art.in_memory(ctx, gzip):
+    place, found = _document_version(ctx, actor, code, year, fmt, number)
+    number = found.view.number
+    art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}", build=False)
+    if art is None or not art.in_memory(ctx, compressed):
         return None
     records = [("document.download", {"version": number, "format": fmt})]
     with ctx.db.write_connection_now() as conn:
@@ -206,11 +206,11 @@ def ready_document(
 
 def _document_version(
     ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, number: int | None
-) -> tuple[tuple[Located, StoredVersion], int]:
+) -> tuple[Located, StoredVersion]:
+    """The format checked, the read authorised, the version found."""
     _check_format(fmt)
     place = locate(ctx, actor, code, year)
-    found = stored_version(ctx, place, number)
-    return (place, found), found.view.number
+    return place, stored_version(ctx, place, number)
 
 
 @dataclass

@@ -188,11 +188,16 @@ def _upload_key(
 
 
 def cached_upload(
-    ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
+    ctx: ServiceContext,
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    digest: str | None = None,
 ) -> Analysed | None:
     """What :func:`analyse_upload` would answer, when it is known without running the
     library (a hash and a dict lookup: cheap enough for the event loop)."""
-    return _cached(ctx, _upload_key(data, content_type, filename, profile, None), False)
+    return _cached(ctx, _upload_key(data, content_type, filename, profile, digest), False)
 
 
 def analyse_upload(
@@ -259,9 +264,11 @@ def validate_upload(
     profile: str | None = None,
     *,
     cached_only: bool = False,
+    digest: str | None = None,
 ) -> dict[str, Any] | None:
     """Findings of an upload without storing it. With ``cached_only``, None unless the
-    answer is already known (cheap enough to ask on the event loop)."""
+    answer is already known (cheap enough to ask on the event loop). ``digest``: the
+    upload's sha256 when the caller has it."""
     from juesuan.profiles import available_profiles
 
     authorize(actor, Action.VALIDATE)
@@ -269,11 +276,11 @@ def validate_upload(
         raise Invalid(f"未知的地区模板「{profile}」", {"field": "profile"})
     name = safe_filename(filename, None)
     if cached_only:
-        found = cached_upload(ctx, data, content_type, name, profile or "")
+        found = cached_upload(ctx, data, content_type, name, profile or "", digest)
         if found is None:
             return None
     else:
-        found = analyse_upload(ctx, data, content_type, name, profile or "")
+        found = analyse_upload(ctx, data, content_type, name, profile or "", digest=digest)
     kind, loaded, refused = found
     if refused is not None:
         raise _fresh(refused, {})
