@@ -51,3 +51,53 @@ def test_append_only_in_the_database(ctx) -> None:  # type: ignore[no-untyped-de
     with pytest.raises(Exception, match="append-only"):
         with ctx.db.write() as session:
             session.execute(text("DELETE FROM audit_records"))
+
+
+def test_every_download_is_recorded_on_either_path(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    """A document in memory is answered on the event loop when its audit row can be
+    written at once; while another writer holds the database, the download waits for it
+    in a worker thread. Either way: one audit row per download, none lost or doubled."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from juesuan.serve.models import AuditRecord
+
+    code, _ = world.department()
+    preparer = world.user("preparer", department=code)
+    world.upload(preparer, code)
+    url = f"/api/v1/departments/{code}/2024/documents/json"
+
+    def downloads() -> int:
+        with ctx.db.read() as session:
+            return session.scalar(
+                select(func.count()).where(
+                    AuditRecord.object == f"{code}/2024", AuditRecord.action == "document.download"
+                )
+            )
+
+    for encoding in ("identity", "gzip", "gzip"):  # built, then from memory (both paths)
+        r = world.client.get(url, headers={**world.auth(preparer), "Accept-Encoding": encoding})
+        assert r.status_code == 200
+    assert downloads() == 3
+    held, release, answered = threading.Event(), threading.Event(), []
+
+    def writer() -> None:
+        with ctx.db.write_connection():
+            held.set()
+            release.wait(30)
+
+    def download() -> None:
+        answered.append(world.client.get(url, headers=world.auth(preparer)).status_code)
+
+    w = threading.Thread(target=writer)
+    w.start()
+    held.wait(30)
+    d = threading.Thread(target=download)
+    d.start()
+    d.join(0.5)
+    assert answered == [] or downloads() == 4  # waiting for the writer (or already done)
+    release.set()
+    w.join(30)
+    d.join(60)
+    assert answered == [200] and downloads() == 4

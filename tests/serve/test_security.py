@@ -205,3 +205,64 @@ def test_errors_are_json_without_traceback(world: World, app, monkeypatch) -> No
     bad = world.client.post("/api/v1/departments", json={"code": 1}, headers=world.admin())
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_request"
     assert world.client.get("/openapi.json").json()["info"]["title"].startswith("juesuan")
+
+
+def test_expired_sessions_and_old_failures_are_deleted(world: World, ctx) -> None:  # type: ignore[no-untyped-def]
+    """Sign-in rows do not pile up: expired sessions and failures older than the rate-limit
+    window are deleted (bounded batches) on sign-in and at start-up; live ones stay."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, insert, select
+
+    from juesuan.serve.api.app import create_app
+    from juesuan.serve.models import AuthSession, LoginFailure, User, utcnow
+    from juesuan.serve.services import sessions
+
+    code, _ = world.department()
+    world.user("preparer", department=code)
+    name = next(n for n in reversed(list(world.tokens)) if n.startswith("preparer"))
+    now = utcnow()
+    window = timedelta(seconds=ctx.settings.limits.login_window_seconds)
+    tag = unique("old")
+    with ctx.db.write() as session:
+        user_id = session.scalar(select(User.id).where(User.name == name))
+    expired = [f"{tag}-expired-{i}" for i in range(7)]
+    live = f"{tag}-live"
+    with ctx.db.write_connection() as conn:
+        rows = [
+            {"id": sid, "user_id": user_id, "expires_at": now - timedelta(minutes=i + 1)}
+            for i, sid in enumerate(expired)
+        ]
+        rows.append({"id": live, "user_id": user_id, "expires_at": now + timedelta(hours=1)})
+        conn.execute(insert(AuthSession), rows)
+        failures = [
+            {"username": f"{tag}-{i}", "address": "10.7.0.1", "at": now - window - timedelta(1)}
+            for i in range(5)
+        ]
+        failures.append({"username": f"{tag}-fresh", "address": "10.7.0.1", "at": now})
+        conn.execute(insert(LoginFailure), failures)
+
+    def left() -> tuple[set[str], int, int]:
+        with ctx.db.read() as session:
+            ids = set(session.scalars(select(AuthSession.id).where(AuthSession.id.like(f"{tag}%"))))
+            old = session.scalar(select(func.count()).where(LoginFailure.username.like(f"{tag}-_")))
+            fresh = session.scalar(
+                select(func.count()).where(LoginFailure.username == f"{tag}-fresh")
+            )
+        return ids, old, fresh
+
+    # One bounded batch per table: the oldest go first, the rest wait for the next one.
+    assert sessions.clean_expired(ctx, batch=3) >= 6
+    ids, old, fresh = left()
+    assert ids == {*expired[:4], live} and old == 2 and fresh == 1
+    # A sign-in cleans up as it goes.
+    world.client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+    assert left() == ({live}, 0, 1)
+    # Start-up removes whatever an earlier run left behind.
+    with ctx.db.write_connection() as conn:
+        conn.execute(
+            insert(AuthSession),
+            [{"id": f"{tag}-x{i}", "user_id": user_id, "expires_at": now} for i in range(3)],
+        )
+    create_app(ctx.settings, ctx.db, upgrade=False)
+    assert left() == ({live}, 0, 1)

@@ -10,7 +10,7 @@ from tests.serve.conftest import SEED, World
 
 from juesuan.serve.config import Limits
 from juesuan.serve.errors import Invalid
-from juesuan.serve.uploads import Refused, guard_zip, sniff
+from juesuan.serve.uploads import Refused, guard_yaml, guard_zip, sniff
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,44 @@ def test_empty_body(world: World, preparer) -> None:  # type: ignore[no-untyped-
     code, token = preparer
     r = world.upload(token, code, b"")
     assert r.status_code == 400 and r.json()["code"] == "empty_body"
+
+
+def test_yaml_alias_limit_counts_only_aliases() -> None:
+    """Text with few "*" is not scanned; with many, only real aliases count."""
+    limits = Limits(yaml_aliases=3)
+    aliases = "a: &a [1]\n" + "".join(f"k{i}: *a\n" for i in range(3))
+    guard_yaml(aliases.encode(), limits)
+    with pytest.raises(Refused) as refused:
+        guard_yaml((aliases + "k9: *a\n").encode(), limits)
+    assert refused.value.code == "yaml_bomb"
+    guard_yaml("说明: '*** 重点 ***'\n备注: \"**\"\n".encode(), limits)  # stars, no aliases
+
+
+def test_validation_runs_the_library_once_per_content(world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """POST /validate: the same bytes are answered from the cache (on the event loop) with
+    the same findings; a refused file is refused again; new bytes run the library."""
+    import secrets
+
+    from juesuan.serve.services import datasets
+
+    runs = []
+    real = datasets.load_bytes
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(datasets, "load_bytes", counting)
+    headers = world.admin()
+    data = SEED + f"\n# {secrets.token_hex(6)}\n".encode()
+    first = world.client.post("/api/v1/validate", content=data, headers=headers)
+    second = world.client.post("/api/v1/validate", content=data, headers=headers)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() and first.json()["loaded"] is True
+    assert runs == ["yaml"]
+    for _ in range(2):
+        r = world.client.post("/api/v1/validate", content=b"%PDF-1.4 x", headers=headers)
+        assert r.status_code == 415 and r.json()["code"] == "unsupported_type"
+    other = data + b"# another\n"
+    assert world.client.post("/api/v1/validate", content=other, headers=headers).status_code == 200
+    assert runs == ["yaml", "yaml"]

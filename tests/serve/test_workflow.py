@@ -124,6 +124,31 @@ def test_documents_are_built_once(world: World, ctx) -> None:  # type: ignore[no
     assert b'"figures"' in first.content
 
 
+def test_text_documents_are_sent_compressed_to_who_accepts_it(world: World) -> None:
+    code, _ = world.department()
+    preparer = world.user("preparer", department=code)
+    assert world.upload(preparer, code).status_code == 201
+    url = f"/api/v1/departments/{code}/2024/documents/json"
+    auth = world.auth(preparer)
+    plain = world.client.get(url, headers={**auth, "Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    for accepted in ("gzip", "br, gzip;q=0.5", "*"):
+        r = world.client.get(url, headers={**auth, "Accept-Encoding": accepted})
+        assert r.headers["content-encoding"] == "gzip", accepted
+        assert r.headers["vary"] == "Accept-Encoding"
+        assert r.content == plain.content  # the client decoded what the server compressed
+        assert int(r.headers["content-length"]) < len(plain.content) / 3
+        assert r.headers["etag"] != plain.headers["etag"]
+    for refused in ("gzip;q=0", "br", "identity, *;q=0"):
+        r = world.client.get(url, headers={**auth, "Accept-Encoding": refused})
+        assert "content-encoding" not in r.headers, refused
+    xlsx = world.client.get(
+        f"/api/v1/departments/{code}/2024/documents/xlsx",
+        headers={**auth, "Accept-Encoding": "gzip"},
+    )
+    assert xlsx.status_code == 200 and "content-encoding" not in xlsx.headers  # a zip already
+
+
 def test_unknown_step_and_department(world: World) -> None:
     code, _ = world.department()
     preparer = world.user("preparer", department=code)

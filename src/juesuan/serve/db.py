@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,9 @@ class Database:
     On SQLite there is one writer at a time: ``write()`` holds a process-wide lock for the
     whole transaction, so a transaction that read a snapshot never has to upgrade to a write
     lock after another writer committed (which SQLite refuses). Readers never wait (WAL).
+    Between processes (``juesuan serve`` runs one per core) writers queue on an exclusive
+    ``flock`` of a file beside the database: a waiting writer wakes as soon as the other
+    commits, where SQLite's own busy handler would poll with sleeps of 1, 2, 5, 10 … ms.
     PostgreSQL needs no such lock; the services use row locks and conditional updates."""
 
     def __init__(self, url: str, schema: str | None = None) -> None:
@@ -57,6 +61,79 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
+        self._lock_path: Path | None = None
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
+        database = make_url(url).database if self.is_sqlite else None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._lock_path = (
+                Path(database).expanduser().with_name(Path(database).name + "-writelock")
+            )
+
+    @contextmanager
+    def _sqlite_writer(self) -> Iterator[None]:
+        """This thread is the only writer of this process, and this process of all."""
+        with self._write_lock:
+            if self._lock_path is None or self._lock_depth:  # in-memory, or nested
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            import fcntl
+
+            if self._lock_fd is None:
+                self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    @contextmanager
+    def write_connection_now(self) -> Iterator[Connection | None]:
+        """Like :meth:`write_connection`, but only when it can start at once: SQLite whose
+        write lock no thread and no other process holds. Otherwise (or on PostgreSQL,
+        where a write is a round trip to the server) it yields None, and the caller takes
+        the usual path in a worker thread. For short writes from the event loop."""
+        if not self.is_sqlite or not self._write_lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            if self._lock_depth or not self._try_flock():
+                yield None
+                return
+            self._lock_depth = 1
+            try:
+                with self.engine.begin() as conn:
+                    yield conn
+            finally:
+                self._lock_depth = 0
+                self._unflock()
+        finally:
+            self._write_lock.release()
+
+    def _try_flock(self) -> bool:
+        if self._lock_path is None:
+            return True
+        import fcntl
+
+        if self._lock_fd is None:
+            self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unflock(self) -> None:
+        if self._lock_fd is not None:
+            import fcntl
+
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -67,7 +144,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A session in a transaction, committed at the end (rolled back on an exception)."""
         if self.is_sqlite:
-            with self._write_lock, self._sessions() as session, session.begin():
+            with self._sqlite_writer(), self._sessions() as session, session.begin():
                 yield session
         else:
             with self._sessions() as session, session.begin():
@@ -78,7 +155,7 @@ class Database:
         """A Core connection in a transaction (for plain INSERTs), same locking as
         :meth:`write`."""
         if self.is_sqlite:
-            with self._write_lock, self.engine.begin() as conn:
+            with self._sqlite_writer(), self.engine.begin() as conn:
                 yield conn
         else:
             with self.engine.begin() as conn:
@@ -89,6 +166,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]

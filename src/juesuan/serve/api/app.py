@@ -80,6 +80,9 @@ def create_app(
     if upgrade:
         db.upgrade()
     ctx = ServiceContext.create(settings, db)
+    from juesuan.serve.services.sessions import clean_all_expired
+
+    clean_all_expired(ctx)  # expired sign-ins and stale failures left by earlier runs
     app = FastAPI(
         title="juesuan 决算公开服务",
         description="部门决算公开的填报、审核、公开与检查（JSON API）",

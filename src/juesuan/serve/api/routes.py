@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -41,10 +43,12 @@ def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def actor(request: Request, ctx: Annotated[ServiceContext, Depends(context)]) -> Actor:
+async def actor(request: Request) -> Actor:
     """The signed-in user of a ``Authorization: Bearer`` header, or anonymous. Checking the
     token is an HMAC and one primary-key read (on SQLite WAL a reader never waits for a
-    writer), cheaper on the event loop than a hop to a worker thread."""
+    writer), cheaper on the event loop than a hop to a worker thread. (The context comes
+    from the app, not as a sub-dependency: each dependency costs a resolution per request.)"""
+    ctx: ServiceContext = request.app.state.ctx
     header = request.headers.get("authorization")
     token = None
     if header:
@@ -346,7 +350,20 @@ def workflow_step(
     return JSONResponse(view.to_dict(), headers=_etag(view.current_version))
 
 
-def _file_response(ctx: ServiceContext, art: ArtifactFile) -> Response:
+def accepts_gzip(request: Request) -> bool:
+    """Whether ``Accept-Encoding`` allows gzip (named, or ``*``, and not with ``q=0``)."""
+    for item in request.headers.get("accept-encoding", "").lower().split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if name in ("gzip", "*"):
+            q = next((p[2:] for p in params if p.startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def _file_response(request: Request, ctx: ServiceContext, art: ArtifactFile) -> Response:
     kind = "inline" if art.format == "html" else "attachment"
     headers = {
         "ETag": f'"{art.sha256}"',
@@ -358,20 +375,35 @@ def _file_response(ctx: ServiceContext, art: ArtifactFile) -> Response:
         headers["Content-Security-Policy"] = (
             "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
         )
+    if art.compressible:
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request):  # a tenth of the bytes to send, compressed once
+            headers["Content-Encoding"] = "gzip"
+            headers["ETag"] = f'"{art.sha256}-gzip"'
+            return Response(art.read_gzip(ctx), media_type=art.media_type, headers=headers)
     return Response(art.read(ctx), media_type=art.media_type, headers=headers)
 
 
 @router.get("/departments/{code}/{year}/documents/{fmt}", tags=["文件"])
-def get_document(
+async def get_document(
     code: str,
     year: int,
     fmt: str,
+    request: Request,
     ctx: Ctx,
     who: Who,
     version: Annotated[int | None, Query()] = None,
 ) -> Response:
-    """The built document (docx, pdf, html, xlsx, json, md), built once per content."""
-    return _file_response(ctx, artifacts.document(ctx, who, code, year, fmt, version))
+    """The built document (docx, pdf, html, xlsx, json, md), built once per content.
+
+    ``async``: a document built and in memory, whose download can be recorded at once, is
+    answered on the event loop; anything that may wait (building, reading the file, another
+    writer, PostgreSQL) goes to a worker thread."""
+    compressed = accepts_gzip(request)
+    art = artifacts.ready_document(ctx, who, code, year, fmt, version, compressed=compressed)
+    if art is None:
+        art = await run_in_threadpool(artifacts.document, ctx, who, code, year, fmt, version)
+    return _file_response(request, ctx, art)
 
 
 # --- deadlines ----------------------------------------------------------------------------
@@ -425,11 +457,14 @@ def public_document(
     code: str,
     year: int,
     fmt: str,
+    request: Request,
     ctx: Ctx,
     who: Who,
     revision: Annotated[int | None, Query()] = None,
 ) -> Response:
-    return _file_response(ctx, artifacts.public_document(ctx, who, code, year, fmt, revision))
+    return _file_response(
+        request, ctx, artifacts.public_document(ctx, who, code, year, fmt, revision)
+    )
 
 
 # --- validation, check, audit -------------------------------------------------------------
@@ -441,21 +476,28 @@ async def validate(
     ctx: Ctx,
     who: Who,
     profile: Annotated[str | None, Query(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """The findings of a dataset (YAML or XLSX) without storing it."""
     from juesuan.serve.policy import Action, authorize
 
     authorize(who, Action.VALIDATE)
     data = await read_body(request, ctx.settings.limits.dataset_bytes)
-    return await run_in_threadpool(
-        datasets.validate_upload,
-        ctx,
-        who,
-        data,
-        request.headers.get("content-type"),
-        filename_of(request, "upload"),
-        profile,
-    )
+    args = (ctx, who, data, request.headers.get("content-type"), filename_of(request, "upload"))
+    # A (small) file seen before is answered on the event loop: a hash and a dict lookup.
+    # A new one goes to a worker thread for the library, with the hash already taken.
+    answer, digest = None, None
+    if len(data) <= PROBE_ON_LOOP_BYTES:
+        digest = hashlib.sha256(data).hexdigest()
+        answer = datasets.validate_upload(*args, profile, cached_only=True, digest=digest)
+    if answer is None:
+        answer = await run_in_threadpool(
+            partial(datasets.validate_upload, *args, profile, digest=digest)
+        )
+    return JSONResponse(answer)  # plain JSON already: no second pass through the encoder
+
+
+# Hashing more than this on the event loop would hold up every other request (~2 ms/MB).
+PROBE_ON_LOOP_BYTES = 1024 * 1024
 
 
 @router.post("/check", status_code=201, tags=["检查"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -60,6 +61,29 @@ class ArtifactFile:
             ctx.artifact_bytes.put(self.key, data)
         return data
 
+    def in_memory(self, ctx: ServiceContext, compressed: bool) -> bool:
+        """Whether :meth:`read` (or :meth:`read_gzip`, as a response would) needs no disk."""
+        gz = compressed and self.compressible
+        return ctx.artifact_bytes.get(self.key + ".gz" if gz else self.key) is not None
+
+    @property
+    def compressible(self) -> bool:
+        """Text formats (the others are zip or PDF streams, compressed already)."""
+        return self.format in COMPRESSIBLE
+
+    def read_gzip(self, ctx: ServiceContext) -> bytes:
+        """The file gzip-compressed: compressed once per process (the file never changes)
+        and kept in memory, for clients that accept it (every browser does)."""
+        name = self.key + ".gz"
+        data = ctx.artifact_bytes.get(name)
+        if data is None:
+            data = gzip.compress(self.read(ctx), compresslevel=6, mtime=0)
+            ctx.artifact_bytes.put(name, data)
+        return data
+
+
+COMPRESSIBLE = frozenset({"html", "json", "md"})
+
 
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
@@ -82,8 +106,11 @@ def _stored_artifact(ctx: ServiceContext, key: str) -> tuple[str, int] | None:
     return known if ctx.store.intact(key, known[0], known[1]) else None
 
 
-def _materialise(ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str) -> ArtifactFile:
-    """The artifact for a version in ``fmt``: from the store, or built now."""
+def _materialise(
+    ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str, build: bool = True
+) -> ArtifactFile | None:
+    """The artifact for a version in ``fmt``: from the store, or built now (None when it
+    is not built yet and ``build`` is false)."""
     version = found.view
     if version.status != "accepted" or version.profile is None:
         raise NotFound("被拒绝的版本没有文件", {"version": version.number})
@@ -100,6 +127,8 @@ def _materialise(ctx: ServiceContext, found: StoredVersion, fmt: str, stem: str)
         return ArtifactFile(
             key, fmt, ctx.store.path(key), stored[0], stored[1], MEDIA_TYPES[fmt], name, False
         )
+    if not build:
+        return None
     with ctx.build_lock(key):
         stored = _stored_artifact(ctx, key)  # built while this request waited
         if stored is not None:
@@ -136,16 +165,52 @@ def document(
 ) -> ArtifactFile:
     """A built document of the current (or a given) version; for the department's own
     people, its reviewers and admins. Every download is in the audit trail."""
-    _check_format(fmt)
-    place = locate(ctx, actor, code, year)
-    found = stored_version(ctx, place, number)
+    place, found = _document_version(ctx, actor, code, year, fmt, number)
     number = found.view.number
     art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}")
+    assert art is not None
     records = [("document.download", {"version": number, "format": fmt})]
     if art.built:
         records.insert(0, ("document.build", {"version": number, "format": fmt, "key": art.key}))
     audit.record_many(ctx, actor, f"{code}/{year}", records)
     return art
+
+
+def ready_document(
+    ctx: ServiceContext,
+    actor: Actor,
+    code: str,
+    year: int,
+    fmt: str,
+    number: int | None = None,
+    *,
+    compressed: bool = False,
+) -> ArtifactFile | None:
+    """:func:`document` when it can be answered without waiting: built already, its bytes
+    (gzip-compressed when ``compressed`` and compressible) in memory, and its download recorded
+    in the audit trail without waiting for another writer (SQLite; see
+    :meth:`Database.write_connection_now`). None: call :func:`document` in a worker thread.
+    The event loop may call this; authorisation and errors are those of :func:`document`."""
+    place, found = _document_version(ctx, actor, code, year, fmt, number)
+    number = found.view.number
+    art = _materialise(ctx, found, fmt, f"{place.department_code}-{year}-v{number}", build=False)
+    if art is None or not art.in_memory(ctx, compressed):
+        return None
+    records = [("document.download", {"version": number, "format": fmt})]
+    with ctx.db.write_connection_now() as conn:
+        if conn is None:
+            return None
+        audit.insert_many(conn, actor, f"{code}/{year}", records)
+    return art
+
+
+def _document_version(
+    ctx: ServiceContext, actor: Actor, code: str, year: int, fmt: str, number: int | None
+) -> tuple[Located, StoredVersion]:
+    """The format checked, the read authorised, the version found."""
+    _check_format(fmt)
+    place = locate(ctx, actor, code, year)
+    return place, stored_version(ctx, place, number)
 
 
 @dataclass
@@ -163,12 +228,24 @@ class PublishedView:
 
 
 def list_published(
-    ctx: ServiceContext, region: str | None = None, year: int | None = None
+    ctx: ServiceContext,
+    region: str | None = None,
+    year: int | None = None,
+    department: str | None = None,
 ) -> list[PublishedView]:
-    """Every published revision (the public view); anyone may read it."""
+    """Every published revision (the public view); anyone may read it. One Core select of
+    the columns shown (no ORM objects: the list grows with every publication)."""
     authorize(Actor(), Action.PUBLIC_READ)
     q = (
-        select(Publication, Disclosure, Department, Region)
+        select(
+            Department.code,
+            Department.name,
+            Region.name,
+            Disclosure.year,
+            Publication.revision,
+            Publication.version,
+            Publication.at,
+        )
         .join(Disclosure, Publication.disclosure_id == Disclosure.id)
         .join(Department, Disclosure.department_id == Department.id)
         .join(Region, Department.region_id == Region.id)
@@ -178,17 +255,16 @@ def list_published(
         q = q.where(Region.name == region)
     if year:
         q = q.where(Disclosure.year == year)
-    with ctx.db.read() as session:
-        return [
-            PublishedView(d.code, d.name, r.name, dis.year, p.revision, p.version, iso(p.at))
-            for p, dis, d, r in session.execute(q).unique()
-        ]
+    if department is not None:
+        q = q.where(Department.code == department)
+    with ctx.db.engine.connect() as conn:
+        return [PublishedView(*fields[:6], iso(fields[6])) for fields in conn.execute(q)]
 
 
 def public_history(ctx: ServiceContext, code: str, year: int) -> list[PublishedView]:
     """The revision history of one department-year's publications (empty → 404)."""
     check_year(year)
-    rows = [p for p in list_published(ctx, year=year) if p.department == code]
+    rows = list_published(ctx, year=year, department=code)
     if not rows:
         raise NotFound(f"部门「{code}」{year}年度还没有公开", {"department": code, "year": year})
     return rows
@@ -220,6 +296,7 @@ def public_document(
         stem = f"{dept.code}-{year}-r{pub.revision}"
     found = stored_version(ctx, place, pub.version)
     art = _materialise(ctx, found, fmt, stem)
+    assert art is not None
     if art.built:
         details = {"version": pub.version, "format": fmt, "key": art.key, "public": True}
         audit.record_now(ctx, actor, "document.build", f"{code}/{year}", details)

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
 from juesuan.serve.models import AuditRecord, utcnow
@@ -47,8 +47,7 @@ def record_now(
     username: str | None = None,
 ) -> None:
     """An audit row in its own transaction (for events that change nothing else)."""
-    with ctx.db.write() as session:
-        record(session, actor, action, obj, details, username)
+    record_many(ctx, actor, obj, [(action, details or {})], username)
 
 
 def record_many(
@@ -56,14 +55,27 @@ def record_many(
     actor: Actor,
     obj: str | None,
     records: list[tuple[str, dict[str, Any]]],
+    username: str | None = None,
 ) -> None:
     """Audit rows ``(action, details)`` about one object in one short transaction (a plain
     INSERT: downloads are frequent)."""
+    with ctx.db.write_connection() as conn:
+        insert_many(conn, actor, obj, records, username)
+
+
+def insert_many(
+    conn: Connection,
+    actor: Actor,
+    obj: str | None,
+    records: list[tuple[str, dict[str, Any]]],
+    username: str | None = None,
+) -> None:
+    """The rows of :func:`record_many`, in the caller's write transaction."""
     rows = [
         {
             "at": utcnow(),
             "user_id": actor.user_id,
-            "username": actor.name,
+            "username": actor.name or username,
             "address": actor.address,
             "action": action,
             "object": obj,
@@ -71,8 +83,7 @@ def record_many(
         }
         for action, details in records
     ]
-    with ctx.db.write_connection() as conn:
-        conn.execute(insert(AuditRecord), rows)
+    conn.execute(insert(AuditRecord), rows)
 
 
 @dataclass

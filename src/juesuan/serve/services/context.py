@@ -71,13 +71,16 @@ class ServiceContext:
     settings: Settings
     db: Database
     store: ArtifactStore
-    findings_cache: LRU = field(default_factory=lambda: LRU(256))  # analysis by content
+    findings_cache: LRU = field(default_factory=lambda: LRU(256))  # findings by content
+    analyses: LRU = field(default_factory=lambda: LRU(8))  # whole analyses, by content
     versions: LRU = field(default_factory=lambda: LRU(1024))  # immutable dataset versions
     artifacts: LRU = field(default_factory=lambda: LRU(4096))  # key → (sha256, size) stored
     figures: LRU = field(default_factory=lambda: LRU(256))  # computed figures of a version
     artifact_bytes: BytesCache = field(
         default_factory=lambda: BytesCache(budget=64 * 1024 * 1024, largest=8 * 1024 * 1024)
     )
+    # One library analysis at a time per process (see datasets.analyse_upload).
+    analysis_slots: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(1))
     _build_locks: dict[str, threading.Lock] = field(default_factory=dict)
     _locks_guard: threading.Lock = field(default_factory=threading.Lock)
 

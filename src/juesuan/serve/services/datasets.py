@@ -17,6 +17,7 @@ from juesuan.serve.models import (
     DatasetVersion,
     Department,
     Disclosure,
+    Region,
     State,
     User,
     VersionStatus,
@@ -132,12 +133,6 @@ def version_view(v: DatasetVersion) -> VersionView:
     )
 
 
-def event_view(e: WorkflowEvent) -> EventView:
-    return EventView(
-        e.from_state, e.to_state, e.version, e.revision, e.actor.name, e.comment, iso(e.at)
-    )
-
-
 def check_year(year: int) -> int:
     if not 2000 <= year <= 2100:
         raise Invalid("年度应在 2000 至 2100 之间", {"field": "year"})
@@ -171,30 +166,92 @@ def _disclosure_for_update(session: Session, dept: Department, year: int) -> Dis
         return found
 
 
-def analyse_upload(
-    ctx: ServiceContext, data: bytes, content_type: str | None, filename: str, profile: str
-) -> tuple[str | None, Loaded, Refused | None]:
-    """Guards, then the library's loader and rules. Cached by content: the answer for the
-    same bytes, declared type, profile and code never changes."""
+Analysed = tuple[str | None, Loaded, Refused | None]  # kind, findings (and analysis), refusal
+
+
+def _cached(ctx: ServiceContext, key: tuple[str, ...], analysis: bool) -> Analysed | None:
+    cached = (ctx.analyses if analysis else ctx.findings_cache).get(key)
+    if cached is None and analysis:
+        summary = ctx.findings_cache.get(key)
+        if summary is not None and not summary[1].loaded:  # nothing to analyse
+            cached = summary
+    return cached
+
+
+def _upload_key(
+    data: bytes, content_type: str | None, filename: str, profile: str, digest: str | None
+) -> tuple[str, ...]:
     from juesuan.serve.services.library import code_version
 
-    key = (hashlib.sha256(data).hexdigest(), content_type, profile, code_version(), filename)
-    cached = ctx.findings_cache.get(key)
+    digest = digest or hashlib.sha256(data).hexdigest()
+    return (digest, content_type or "", profile, code_version(), filename)
+
+
+def cached_upload(
+    ctx: ServiceContext,
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    digest: str | None = None,
+) -> Analysed | None:
+    """What :func:`analyse_upload` would answer, when it is known without running the
+    library (a hash and a dict lookup: cheap enough for the event loop)."""
+    return _cached(ctx, _upload_key(data, content_type, filename, profile, digest), False)
+
+
+def analyse_upload(
+    ctx: ServiceContext,
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    *,
+    analysis: bool = False,
+    digest: str | None = None,
+) -> Analysed:
+    """Guards, then the library's loader and rules. Cached by content: the answer for the
+    same bytes (``digest``: their sha256 when the caller has it), declared type, profile
+    and code never changes. The findings of many uploads are kept; the analysis itself
+    (asked for with ``analysis=True``) only for a few.
+
+    The library runs for one upload at a time per process (``ctx.analysis_slots``): it is
+    pure Python, so two threads would only take turns on the interpreter lock, each
+    slower, and the service's processes (one per core) already use every core."""
+    key = _upload_key(data, content_type, filename, profile, digest)
+    cached = _cached(ctx, key, analysis)
     if cached is not None:
         return cached
+    with ctx.analysis_slots:
+        return _cached(ctx, key, analysis) or _analyse(  # maybe done while this one waited
+            ctx, key, data, content_type, filename, profile, analysis
+        )
+
+
+def _analyse(
+    ctx: ServiceContext,
+    key: tuple[str, ...],
+    data: bytes,
+    content_type: str | None,
+    filename: str,
+    profile: str,
+    analysis: bool,
+) -> Analysed:
     try:
         kind = dataset_kind(data, content_type, ctx.settings.limits)
     except Refused as refused:
         code = REFUSAL_CODES.get(refused.code, "SRV-010")
         finding = service_finding(code, Severity.ERROR, refused.message, filename)
-        result: tuple[str | None, Loaded, Refused | None] = (
+        result: Analysed = (
             None,
             Loaded(None, finding_dicts([finding], filename)),
             refused,
         )
     else:
         result = (kind, load_bytes(data, kind, filename, profile), None)
-    ctx.findings_cache.put(key, result)
+    ctx.findings_cache.put(key, (result[0], result[1].summary(), result[2]))
+    if analysis and result[1].analysis is not None:
+        ctx.analyses.put(key, result)
     return result
 
 
@@ -205,15 +262,26 @@ def validate_upload(
     content_type: str | None,
     filename: str | None,
     profile: str | None = None,
-) -> dict[str, Any]:
-    """Findings of an upload without storing it."""
+    *,
+    cached_only: bool = False,
+    digest: str | None = None,
+) -> dict[str, Any] | None:
+    """Findings of an upload without storing it. With ``cached_only``, None unless the
+    answer is already known (cheap enough to ask on the event loop). ``digest``: the
+    upload's sha256 when the caller has it."""
     from juesuan.profiles import available_profiles
 
     authorize(actor, Action.VALIDATE)
     if profile is not None and profile not in available_profiles():
         raise Invalid(f"未知的地区模板「{profile}」", {"field": "profile"})
     name = safe_filename(filename, None)
-    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile or "")
+    if cached_only:
+        found = cached_upload(ctx, data, content_type, name, profile or "", digest)
+        if found is None:
+            return None
+    else:
+        found = analyse_upload(ctx, data, content_type, name, profile or "", digest=digest)
+    kind, loaded, refused = found
     if refused is not None:
         raise _fresh(refused, {})
     return {
@@ -268,7 +336,8 @@ def save_version(
         authorize(actor, Action.DATASET_WRITE, department_target(dept))
         profile = dept.profile
     name = safe_filename(filename, None)
-    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile)
+    digest = hashlib.sha256(data).hexdigest()
+    kind, loaded, refused = analyse_upload(ctx, data, content_type, name, profile, digest=digest)
     failure: ServiceError | None = refused
     if failure is None and not loaded.loaded:
         failure = Invalid(
@@ -317,7 +386,7 @@ def save_version(
             author_id=actor.user_id,
             filename=name,
             kind=kind,
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=digest,
             size=len(data),
             content=data,
             profile=loaded.profile,
@@ -372,64 +441,49 @@ def save_version(
     return result
 
 
-def _load_disclosure(
-    session: Session, actor: Actor, code: str, year: int
-) -> tuple[Department, Disclosure]:
-    check_year(year)
-    dept = find_department(session, code)
-    authorize(actor, Action.DATASET_READ, department_target(dept))
-    disclosure = find_disclosure(session, dept, year)
-    if disclosure is None:
-        raise NotFound(f"部门「{code}」{year}年度还没有数据", {"department": code, "year": year})
-    return dept, disclosure
-
-
-def _version(session: Session, disclosure: Disclosure, number: int | None) -> DatasetVersion:
-    number = disclosure.current_version if number is None else number
-    row = None
-    if number is not None:
-        row = session.scalar(
-            select(DatasetVersion).where(
-                DatasetVersion.disclosure_id == disclosure.id, DatasetVersion.number == number
-            )
-        )
-    if row is None:
-        raise NotFound("没有这个数据版本", {"version": number})
-    return row
-
-
 def disclosure(ctx: ServiceContext, actor: Actor, code: str, year: int) -> DisclosureView:
-    """State, versions (including rejected ones) and workflow history of a department-year."""
-    with ctx.db.read() as session:
-        dept, row = _load_disclosure(session, actor, code, year)
-        versions = session.scalars(
-            select(DatasetVersion)
-            .where(DatasetVersion.disclosure_id == row.id)
-            .order_by(DatasetVersion.number)
-        ).all()
-        events = session.scalars(
-            select(WorkflowEvent)
-            .where(WorkflowEvent.disclosure_id == row.id)
-            .order_by(WorkflowEvent.id)
-        ).all()
-        current = next((v for v in versions if v.number == row.current_version), None)
-        return DisclosureView(
-            dept.code,
-            dept.name,
-            dept.region.name,
-            row.year,
-            row.state,
-            State(row.state).label,
-            row.revision,
-            row.current_version,
-            row.published_version,
-            [version_view(v) for v in versions],
-            [event_view(e) for e in events],
-            current.errors if current else None,
-            current.warnings if current else None,
-            iso(row.updated_at),
-            deadlines.for_disclosure(ctx, dept.region.name, row.year, row.state),
-        )
+    """State, versions (including rejected ones) and workflow history of a department-year.
+
+    Core selects of the columns shown: the ORM would load every version's findings (a JSON
+    document each) and build objects only to copy them into views."""
+    check_year(year)
+    with ctx.db.engine.connect() as conn:
+        row = conn.execute(_DISCLOSURE, {"code": code, "year": year}).first()
+        if row is None:
+            raise NotFound(f"没有编码为「{code}」的部门", {"department": code})
+        dept_id, region_id, name, region, disclosure_id, *state = row
+        authorize(actor, Action.DATASET_READ, Target(department_id=dept_id, region_id=region_id))
+        if disclosure_id is None:
+            raise NotFound(
+                f"部门「{code}」{year}年度还没有数据", {"department": code, "year": year}
+            )
+        versions = [
+            VersionView(*fields[:6], iso(fields[6]), *fields[7:])
+            for fields in conn.execute(_VERSIONS, {"disclosure": disclosure_id})
+        ]
+        events = [
+            EventView(*fields[:6], iso(fields[6]))
+            for fields in conn.execute(_EVENTS, {"disclosure": disclosure_id})
+        ]
+    current_state, revision, current_number, published, updated = state
+    current = next((v for v in versions if v.number == current_number), None)
+    return DisclosureView(
+        code,
+        name,
+        region,
+        year,
+        current_state,
+        State(current_state).label,
+        revision,
+        current_number,
+        published,
+        versions,
+        events,
+        current.errors if current else None,
+        current.warnings if current else None,
+        iso(updated),
+        deadlines.for_disclosure(ctx, region, year, current_state),
+    )
 
 
 def list_disclosures(
@@ -568,6 +622,47 @@ _VERSION_COLUMNS = (
 )
 
 
+_DISCLOSURE = (
+    select(
+        Department.id,
+        Department.region_id,
+        Department.name,
+        Region.name,
+        Disclosure.id,
+        Disclosure.state,
+        Disclosure.revision,
+        Disclosure.current_version,
+        Disclosure.published_version,
+        Disclosure.updated_at,
+    )
+    .select_from(Department)
+    .join(Region, Department.region_id == Region.id)
+    .outerjoin(
+        Disclosure,
+        and_(Disclosure.department_id == Department.id, Disclosure.year == bindparam("year")),
+    )
+    .where(Department.code == bindparam("code"))
+)
+_VERSIONS = (  # every version's record, without its findings
+    select(*_VERSION_COLUMNS[:-1])
+    .join(User, DatasetVersion.author_id == User.id)
+    .where(DatasetVersion.disclosure_id == bindparam("disclosure"))
+    .order_by(DatasetVersion.number)
+)
+_EVENTS = (
+    select(
+        WorkflowEvent.from_state,
+        WorkflowEvent.to_state,
+        WorkflowEvent.version,
+        WorkflowEvent.revision,
+        User.name,
+        WorkflowEvent.comment,
+        WorkflowEvent.at,
+    )
+    .join(User, WorkflowEvent.actor_id == User.id)
+    .where(WorkflowEvent.disclosure_id == bindparam("disclosure"))
+    .order_by(WorkflowEvent.id)
+)
 _VERSION = (
     select(*_VERSION_COLUMNS)
     .join(User, DatasetVersion.author_id == User.id)

@@ -38,7 +38,9 @@ def _figures(ctx: ServiceContext, place: Located, found: StoredVersion) -> dict[
     out: dict[str, dict[str, Any]] = {}
     if view.status == "accepted":
         content = found.content(ctx)
-        _, loaded, refused = analyse_upload(ctx, content, None, view.filename, place.profile)
+        _, loaded, refused = analyse_upload(
+            ctx, content, None, view.filename, place.profile, analysis=True
+        )
         if refused is None and loaded.analysis is not None:
             data = json.loads(pipeline.figures_json(loaded.analysis))
             for fig in data.get("figures", []):

@@ -44,13 +44,23 @@ def code_version() -> str:
 class Loaded:
     """An uploaded dataset after the library loaded and analysed it."""
 
-    analysis: Any | None  # pipeline.Analysis when the data loaded
+    analysis: Any | None  # pipeline.Analysis when the data loaded (and was kept)
     findings: list[dict[str, Any]] = field(default_factory=list)
     profile: str | None = None
+    readable: bool | None = None  # whether the data loaded; by default, whether analysed
+
+    def __post_init__(self) -> None:
+        if self.readable is None:
+            self.readable = self.analysis is not None
 
     @property
     def loaded(self) -> bool:
-        return self.analysis is not None
+        return bool(self.readable)
+
+    def summary(self) -> Loaded:
+        """The same without the analysis: what a cache of many answers should hold (an
+        analysis is a large object graph; hundreds of them would slow every collection)."""
+        return Loaded(None, self.findings, self.profile, self.readable)
 
     @property
     def errors(self) -> int:

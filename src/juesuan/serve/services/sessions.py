@@ -40,6 +40,46 @@ _ACTOR = (
 )
 
 
+# Rows deleted by one clean-up statement: a sign-in never waits on a long delete.
+CLEAN_BATCH = 500
+
+
+def clean_expired(ctx: ServiceContext, batch: int = CLEAN_BATCH) -> int:
+    """Delete sign-in sessions past their expiry (their tokens are refused anyway) and
+    failed sign-ins older than the rate-limit window (they no longer count): at most
+    ``batch`` rows of each, oldest first. Returns how many rows went."""
+    now = utcnow()
+    window = timedelta(seconds=ctx.settings.limits.login_window_seconds)
+    expired = (
+        select(AuthSession.id)
+        .where(AuthSession.expires_at < now)
+        .order_by(AuthSession.expires_at)
+        .limit(batch)
+    )
+    old = (
+        select(LoginFailure.id)
+        .where(LoginFailure.at < now - window)
+        .order_by(LoginFailure.at)
+        .limit(batch)
+    )
+    with ctx.db.write_connection() as conn:
+        gone = conn.execute(
+            delete(AuthSession).where(AuthSession.id.in_(expired.scalar_subquery()))
+        ).rowcount
+        gone += conn.execute(
+            delete(LoginFailure).where(LoginFailure.id.in_(old.scalar_subquery()))
+        ).rowcount
+    return gone
+
+
+def clean_all_expired(ctx: ServiceContext) -> int:
+    """:func:`clean_expired` until nothing is left (at start-up)."""
+    total = 0
+    while (gone := clean_expired(ctx)) > 0:
+        total += gone
+    return total
+
+
 def _too_many(ctx: ServiceContext, username: str, address: str) -> bool:
     limits = ctx.settings.limits
     since = utcnow() - timedelta(seconds=limits.login_window_seconds)
@@ -66,15 +106,14 @@ def sign_in(ctx: ServiceContext, username: str, password: str, address: str) -> 
         stored = user.password_hash if user is not None and user.active else None
     anonymous = Actor(address=address)
     if not security.verify_password(stored, password) or user is None:
+        clean_expired(ctx)  # failures older than the window no longer count
         with ctx.db.write() as session:
             session.add(LoginFailure(username=username[:100], address=address[:64]))
-            # Failures older than the window no longer count: keep the table small.
-            old = utcnow() - timedelta(seconds=limits.login_window_seconds)
-            session.execute(delete(LoginFailure).where(LoginFailure.at < old))
             audit.record(
                 session, anonymous, "auth.login_failed", username[:100], username=username[:100]
             )
         raise Unauthorized("用户名或密码不正确", code="bad_credentials")
+    clean_expired(ctx)  # every sign-in adds a session: remove expired ones as it goes
     minutes = ctx.settings.token_minutes
     session_id = security.new_session_id()
     actor = Actor(user_id=user.id, name=user.name, address=address)

@@ -357,7 +357,9 @@ def prefilled_workbook(request: Request, code: str, year: int) -> Response:
         ctx, who, code, year, int_or_none(request.query_params.get("version"))
     )
     dept = organisation.get_department(ctx, who, code)
-    _, loaded, refused = datasets.analyse_upload(ctx, content, None, view.filename, dept.profile)
+    _, loaded, refused = datasets.analyse_upload(
+        ctx, content, None, view.filename, dept.profile, analysis=True
+    )
     if refused is not None or loaded.analysis is None:
         raise Conflict("这个版本的数据无法读取，不能生成工作簿", code="unreadable")
     return Response(
