@@ -21,13 +21,14 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from juesuan.batch.engine import TaskFailure, open_engine
+from juesuan.batch.engine import EngineStarter, TaskFailure
 from juesuan.batch.inputs import Item, discover
 from juesuan.batch.progress import Progress
 from juesuan.batch.summary import write_summaries
@@ -39,6 +40,7 @@ from juesuan.batch.tasks import (
     ItemResult,
     TaskSpec,
     run_specs,
+    warm_up,
 )
 
 STATE_DIR = ".batch"
@@ -116,10 +118,12 @@ def item_key(item: Item, options: BatchOptions) -> str | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Write ``data`` to ``path`` through a temporary name and a rename (the folder exists)."""
+    name = os.fspath(path)
+    tmp = f"{os.path.dirname(name)}/.{os.path.basename(name)}.tmp{os.getpid()}"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, name)
 
 
 def _state_path(out: Path, kind: str, item: Item) -> Path:
@@ -152,6 +156,20 @@ def _chunk_size(options: BatchOptions, pending: int, workers: int) -> int:
     return max(1, min(16, pending // max(1, workers * 8)))
 
 
+def _surely_work(out: Path, kind: str, count: int) -> bool:
+    """Whether some of ``count`` items certainly need processing (fewer resume records than
+    items), so the engine may start before the inputs are hashed."""
+    try:
+        records = sum(1 for name in os.listdir(out / STATE_DIR / kind) if name.endswith(".json"))
+    except OSError:
+        records = 0
+    return records < count
+
+
+def _starter(options: BatchOptions, workers: int | None, scheduler: str | None) -> EngineStarter:
+    return EngineStarter(workers, scheduler, warm=(warm_up, options.kind))
+
+
 def run_batch(
     inputs: list[str],
     out: Path,
@@ -171,20 +189,28 @@ def run_batch(
     records: dict[str, dict[str, Any]] = {}
     keys: dict[str, str | None] = {}
     todo: list[Item] = []
-    for item in items:
-        key = item_key(item, options)
-        keys[item.display] = key
-        cached = _load_state(out, options.kind, item, key)
-        if cached is not None:
-            records[item.display] = cached
-            report.skipped += 1
-        else:
-            todo.append(item)
     bar = Progress(len(items), sys.stderr, enabled=progress)
-    bar.advance(report.skipped, 0)
-    if todo:
-        with open_engine(workers, scheduler) as engine:
+    with ExitStack() as stack:
+        starter = None
+        if _surely_work(out, options.kind, len(items)):
+            # the cluster starts (and its workers warm up) while the inputs are hashed
+            starter = stack.enter_context(_starter(options, workers, scheduler))
+        for item in items:
+            key = item_key(item, options)
+            keys[item.display] = key
+            cached = _load_state(out, options.kind, item, key)
+            if cached is not None:
+                records[item.display] = cached
+                report.skipped += 1
+            else:
+                todo.append(item)
+        bar.advance(report.skipped, 0)
+        if todo:
+            if starter is None:
+                starter = stack.enter_context(_starter(options, workers, scheduler))
+            engine = starter.get()
             report.engine = engine.description
+            (out / STATE_DIR / options.kind).mkdir(parents=True, exist_ok=True)
             size = _chunk_size(options, len(todo), max(1, engine.workers))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
             args = [[_spec(it, options) for it in chunk] for chunk in chunks]
@@ -240,16 +266,18 @@ def _store(
     out: Path, kind: str, item: Item, key: str | None, result: ItemResult, retryable: bool
 ) -> dict[str, Any]:
     """Write the artifacts, then the resume record (last, so a record means a complete item)."""
-    for name, data in sorted(result.artifacts.items()):
-        _write_atomic(out / item.slug / Path(name).name, data)
+    if result.artifacts:
+        folder = out / item.slug
+        folder.mkdir(exist_ok=True)
+        for name, data in sorted(result.artifacts.items()):
+            _write_atomic(folder / Path(name).name, data)
     record = {
         "key": key,
         "retryable": retryable,
         "row": result.row(),
         "seconds": round(result.seconds, 3),
     }
-    _write_atomic(
-        _state_path(out, kind, item),
-        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"),
-    )
+    # compact JSON: the C encoder (an indented dump runs the pure-Python one)
+    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _write_atomic(_state_path(out, kind, item), data)
     return record
