@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -47,10 +47,10 @@ class Engine:
         return f"Dask 集群 {self.client.scheduler.address}，{self.workers} 个工作进程"
 
     def map_unordered(
-        self, func: Callable[[Any], Any], args: Sequence[Any], keys: Sequence[str] | None = None
+        self, func: Callable[[Any], Any], args: Iterable[Any], keys: Sequence[str] | None = None
     ) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result)`` for every ``args[index]``; a task that could not complete
-        yields a :class:`TaskFailure` as its result."""
+        """Yield ``(index, result)`` for every ``args[index]`` (``args`` is consumed lazily, a
+        window at a time); a task that could not complete yields a :class:`TaskFailure`."""
         if self.client is None:
             for i, arg in enumerate(args):
                 try:
@@ -139,7 +139,7 @@ class EngineStarter:
 def _dask_map(
     client: Any,
     func: Callable[[Any], Any],
-    args: Sequence[Any],
+    args: Iterable[Any],
     keys: Sequence[str] | None,
     window: int,
 ) -> Iterator[tuple[int, Any]]:
