@@ -218,11 +218,16 @@ def open_engine(workers: int | None = None, scheduler: str | None = None) -> Ite
     # (re)starts a worker, so it holds for the cluster's whole life.
     # One task at a time per (single-threaded) worker: a worker that crashes on an item then
     # has no innocent neighbour queued on it to be counted among the item's failures.
-    # No dashboard, so nobody reads the workers' statistical profile: do not sample it.
+    # No dashboard, so nobody reads the workers' statistical profile nor the system monitor;
+    # the event-loop tick only feeds a warning. Sampling them less often cuts the idle cost of
+    # a 2-worker cluster from ~5.7 % to ~1.5 % of a core (nannies poll worker memory 2×/s).
     settings = {
         "distributed.worker.daemon": False,
         "distributed.scheduler.worker-saturation": 1.0,
         "distributed.worker.profile.enabled": False,
+        "distributed.admin.tick.interval": "1s",
+        "distributed.admin.system-monitor.interval": "2s",
+        "distributed.worker.memory.monitor-interval": "500ms",
     }
     with dask.config.set(settings):
         cluster = LocalCluster(
