@@ -101,3 +101,15 @@ def write_documents(folder: Path, names: list[str]) -> list[str]:
         )
         paths.append(str(path))
     return paths
+
+
+def note_warm(folder: str, specs: list[TaskSpec]) -> list[ItemResult]:
+    """Before processing, record (one file per task) whether this worker had already loaded the
+    validation code: the engine's warm-up should have done so before the first task."""
+    import sys
+
+    loaded = "juesuan.pipeline" in sys.modules and "juesuan.rules" in sys.modules
+    Path(folder, f"{os.getpid()}-{specs[0].display.replace('/', '_')}").write_text(
+        "1" if loaded else "0", encoding="utf-8"
+    )
+    return run_specs(specs)

@@ -19,6 +19,7 @@ from batch_helpers import (
     deterministic,
     kill_worker_once,
     make_synth_dir,
+    note_warm,
     slow_check,
     write_documents,
 )
@@ -54,6 +55,24 @@ def test_same_bytes_with_one_and_two_workers(
     assert len([n for n in a if n.endswith(".html") and "/" in n]) == 4
     for name in a:
         assert a[name] == b[name], name
+
+
+def test_workers_are_warm_before_the_first_item(synth_dir: Path, tmp_path: Path) -> None:
+    """The engine loads the validation code on every worker (while the client hashes the
+    inputs), so no item's task pays for the imports; a rerun with nothing to do starts no
+    cluster at all."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    out = tmp_path / "out"
+    options = BatchOptions("validate", chunk=1)
+    report = run_batch(
+        [str(synth_dir)], out, options, workers=2, task=partial(note_warm, str(notes))
+    )
+    assert report.total == 6 and "2 个工作进程" in report.engine
+    seen = {p.name: p.read_text() for p in notes.iterdir()}
+    assert len(seen) == 6 and set(seen.values()) == {"1"}, seen
+    again = run_batch([str(synth_dir)], out, options, workers=2)
+    assert (again.skipped, again.engine) == (6, "")
 
 
 def test_killed_worker_is_retried_and_item_reported(synth_dir: Path, tmp_path: Path) -> None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 SCHEDULER_TIMEOUT = 20  # seconds to reach a scheduler given by address
+WARM_TIMEOUT = 120  # seconds a worker may take to warm up before the batch goes on anyway
 
 
 class EngineError(Exception):
@@ -44,10 +47,10 @@ class Engine:
         return f"Dask 集群 {self.client.scheduler.address}，{self.workers} 个工作进程"
 
     def map_unordered(
-        self, func: Callable[[Any], Any], args: Sequence[Any], keys: Sequence[str] | None = None
+        self, func: Callable[[Any], Any], args: Iterable[Any], keys: Sequence[str] | None = None
     ) -> Iterator[tuple[int, Any]]:
-        """Yield ``(index, result)`` for every ``args[index]``; a task that could not complete
-        yields a :class:`TaskFailure` as its result."""
+        """Yield ``(index, result)`` for every ``args[index]`` (``args`` is consumed lazily, a
+        window at a time); a task that could not complete yields a :class:`TaskFailure`."""
         if self.client is None:
             for i, arg in enumerate(args):
                 try:
@@ -57,11 +60,86 @@ class Engine:
             return
         yield from _dask_map(self.client, func, args, keys, window=max(4, self.workers * 4))
 
+    def warm_up(self, func: Callable[[Any], Any], arg: Any) -> None:
+        """Run ``func(arg)`` once on every worker (imports, tables, caches), so the first items
+        do not pay for them; waits until all are done. Failures are ignored: a real task
+        meets the same problem and reports it for its item."""
+        if self.client is None:
+            return
+        from distributed import wait
+
+        run = uuid.uuid4().hex[:12]
+        futures = [
+            self.client.submit(
+                func,
+                arg,
+                key=f"juesuan-warm-{run}-{i}",
+                workers=[address],
+                allow_other_workers=False,
+                pure=False,
+            )
+            for i, address in enumerate(self.client.scheduler_info().get("workers", {}))
+        ]
+        try:
+            wait(futures, timeout=WARM_TIMEOUT)
+        except Exception:  # a slow or lost worker: its real tasks will tell
+            pass
+        for future in futures:
+            future.release()
+
+
+class EngineStarter:
+    """Opens an engine (and warms its workers) in a background thread, so a local cluster
+    starts while the client plans the batch; :meth:`get` waits for it. Use as a context
+    manager: leaving it closes the engine (after its start has finished)."""
+
+    def __init__(
+        self,
+        workers: int | None,
+        scheduler: str | None,
+        warm: tuple[Callable[[Any], Any], Any] | None = None,
+    ) -> None:
+        self._stack = ExitStack()
+        self._engine: Engine | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._open, args=(workers, scheduler, warm), name="juesuan-engine-start"
+        )
+        self._thread.start()
+
+    def _open(
+        self,
+        workers: int | None,
+        scheduler: str | None,
+        warm: tuple[Callable[[Any], Any], Any] | None,
+    ) -> None:
+        try:
+            engine = self._stack.enter_context(open_engine(workers, scheduler))
+            if warm is not None:
+                engine.warm_up(*warm)
+            self._engine = engine
+        except BaseException as exc:  # handed to the caller by get()
+            self._error = exc
+
+    def get(self) -> Engine:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._engine is not None
+        return self._engine
+
+    def __enter__(self) -> EngineStarter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.join()
+        self._stack.close()
+
 
 def _dask_map(
     client: Any,
     func: Callable[[Any], Any],
-    args: Sequence[Any],
+    args: Iterable[Any],
     keys: Sequence[str] | None,
     window: int,
 ) -> Iterator[tuple[int, Any]]:
@@ -140,7 +218,17 @@ def open_engine(workers: int | None = None, scheduler: str | None = None) -> Ite
     # (re)starts a worker, so it holds for the cluster's whole life.
     # One task at a time per (single-threaded) worker: a worker that crashes on an item then
     # has no innocent neighbour queued on it to be counted among the item's failures.
-    settings = {"distributed.worker.daemon": False, "distributed.scheduler.worker-saturation": 1.0}
+    # No dashboard, so nobody reads the workers' statistical profile nor the system monitor;
+    # the event-loop tick only feeds a warning. Sampling them less often cuts the idle cost of
+    # a 2-worker cluster from ~5.7 % to ~1.5 % of a core (nannies poll worker memory 2×/s).
+    settings = {
+        "distributed.worker.daemon": False,
+        "distributed.scheduler.worker-saturation": 1.0,
+        "distributed.worker.profile.enabled": False,
+        "distributed.admin.tick.interval": "1s",
+        "distributed.admin.system-monitor.interval": "2s",
+        "distributed.worker.memory.monitor-interval": "500ms",
+    }
     with dask.config.set(settings):
         cluster = LocalCluster(
             n_workers=n,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 DATASET_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
@@ -27,7 +28,7 @@ class Item:
     display: str
     path: Path
 
-    @property
+    @cached_property
     def slug(self) -> str:
         """The item's directory under OUT: readable stem plus a hash of the display path."""
         stem = re.sub(r"[^\w\-]+", "_", self.path.stem, flags=re.UNICODE).strip("_")[:60] or "item"

@@ -15,20 +15,22 @@ failed because a worker died are not cached, so a rerun tries them again.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import os
 import sys
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from juesuan.batch.engine import TaskFailure, open_engine
-from juesuan.batch.inputs import Item, discover
+from juesuan.batch.engine import EngineStarter, TaskFailure
+from juesuan.batch.inputs import Item, Missing, discover
 from juesuan.batch.progress import Progress
 from juesuan.batch.summary import write_summaries
 from juesuan.batch.tasks import (
@@ -39,9 +41,11 @@ from juesuan.batch.tasks import (
     ItemResult,
     TaskSpec,
     run_specs,
+    warm_up,
 )
 
 STATE_DIR = ".batch"
+LOST = "该项的结果记录在批次结束前被删除或损坏，请重新运行"
 KINDS = ("validate", "build", "check")
 
 
@@ -116,10 +120,12 @@ def item_key(item: Item, options: BatchOptions) -> str | None:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    """Write ``data`` to ``path`` through a temporary name and a rename (the folder exists)."""
+    name = os.fspath(path)
+    tmp = f"{os.path.dirname(name)}/.{os.path.basename(name)}.tmp{os.getpid()}"
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, name)
 
 
 def _state_path(out: Path, kind: str, item: Item) -> Path:
@@ -152,6 +158,20 @@ def _chunk_size(options: BatchOptions, pending: int, workers: int) -> int:
     return max(1, min(16, pending // max(1, workers * 8)))
 
 
+def _surely_work(out: Path, kind: str, count: int) -> bool:
+    """Whether some of ``count`` items certainly need processing (fewer resume records than
+    items), so the engine may start before the inputs are hashed."""
+    try:
+        records = sum(1 for name in os.listdir(out / STATE_DIR / kind) if name.endswith(".json"))
+    except OSError:
+        records = 0
+    return records < count
+
+
+def _starter(options: BatchOptions, workers: int | None, scheduler: str | None) -> EngineStarter:
+    return EngineStarter(workers, scheduler, warm=(warm_up, options.kind))
+
+
 def run_batch(
     inputs: list[str],
     out: Path,
@@ -168,59 +188,78 @@ def run_batch(
     items, missing = discover(inputs, options.kind)
     out.mkdir(parents=True, exist_ok=True)
     report = BatchReport(total=len(items) + len(missing), out=out)
-    records: dict[str, dict[str, Any]] = {}
-    keys: dict[str, str | None] = {}
-    todo: list[Item] = []
-    for item in items:
-        key = item_key(item, options)
-        keys[item.display] = key
-        cached = _load_state(out, options.kind, item, key)
-        if cached is not None:
-            records[item.display] = cached
-            report.skipped += 1
-        else:
-            todo.append(item)
+    statuses = {OK: 0, FINDINGS: 0, FAILED: len(missing)}
+    todo: list[tuple[Item, str | None]] = []
     bar = Progress(len(items), sys.stderr, enabled=progress)
-    bar.advance(report.skipped, 0)
-    if todo:
-        with open_engine(workers, scheduler) as engine:
+    with ExitStack() as stack:
+        starter = None
+        if _surely_work(out, options.kind, len(items)):
+            # the cluster starts (and its workers warm up) while the inputs are hashed
+            starter = stack.enter_context(_starter(options, workers, scheduler))
+        for item in items:
+            key = item_key(item, options)
+            cached = _load_state(out, options.kind, item, key)
+            if cached is not None:
+                statuses[cached["row"]["status"]] = statuses.get(cached["row"]["status"], 0) + 1
+                report.skipped += 1
+            else:
+                todo.append((item, key))
+        bar.advance(report.skipped, 0)
+        if todo:
+            if starter is None:
+                starter = stack.enter_context(_starter(options, workers, scheduler))
+            engine = starter.get()
             report.engine = engine.description
+            (out / STATE_DIR / options.kind).mkdir(parents=True, exist_ok=True)
             size = _chunk_size(options, len(todo), max(1, engine.workers))
             chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-            args = [[_spec(it, options) for it in chunk] for chunk in chunks]
+            args = ([_spec(it, options) for it, _ in chunk] for chunk in chunks)
             run = uuid.uuid4().hex[:12]  # task keys unique per run on a shared scheduler
             names = [f"juesuan-{options.kind}-{run}-{i}" for i in range(len(chunks))]
             for index, result in engine.map_unordered(task, args, names):
                 chunk = chunks[index]
                 if isinstance(result, TaskFailure):
-                    results = [ItemResult(it.display, FAILED, reason=result.reason) for it in chunk]
+                    results = [
+                        ItemResult(it.display, FAILED, reason=result.reason) for it, _ in chunk
+                    ]
                     retryable = result.retryable
                 else:
                     results, retryable = result, False
                 failed = 0
-                for item, res in zip(chunk, results, strict=True):
-                    records[item.display] = _store(
-                        out, options.kind, item, keys[item.display], res, retryable
-                    )
+                for (item, key), res in zip(chunk, results, strict=True):
+                    _store(out, options.kind, item, key, res, retryable)
+                    statuses[res.status] = statuses.get(res.status, 0) + 1
                     failed += res.status == FAILED
                 bar.advance(len(chunk), failed)
     bar.close()
-    rows: list[dict[str, Any]] = []
-    for item in items:
-        record = records[item.display]
-        rows.append({**record["row"], "seconds": record.get("seconds", 0.0), "dir": item.slug})
-    for m in missing:
-        row = ItemResult(m.display, FAILED, reason=m.reason).row()
-        rows.append({**row, "seconds": 0.0, "dir": None})
-    rows.sort(key=lambda r: str(r["input"]))
-    write_summaries(out, options.kind, rows)
-    for r in rows:
-        status = r["status"]
-        report.ok += status == OK
-        report.findings += status == FINDINGS
-        report.failed += status == FAILED
+    # the rows are read back from the resume records: the client holds none of them
+    write_summaries(out, options.kind, lambda: _rows(out, options.kind, items, missing))
+    report.ok, report.findings, report.failed = statuses[OK], statuses[FINDINGS], statuses[FAILED]
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _rows(
+    out: Path, kind: str, items: list[Item], missing: list[Missing]
+) -> Iterator[dict[str, Any]]:
+    """The summary rows, sorted by input: the items' from their records, then merged in, the
+    inputs that could not be found."""
+
+    def from_records() -> Iterator[dict[str, Any]]:
+        for item in items:  # sorted by display path
+            try:
+                record = json.loads(_state_path(out, kind, item).read_text(encoding="utf-8"))
+                row = {**record["row"], "seconds": record.get("seconds", 0.0), "dir": item.slug}
+            except (OSError, ValueError, KeyError, TypeError):
+                row = {**ItemResult(item.display, FAILED, reason=LOST).row(), "seconds": 0.0}
+                row["dir"] = None
+            yield row
+
+    lost = (
+        {**ItemResult(m.display, FAILED, reason=m.reason).row(), "seconds": 0.0, "dir": None}
+        for m in sorted(missing, key=lambda m: m.display)
+    )
+    return heapq.merge(from_records(), lost, key=lambda r: str(r["input"]))
 
 
 def _spec(item: Item, options: BatchOptions) -> TaskSpec:
@@ -240,16 +279,18 @@ def _store(
     out: Path, kind: str, item: Item, key: str | None, result: ItemResult, retryable: bool
 ) -> dict[str, Any]:
     """Write the artifacts, then the resume record (last, so a record means a complete item)."""
-    for name, data in sorted(result.artifacts.items()):
-        _write_atomic(out / item.slug / Path(name).name, data)
+    if result.artifacts:
+        folder = out / item.slug
+        folder.mkdir(exist_ok=True)
+        for name, data in sorted(result.artifacts.items()):
+            _write_atomic(folder / Path(name).name, data)
     record = {
         "key": key,
         "retryable": retryable,
         "row": result.row(),
         "seconds": round(result.seconds, 3),
     }
-    _write_atomic(
-        _state_path(out, kind, item),
-        json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"),
-    )
+    # compact JSON: the C encoder (an indented dump runs the pure-Python one)
+    data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    _write_atomic(_state_path(out, kind, item), data)
     return record

@@ -75,6 +75,21 @@ def run_specs(specs: list[TaskSpec]) -> list[ItemResult]:
     return [run_one(s) for s in specs]
 
 
+def warm_up(kind: str) -> None:
+    """Load, once per worker, what the tasks of ``kind`` need (modules, catalogs, rule and
+    indicator tables), by validating the bundled sample or checking a small text; the engine
+    runs this while the client plans the batch."""
+    if kind == "check":
+        import multiprocessing
+
+        if not multiprocessing.current_process().daemon:
+            _warm_checker()
+        return
+    from juesuan.pipeline import sample_path, validate
+
+    validate(sample_path("seed"))
+
+
 def run_one(spec: TaskSpec) -> ItemResult:
     start = time.perf_counter()
     try:
