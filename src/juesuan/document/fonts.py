@@ -27,9 +27,9 @@ from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "data" / "fonts"
 
-SERIF_REGULAR = FONT_DIR / "JuesuanSerif-Regular.otf"
-SERIF_BOLD = FONT_DIR / "JuesuanSerif-Bold.otf"
-SANS_REGULAR = FONT_DIR / "JuesuanSans-Regular.otf"
+SERIF_REGULAR = FONT_DIR / "JuesuanSerif-Regular.ttf"
+SERIF_BOLD = FONT_DIR / "JuesuanSerif-Bold.ttf"
+SANS_REGULAR = FONT_DIR / "JuesuanSans-Regular.ttf"
 KAI_REGULAR = FONT_DIR / "JuesuanKai-Regular.ttf"
 
 # CSS family -> ((file, weight), ...): the names the print style sheet uses. Roles that share
