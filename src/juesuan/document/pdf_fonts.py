@@ -46,7 +46,9 @@ def weasyprint_subsets_fast() -> bool:
     from weasyprint.pdf import fonts
     from weasyprint.text.ffi import harfbuzz
 
-    return bool(fonts.harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
+    if not getattr(fonts, "harfbuzz_subset", None):
+        return False
+    return bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
 def _rule(family: str, url: str, weight: str | None = None) -> str:

@@ -49,7 +49,9 @@ def pass_png_through() -> None:
     """Make WeasyPrint take a suitable PNG's image data as it is (once per process)."""
     from weasyprint.images import RasterImage
 
-    reencode = RasterImage._get_png_data
+    reencode = getattr(RasterImage, "_get_png_data", None)
+    if reencode is None:  # pragma: no cover - another WeasyPrint: its own path
+        return
 
     def png_data(pillow_image: Any) -> bytes:
         fp = getattr(pillow_image, "fp", None)
