@@ -257,12 +257,35 @@ def _print_html(weasyprint: Any) -> Any:
     """``weasyprint.HTML`` with our user-agent style sheet (WeasyPrint's own if a future
     version no longer takes it from ``_ua_stylesheets``)."""
     if not hasattr(weasyprint.HTML, "_ua_stylesheets"):  # pragma: no cover
-        return weasyprint.HTML
+        return weasyprint.HTML  # (and its own HTML5 parser)
     sheet = weasyprint.CSS(string=_UA_CSS)
 
     class PrintHTML(weasyprint.HTML):  # type: ignore[misc, valid-type]
         def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
             return [sheet]
+
+        @classmethod
+        def parsed(cls, html: str, url_fetcher: Any) -> Any:
+            """The document of ``html``, parsed as XML when it is well-formed (the writer's
+            print HTML is): the same tree as the HTML5 parser makes of it, in a fraction of
+            the time (the pure-Python HTML5 parser took a sixth of the layout's time)."""
+            from xml.etree import ElementTree
+
+            import cssselect2
+
+            try:
+                root = ElementTree.fromstring(html)
+            except ElementTree.ParseError:  # pragma: no cover - not our markup
+                return cls(string=html, url_fetcher=url_fetcher)
+            self = cls.__new__(cls)
+            self.base_url = None  # as HTML(string=...) without a <base>
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                root, content_language=None
+            )
+            self.etree_element = self.wrapper_element.etree_element
+            return self
 
     return PrintHTML
 
@@ -331,7 +354,10 @@ def layout_pdf(
     fetch = _fetcher(weasyprint, {**images, **faces.files})
 
     def layout(tight: Mapping[str, int]) -> Any:
-        return _print_html(weasyprint)(string=html(tight, faces.css), url_fetcher=fetch).render()
+        source, cls = html(tight, faces.css), _print_html(weasyprint)
+        if hasattr(cls, "parsed"):
+            return cls.parsed(source, fetch).render()
+        return cls(string=source, url_fetcher=fetch).render()  # pragma: no cover
 
     document = layout(tight)
     for _ in range(2):
