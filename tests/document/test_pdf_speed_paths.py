@@ -137,3 +137,15 @@ def test_a_damaged_cache_entry_is_laid_out_again(monkeypatch, tmp_path, styles):
     for entry in (tmp_path / "pdf").iterdir():
         entry.write_bytes(b"{not json\n%PDF-1.7")
     assert pdf.layout_pdf(doc, styles) == first
+
+
+def test_print_html_parsed_as_xml_gives_the_same_pdf(monkeypatch, putuo_pdf):
+    """The PDF writer parses its print HTML as XML; the HTML5 parser gives the same bytes."""
+    import weasyprint
+    from pdf_pages import build_pdf
+
+    cls = pdf._print_html(weasyprint)
+    monkeypatch.setattr(
+        cls, "parsed", classmethod(lambda k, html, f: k(string=html, url_fetcher=f))
+    )
+    assert build_pdf("putuo") == putuo_pdf
