@@ -15,3 +15,16 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
         fn()
         out.append(time.perf_counter() - t0)
     return out
+
+
+def timed_cpu(fn: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """(wall seconds, process CPU seconds) per call of ``fn`` over ``runs`` calls, after one
+    warm-up call. CPU time is what other processes on a shared machine disturb least."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    return wall, cpu

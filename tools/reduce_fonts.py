@@ -8,11 +8,18 @@ per-document subsetting fast with or without the system's harfbuzz-subset librar
 the glyph set — hence the PDF bytes — no longer depends on what is installed. Characters
 outside the set fall back to the full Noto Sans CJK of the ``noto-cjk-sans-otc`` package.
 
+The Noto faces are converted from CFF (cubic) to TrueType (quadratic, ``glyf``) outlines,
+within one font unit of the original curves: fontTools subsets ``glyf`` fonts several times
+faster than CFF ones (it need not interpret and recompile charstrings), which is what the
+PDF writer does for every document (``document/pdf_fonts.py``). Advance widths, and so the
+line breaks and pages, are unchanged.
+
 Sources (Debian packages ``fonts-noto-cjk`` and ``fonts-lxgw-wenkai``, and the PyPI package
 ``noto-cjk-sans-otc``)::
 
     apt-get install fonts-noto-cjk fonts-lxgw-wenkai
-    python tools/reduce_fonts.py            # writes src/juesuan/data/fonts/*.otf|ttf
+    python tools/reduce_fonts.py            # writes src/juesuan/data/fonts/*.ttf
+    python tools/reduce_fonts.py --convert FILE.otf ...   # only convert reduced CFF faces
 
 Needs fontTools (installed with WeasyPrint).
 """
@@ -23,8 +30,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.subset import Options, Subsetter
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTCollection, TTFont, newTable
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "juesuan" / "data" / "fonts"
@@ -37,21 +46,21 @@ WENKAI = Path("/usr/share/fonts/truetype/lxgw-wenkai")
 # keeps the reduced face from being confused with a full installed one.
 FACES = (
     (
-        "JuesuanSerif-Regular.otf",
+        "JuesuanSerif-Regular.ttf",
         "Juesuan Serif",
         "Regular",
         NOTO / "NotoSerifCJK-Regular.ttc",
         "Noto Serif CJK SC",
     ),
     (
-        "JuesuanSerif-Bold.otf",
+        "JuesuanSerif-Bold.ttf",
         "Juesuan Serif",
         "Bold",
         NOTO / "NotoSerifCJK-Bold.ttc",
         "Noto Serif CJK SC",
     ),
     (
-        "JuesuanSans-Regular.otf",
+        "JuesuanSans-Regular.ttf",
         "Juesuan Sans",
         "Regular",
         NOTO / "NotoSansCJK-Regular.ttc",
@@ -127,10 +136,69 @@ def rename(font: TTFont, family: str, weight: str) -> None:
                 setattr(top, key, family)
 
 
+def to_truetype(font: TTFont, max_err: float = 1.0) -> None:
+    """Replace the CFF outlines of ``font`` by TrueType ones (cubic curves approximated by
+    quadratic ones within ``max_err`` font units; fontTools' otf2ttf recipe)."""
+    if "CFF " not in font:
+        return
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyf.glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+    ):
+        setattr(maxp, field, 1 if field == "maxZones" else 0)
+    maxp.maxComponentElements = max(
+        (len(getattr(g, "components", ())) for g in glyphs.values()), default=0
+    )
+    maxp.compile(font)
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names (as the reduced CFF faces: glyph_names=False)
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def convert(paths: list[Path]) -> None:
+    """Convert reduced CFF faces (``.otf``) to TrueType files (``.ttf``) beside them."""
+    for path in paths:
+        font = TTFont(path, lazy=False, recalcTimestamp=False)
+        to_truetype(font)
+        target = path.with_suffix(".ttf")
+        font.save(target, reorderTables=True)
+        print(f"{target.name}: {target.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--convert", type=Path, nargs="+", help="only convert these CFF faces")
     args = parser.parse_args()
+    if args.convert:
+        convert(args.convert)
+        return
     text = charset()
     print(f"{len(text)} characters", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -148,6 +216,7 @@ def main() -> None:
         subsetter.populate(text=text)
         subsetter.subset(font)
         rename(font, family, weight)
+        to_truetype(font)
         # Reproducible bytes: fixed timestamps.
         font["head"].modified = font["head"].created
         target = args.out / out

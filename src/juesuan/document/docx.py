@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -92,6 +93,9 @@ from juesuan.document.docx_style import (
     _set_indent,
     _setup_styles,
 )
+
+_W_T = qn("w:t")
+_XML_SPACE = qn("xml:space")
 
 # -- sections ------------------------------------------------------------------------------
 
@@ -170,6 +174,10 @@ class _Writer:
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
+        # Table cells of one shape (width, span, merge, row kind, pitch, alignment, indent,
+        # weight, lines) are built once and copied: python-docx's element helpers cost a
+        # millisecond per cell, a copy a few microseconds.
+        self._tc_shapes: dict[tuple, Any] = {}
         self.landscape = False
         self.at_page_top = True  # nothing written yet on the current page
         self.break_pending = False  # a PageBreak block waits for the next paragraph
@@ -418,8 +426,9 @@ class _Writer:
     def _grid(self, t: Table, rows: list, nhead: int, ncols: int) -> None:
         """The table as WordprocessingML, built directly: merged regions as ``gridSpan`` and
         ``vMerge`` (python-docx's cell-by-cell API is far slower at thousands of cells)."""
-        table = self.d.add_table(rows=0, cols=ncols)
-        table.style = self.d.styles["Table Grid"]
+        # (python-docx's add_table and style setter look the style up by name each time)
+        table = self.d._body.add_table(0, ncols, self.d._block_width)
+        table._tbl.tblPr.style = self._style_id("Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         tbl = table._tbl
@@ -495,7 +504,50 @@ class _Writer:
         line: float = TABLE_PITCH[0][0],
     ):
         """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph
-        (on a ``line`` pt pitch when tighter than the style's)."""
+        (on a ``line`` pt pitch when tighter than the style's): a copy of the first cell of
+        the same shape, with this cell's text."""
+        text = None
+        if cell is not None:
+            text = (
+                _figure_text(cell.figure, self.styles.table)
+                if cell.figure is not None
+                else cell.text
+            ).split("\n")
+        shape = (
+            width,
+            span,
+            vmerge,
+            header,
+            line,
+            None
+            if cell is None
+            else (cell.align, cell.figure is not None, cell.indent, cell.bold, len(text)),
+        )
+        template = self._tc_shapes.get(shape)
+        if template is None:
+            template = self._tc_shapes[shape] = self._new_tc(
+                cell, width, span, vmerge, header=header, line=line, lines=len(text or ())
+            )
+        tc = copy.deepcopy(template)
+        if text is not None:
+            for t, part in zip(tc.iter(_W_T), text, strict=True):
+                t.text = part
+                if part != part.strip():
+                    t.set(_XML_SPACE, "preserve")
+        return tc
+
+    def _new_tc(
+        self,
+        cell: Cell | None,
+        width: int,
+        span: int,
+        vmerge: str | None,
+        *,
+        header: bool,
+        line: float,
+        lines: int,
+    ):
+        """A ``w:tc`` of the shape of ``_tc``'s, with ``lines`` empty text lines."""
         tc = OxmlElement("w:tc")
         tcPr = OxmlElement("w:tcPr")
         tcW = OxmlElement("w:tcW")
@@ -524,9 +576,6 @@ class _Writer:
         if cell is None:
             return tc
         look = TABLE_HEAD if header else TABLE_BODY
-        text = (
-            _figure_text(cell.figure, self.styles.table) if cell.figure is not None else cell.text
-        )
         if header:
             align = WD_ALIGN_PARAGRAPH.CENTER
         elif cell.align == "center":
@@ -541,16 +590,13 @@ class _Writer:
             pPr.jc_val = align
         if cell.bold or header:
             look = replace(look, bold=True)
-        lines = text.split("\n")
-        for i, line in enumerate(lines):
+        for i in range(lines):
             r = OxmlElement("w:r")
             r.append(copy.deepcopy(_rpr_template(look, True)))
             t = OxmlElement("w:t")
-            t.text = line
-            if line != line.strip():
-                t.set(qn("xml:space"), "preserve")
+            t.text = ""
             r.append(t)
-            if i < len(lines) - 1:
+            if i < lines - 1:
                 r.append(OxmlElement("w:br"))
             p.append(r)
         return tc

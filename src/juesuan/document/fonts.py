@@ -18,7 +18,9 @@ role       bundled face                                 source
 Every role falls back to the full Noto Sans CJK collection of the ``noto-cjk-sans-otc``
 package for a character outside the reduced set (a rare character in a name). The reduced
 faces keep PDF subsetting cheap and make the embedded glyph set — and so the PDF bytes —
-independent of the fonts installed on the machine.
+independent of the fonts installed on the machine. The Noto faces have TrueType outlines
+(converted from CFF by ``tools/reduce_fonts.py``), which fontTools subsets several times
+faster; ``pdf_fonts.py`` decides who subsets them for a document.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from pathlib import Path
 
 FONT_DIR = Path(__file__).resolve().parents[1] / "data" / "fonts"
 
-SERIF_REGULAR = FONT_DIR / "JuesuanSerif-Regular.otf"
-SERIF_BOLD = FONT_DIR / "JuesuanSerif-Bold.otf"
-SANS_REGULAR = FONT_DIR / "JuesuanSans-Regular.otf"
+SERIF_REGULAR = FONT_DIR / "JuesuanSerif-Regular.ttf"
+SERIF_BOLD = FONT_DIR / "JuesuanSerif-Bold.ttf"
+SANS_REGULAR = FONT_DIR / "JuesuanSans-Regular.ttf"
 KAI_REGULAR = FONT_DIR / "JuesuanKai-Regular.ttf"
 
 # CSS family -> ((file, weight), ...): the names the print style sheet uses. Roles that share
@@ -47,17 +49,3 @@ def full_cjk_font() -> Path:
     import noto_cjk_sans_otc
 
     return Path(noto_cjk_sans_otc.FONT_PATH)
-
-
-def font_face_css() -> str:
-    """``@font-face`` rules for the print style sheet (file URLs of the bundled faces)."""
-    rules = [
-        f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
-        f"font-weight: {weight}; }}"
-        for family, faces in FACES.items()
-        for path, weight in faces
-    ]
-    rules.append(
-        f'@font-face {{ font-family: "JS Full"; src: url("{full_cjk_font().as_uri()}"); }}'
-    )
-    return "\n".join(rules) + "\n"

@@ -1,5 +1,8 @@
 """HTML writer: one self-contained, printable page (tables and charts inline).
 
+The markup is also well-formed XML (void elements closed with ``/>``, text escaped): the PDF
+writer parses it with the XML parser, many times faster than an HTML5 parser.
+
 The same markup feeds the PDF writer (``for_print=True`` adds the page rules and the
 embedded open-licensed CJK font). Every number carries its figure id (``data-fig``).
 """
@@ -68,6 +71,8 @@ table.std td.num { text-align: right; white-space: nowrap; }
 table.std td.c { text-align: center; }
 table.std td.b { font-weight: bold; }
 table.std thead { display: table-header-group; }
+table.std .i1 { padding-left: 1.3em; } table.std .i2 { padding-left: 2.3em; }
+table.std .i3 { padding-left: 3.3em; } table.std .i4 { padding-left: 4.3em; }
 section.table p.note { font-family: %(song)s; font-size: 10pt; line-height: 14pt; margin-top: 3pt; }
 span.fig { white-space: nowrap; }
 nav.toc ul { list-style: none; padding: 0; margin: 0; }
@@ -165,13 +170,17 @@ def _chart(chart: ChartRef, png: bytes | None, by_url: bool = False) -> str:
     if by_url:
         return (
             f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
-            f'src="{CHART_SCHEME}{escape(chart.key)}">{caption}</figure>'
+            f'src="{CHART_SCHEME}{escape(chart.key)}"/>{caption}</figure>'
         )
     data = base64.b64encode(png).decode("ascii")
     return (
         f'<figure data-chart="{escape(chart.key)}"><img alt="{escape(chart.caption)}" '
-        f'src="data:image/png;base64,{data}">{caption}</figure>'
+        f'src="data:image/png;base64,{data}"/>{caption}</figure>'
     )
+
+
+# Indentation levels with a class of their own in the style sheet (td.i1 … td.i4)
+_INDENT_CLASSES = 4
 
 
 def _cell(tag: str, cell: Cell, style: NumberStyle) -> str:
@@ -191,7 +200,9 @@ def _cell(tag: str, cell: Cell, style: NumberStyle) -> str:
             classes.append("c")
     if cell.bold and tag == "td":
         classes.append("b")
-    if cell.indent:
+    if 0 < cell.indent <= _INDENT_CLASSES:
+        classes.append(f"i{cell.indent}")  # a class, not a style attribute to parse per cell
+    elif cell.indent:
         attrs.append(f'style="padding-left:{0.3 + cell.indent}em"')
     if classes:
         attrs.append(f'class="{" ".join(classes)}"')
@@ -219,7 +230,7 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
     total = sum(widths)
     cols = (
         "<colgroup>"
-        + "".join(f'<col style="width:{w / total * 100:.1f}%">' for w in widths)
+        + "".join(f'<col style="width:{w / total * 100:.1f}%"/>' for w in widths)
         + "</colgroup>"
     )
     return (
@@ -285,7 +296,7 @@ def write_html(
             body.insert(0, f'<div class="draft-mark" role="note">{escape(DRAFT_NOTE)}</div>')
     title = f"{DRAFT_MARK}：{doc.title}" if doc.draft else doc.title
     return (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8"/>\n'
         f"<title>{escape(title)}</title>\n<style>{css}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"

@@ -27,6 +27,7 @@ with numpy_hidden():  # openpyxl would import numpy (0.3-0.4 s) for types we nev
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
     from openpyxl.worksheet.worksheet import Worksheet
@@ -82,6 +83,35 @@ class _Placed:
     header: bool
 
 
+# openpyxl style attribute -> the index field of a cell's style array
+_STYLE_IDS = {"font": "fontId", "fill": "fillId", "border": "borderId", "alignment": "alignmentId"}
+
+
+class _Styles:
+    """Styles given to many cells, each added to the workbook once. openpyxl adds a style to
+    the workbook's list on every assignment, hashing it field by field (two thirds of the
+    writer's time at ~2000 cells); here the first cell of a style takes openpyxl's own path and
+    the others get the same index, so the workbook is the same."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple, int] = {}
+
+    def set(self, target, attr: str, key: tuple, make) -> None:
+        """``target.<attr> = make()``; ``key`` identifies the value ``make`` returns."""
+        index = self._ids.get((attr, key))
+        if index is None:
+            setattr(target, attr, make())
+            self._ids[(attr, key)] = getattr(target._style, _STYLE_IDS[attr])
+        else:
+            if not target._style:  # as openpyxl's style descriptor does
+                target._style = StyleArray()
+            setattr(target._style, _STYLE_IDS[attr], index)
+
+    def constant(self, target, attr: str, value) -> None:
+        """``target.<attr> = value`` for a module-level style object."""
+        self.set(target, attr, (id(value),), lambda: value)
+
+
 def write_xlsx(tables: Sequence[Table], *, title: str = "", draft: bool = False) -> bytes:
     """The tables as one XLSX workbook (bytes), one sheet per table, in order.
 
@@ -91,9 +121,10 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "", draft: bool = False)
     wb = Workbook()
     wb.remove(wb.active)
     names: set[str] = set()
+    styles = _Styles()
     for index, table in enumerate(tables, start=1):
         ws = wb.create_sheet(_sheet_name(table, index, names))
-        _write_table(ws, table)
+        _write_table(ws, table, styles)
     if not tables:
         ws = wb.create_sheet("附表")
         ws.cell(row=1, column=1, value="本文件没有表格。")
@@ -191,7 +222,7 @@ def _height(lines: int) -> float:
     return round(lines * _LINE_HEIGHT + _ROW_PADDING, 2)
 
 
-def _write_table(ws: Worksheet, table: Table) -> None:
+def _write_table(ws: Worksheet, table: Table, styles: _Styles) -> None:
     columns = table.columns
     placed = _place(table)
     widths = _column_widths(table, placed)
@@ -231,7 +262,7 @@ def _write_table(ws: Worksheet, table: Table) -> None:
         row = first + p.row
         col = p.col + 1
         target = ws.cell(row=row, column=col)
-        _fill_cell(target, p)
+        _fill_cell(target, p, styles)
         rowspan = max(p.cell.rowspan, 1)
         colspan = max(p.cell.colspan, 1)
         if rowspan > 1 or colspan > 1:
@@ -248,9 +279,9 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     for r in range(n_rows):
         for c in range(columns):
             target = ws.cell(row=first + r, column=c + 1)
-            target.border = BORDER
+            styles.constant(target, "border", BORDER)
             if r < n_header:
-                target.fill = HEADER_FILL
+                styles.constant(target, "fill", HEADER_FILL)
 
     default = _height(1)
     for row, height in need.items():
@@ -284,16 +315,16 @@ def _write_table(ws: Worksheet, table: Table) -> None:
     ws.print_area = f"A1:{last_col}{max(row - 1, 2)}"
 
 
-def _fill_cell(target, p: _Placed) -> None:
+def _fill_cell(target, p: _Placed, styles: _Styles) -> None:
     """Value and style of one placed model cell."""
     cell = p.cell
     if p.header:
         target.value = xml_text(cell.text) or None
         keep_text(target)
-        target.font = _HEADER_FONT
-        target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        styles.constant(target, "font", _HEADER_FONT)
+        _align(styles, target, "center", wrap=True)
         return
-    target.font = _BODY_BOLD_FONT if cell.bold else _BODY_FONT
+    styles.constant(target, "font", _BODY_BOLD_FONT if cell.bold else _BODY_FONT)
     fig = cell.figure
     if fig is not None:
         value = fig.value
@@ -307,7 +338,7 @@ def _fill_cell(target, p: _Placed) -> None:
             # (80.57 → 80.56999999999999), which _exact_numbers undoes when re-packing.
             target.value = value
             target.number_format = PERCENT_FORMAT if fig.unit in (PCT, RATE) else MONEY_FORMAT
-        target.alignment = Alignment(horizontal="right", vertical="center")
+        _align(styles, target, "right")
         return
     target.value = xml_text(cell.text) or None
     keep_text(target)
@@ -315,9 +346,20 @@ def _fill_cell(target, p: _Placed) -> None:
     indent = max(cell.indent, 0)
     if indent and horizontal == "center":
         horizontal = "left"  # Excel indents only left- or right-aligned text
-    target.alignment = Alignment(
-        horizontal=horizontal, vertical="center", wrap_text=True, indent=indent
-    )
+    _align(styles, target, horizontal, wrap=True, indent=indent)
+
+
+def _align(styles: _Styles, target, horizontal: str, *, wrap: bool = False, indent=0) -> None:
+    """Vertically centred alignment; ``wrap`` and ``indent`` as openpyxl's when set."""
+
+    def make() -> Alignment:
+        if not wrap:
+            return Alignment(horizontal=horizontal, vertical="center")
+        if not indent:
+            return Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
+        return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
+
+    styles.set(target, "alignment", (horizontal, wrap, indent), make)
 
 
 def keep_text(target) -> None:

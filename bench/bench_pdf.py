@@ -1,0 +1,47 @@
+"""Benchmark: the seed (or another sample's) PDF in process, process CPU time.
+
+Run:  JUESUAN_CACHE_DIR=off python bench/bench_pdf.py [--sample seed] [--runs 3] [--fonttools-subset]
+Prints the minimum and median CPU seconds of ``runs`` PDF builds after one warm-up, and the
+1-minute load average before and after (the machine is shared: CPU time is the comparable
+figure, wall-clock time is shown for reference). ``--fonttools-subset`` makes WeasyPrint
+behave as on a machine without libharfbuzz-subset. To compare with another checkout, run it
+there with ``PYTHONPATH=<checkout>/src`` in the same session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+
+from timing import timed_cpu
+
+
+def main() -> None:
+    from juesuan.pipeline import chart_images, narrative, render, sample_path, validate
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sample", default="seed")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--fonttools-subset", action="store_true")
+    args = parser.parse_args()
+    if args.fonttools_subset:
+        import weasyprint.pdf.fonts
+
+        weasyprint.pdf.fonts.harfbuzz_subset = None
+    analysis, _ = validate(sample_path(args.sample))
+    doc = narrative(analysis)
+    charts = chart_images(analysis, doc)
+    load = os.getloadavg()[0]
+    wall, cpu = timed_cpu(lambda: render(analysis, "pdf", doc, charts), args.runs)
+    subset = "fontTools" if args.fonttools_subset else "harfbuzz-subset"
+    print(
+        f"{args.sample} pdf ({subset}): CPU min {min(cpu):.2f} s, median "
+        f"{statistics.median(cpu):.2f} s; wall median {statistics.median(wall):.2f} s; "
+        f"load {load:.1f} -> {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
