@@ -224,8 +224,7 @@ def test_code_tables_without_ruling_lines_read_by_alignment(variants, reports, t
     page = _page_of(base, "表5财政拨款支出决算明细表")
     assert not [i for i in clean.items if i.finding.code == "CHK-120"]
     assert not [n for n in clean.reading.untrusted if "支出决算明细表" in n]
-    # 事业运行 66.33 → 67.33 in the 明细表 (pdf_targets gives no target on pages where amounts
-    # of neighbouring cells touch in the joined line text, so the target is made here)
+    # 事业运行 66.33 → 67.33 in the 明细表
     target = Target("pdf", f"第{page}页", "事业运行", "66.33", "67.33", (page, 0))
     edited = tmp_path / "edited.pdf"
     assert mutate_pdf(base, target, edited)
