@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+AMOUNT_WORD = re.compile(r"-?\d[\d,]*\.\d+")
 CELL = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
 # numbers in sentences: amounts, percentages, scores, counts
 SAID = re.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?)(?=万元|%|分(?!之)|个|人|名)")
@@ -166,15 +167,19 @@ def pdf_targets(path: Path) -> list[Target]:
         seen: dict[str, int] = {}
         for line in page.lines:
             text = "".join(w.text for w in line)
-            for m in NUMBER.finditer(text):
-                token = m.group(0)
+            if page.number in table_pages:
+                # every amount word: cells side by side join into one text ("66.3366.33")
+                found = [w.text for w in line if AMOUNT_WORD.fullmatch(w.text)]
+            else:
+                found = [m.group(0) for m in NUMBER.finditer(text)]
+            spans = iter(m for m in NUMBER.finditer(text))
+            for token in found:
                 if page.number in table_pages:
-                    if not any(w.text == token for w in line) or "." not in token:
-                        continue
                     if Decimal(token.replace(",", "")) == 0:
                         continue
                     old = token
                 else:
+                    m = next(spans)
                     said = SAID.match(text, m.start())
                     if said is None or said.end() != m.end():
                         continue

@@ -120,7 +120,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     tables.run()
     NarrativeChecker(doc, sink, year).run(paras)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
-        check_against_tables(tables.analysis, paras, sink)
+        check_against_tables(tables.analysis, paras, sink, tables.unread_funds)
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
     # pages that could not be read, then the findings; the same finding at several places once
@@ -169,4 +169,6 @@ def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
     standard, pages = pdf_tables(doc, aligned=frozenset(title for title, _ in unread))
     read = {t.title for t in standard}
     unread = [(title, page) for title, page in unread if title not in read]
-    return standard + ruled, pages | ruled_pages, unread
+    # in page order, however each table was read (by words, borders or alignment)
+    grids = sorted(standard + ruled, key=lambda t: t.page or 0)
+    return grids, pages | ruled_pages, unread

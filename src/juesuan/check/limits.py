@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from juesuan.core.findings import Finding, Location, Severity
@@ -61,11 +62,32 @@ def page_bounds(number: int, objects: int | None, chars: int | None, total: int)
         raise TooComplex("文字总量超过上限")
 
 
-def precheck(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list[Finding]]:
+@dataclass
+class FontCheck:
+    """Damaged pages of a PDF found in two steps, so that no font program is decompressed
+    twice: :func:`precheck` decodes every stream but the font programs, naming the fonts that
+    embed one (``declared``); the pdfium reader, which loads the fonts anyway, adds the pages
+    that use a declared font pdfium could not load (:meth:`font_not_loaded`)."""
+
+    declared: set[str] = field(default_factory=set)
+    bad_pages: set[int] = field(default_factory=set)
+
+    def font_not_loaded(self, page: int, name: str) -> None:
+        if any(d and (name == d or name.startswith((d + "-", d + ","))) for d in self.declared):
+            self.bad_pages.add(page)
+
+    def note(self, path: Path) -> list[Finding]:
+        return damaged_note(path, sorted(self.bad_pages))
+
+
+def precheck(
+    path: Path, pages_by_reader: bool = False, fonts: FontCheck | None = None
+) -> tuple[list[Finding], list[Finding]]:
     """(fatal, notes) for the file at ``path`` before it is read: ``fatal`` ends the check,
     ``notes`` (pages that could not be read) are reported with the check's findings. With
     ``pages_by_reader`` the per-page bounds of a PDF are left to the reader
-    (:func:`page_bounds`)."""
+    (:func:`page_bounds`); with ``fonts`` so are the font programs, the damaged pages found
+    here go to ``fonts`` and the reader reports them (:meth:`FontCheck.note`)."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -78,7 +100,7 @@ def precheck(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], 
     if suffix == ".docx":
         return _docx(path), []
     if suffix == ".pdf":
-        return _pdf(path, pages_by_reader)
+        return _pdf(path, pages_by_reader, fonts)
     return [], []
 
 
@@ -94,7 +116,9 @@ def _docx(path: Path) -> list[Finding]:
     return []
 
 
-def _pdf(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list[Finding]]:
+def _pdf(
+    path: Path, pages_by_reader: bool = False, fonts: FontCheck | None = None
+) -> tuple[list[Finding], list[Finding]]:
     import pypdfium2 as pdfium
 
     try:
@@ -128,9 +152,17 @@ def _pdf(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list
                 return [_fatal(path, "CHK-092", f"{TOO_COMPLEX}（文字总量超过上限）")], []
     finally:
         pdf.close()
-    bad = _damaged_pages(path)
-    if not bad:
+    bad = _damaged_pages(path, None if fonts is None else fonts.declared)
+    if fonts is not None:
+        fonts.bad_pages.update(bad)
         return [], []
+    return [], damaged_note(path, bad)
+
+
+def damaged_note(path: Path, bad: list[int]) -> list[Finding]:
+    """The finding naming the pages whose content or fonts cannot be decoded (none: [])."""
+    if not bad:
+        return []
     pages = "、".join(str(n) for n in bad[:30]) + ("等" if len(bad) > 30 else "")
     note = Finding(
         "CHK-091",
@@ -139,11 +171,13 @@ def _pdf(path: Path, pages_by_reader: bool = False) -> tuple[list[Finding], list
         "检查结果不完整；请提供完好的文件",
         Location(file=str(path)),
     )
-    return [], [note]
+    return [note]
 
 
-def _damaged_pages(path: Path) -> list[int]:
-    """Numbers of the pages whose content streams, fonts or forms cannot be decoded."""
+def _damaged_pages(path: Path, declared: set[str] | None = None) -> list[int]:
+    """Numbers of the pages whose content streams, fonts or forms cannot be decoded. With
+    ``declared`` the font programs are not decoded: the names of the fonts embedding one are
+    added to it (the pdfium reader checks that it could load them)."""
     import pikepdf
 
     try:
@@ -157,7 +191,7 @@ def _damaged_pages(path: Path) -> list[int]:
     with pdf:
         for n, page in enumerate(pdf.pages, 1):
             try:
-                ok = _streams_ok(page.obj, cache, set(), 0)
+                ok = _streams_ok(page.obj, cache, set(), 0, declared)
             except Exception:
                 ok = False
             if not ok:
@@ -172,7 +206,10 @@ _NOT_FOLLOWED = frozenset(
 )
 
 
-def _streams_ok(obj, cache: dict, seen: set, depth: int) -> bool:
+_FONT_FILES = frozenset(("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def _streams_ok(obj, cache: dict, seen: set, depth: int, declared: set[str] | None = None) -> bool:
     """Whether every stream reachable from a page (contents, fonts, forms; not images)
     decodes. Each indirect object is checked once per file (``cache``): the fonts and forms
     that every page shares are not walked again for each page."""
@@ -187,13 +224,13 @@ def _streams_ok(obj, cache: dict, seen: set, depth: int) -> bool:
         if key in seen:
             return True
         seen.add(key)
-    result = _own_ok(obj, cache, seen, depth, pikepdf)
+    result = _own_ok(obj, cache, seen, depth, pikepdf, declared)
     if key != (0, 0):
         cache[key] = result
     return result
 
 
-def _own_ok(obj, cache: dict, seen: set, depth: int, pikepdf) -> bool:
+def _own_ok(obj, cache: dict, seen: set, depth: int, pikepdf, declared: set[str] | None) -> bool:
     if isinstance(obj, pikepdf.Stream):
         if obj.get("/Subtype") == "/Image":
             return True
@@ -205,11 +242,14 @@ def _own_ok(obj, cache: dict, seen: set, depth: int, pikepdf) -> bool:
         for name in list(obj.keys()):
             if name in _NOT_FOLLOWED:
                 continue
-            if not _streams_ok(obj[name], cache, seen, depth + 1):
+            if declared is not None and name in _FONT_FILES:
+                declared.add(str(obj.get("/FontName", "")).lstrip("/"))
+                continue
+            if not _streams_ok(obj[name], cache, seen, depth + 1, declared):
                 return False
     elif isinstance(obj, pikepdf.Array):
         for item in obj:
-            if not _streams_ok(item, cache, seen, depth + 1):
+            if not _streams_ok(item, cache, seen, depth + 1, declared):
                 return False
     return True
 

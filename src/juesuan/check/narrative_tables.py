@@ -119,8 +119,16 @@ def pairs(rendered: list[Slot], stated: list[Slot]) -> list[tuple[Slot, Slot]]:
     return out
 
 
-def check_against_tables(analysis, paras: list[Para], sink: Sink) -> None:
+def check_against_tables(
+    analysis, paras: list[Para], sink: Sink, unread_funds: list[str] | None = None
+) -> None:
+    """``unread_funds``: funds whose table was not read; the numbers rendered from their
+    figures (or from the 财政拨款 totals adding them up) are not compared."""
+    from juesuan.check.tables import fund_dependent
+
     rendered = rendered_slots(analysis)
+    if unread_funds:
+        rendered = [r for r in rendered if not fund_dependent(r.figure, unread_funds)]
     stated = document_slots(paras)
     found = pairs(rendered, stated)
     if not found:

@@ -14,8 +14,8 @@ KINDS: list[tuple[str, str]] = [
     ("skip", "一般公共预算财政拨款支出决算明细"),
     ("gb", "一般公共预算财政拨款支出决算表"),
     ("approp_summary", "财政拨款收入支出决算总表"),
-    ("skip", "政府性基金预算财政拨款"),
-    ("skip", "国有资本经营预算财政拨款"),
+    ("gov_fund", "政府性基金预算财政拨款"),
+    ("state_capital", "国有资本经营预算财政拨款"),
     ("skip", "财政拨款支出决算明细"),
     ("summary", "收入支出决算总表"),
     ("income", "收入决算表"),
@@ -31,6 +31,8 @@ SPEC_KEYS = {
     "summary": "income_expenditure_summary",
     "income": "income",
     "expenditure": "expenditure",
+    "gov_fund": "government_fund",
+    "state_capital": "state_capital",
 }
 
 
@@ -54,7 +56,15 @@ class _Titles(Mapping[str, str]):
 
 
 TITLES: Mapping[str, str] = _Titles()
-RECOVERED = ("summary", "income", "expenditure", "approp_summary", "gb", "gb_basic", "sangong")
+# the standard tables every template has, read from PDFs by word positions
+CORE = ("summary", "income", "expenditure", "approp_summary", "gb", "gb_basic", "sangong")
+# the fund tables: recovered like the others, but read from PDFs as the other code tables
+# are (by their drawn cell borders, else by the alignment of their amounts); a template may
+# print them empty (本表无数据)
+FUNDS = {"gov_fund": "government_fund", "state_capital": "state_capital"}
+RECOVERED = CORE + tuple(FUNDS)
+# the code tables read from PDF pages by their drawn borders (or amounts' alignment)
+GRID_KINDS = ("skip", *FUNDS)
 
 
 @lru_cache(maxsize=4096)
@@ -102,6 +112,16 @@ COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("project", ("项目支出",)),
     ],
     "gb_basic": [("amount", ("决算数", "金额"))],
+    "gov_fund": [
+        ("opening_balance", ("年初结转", "年初财政拨款结转")),
+        ("income", ("本年收入",)),
+        ("initial_budget", ("年初预算",)),
+        ("adjusted_budget", ("调整预算", "全年预算")),
+        ("total", ("合计", "小计", "本年支出合计")),
+        ("basic", ("基本支出",)),
+        ("project", ("项目支出",)),
+        ("closing_balance", ("年末结转", "年末财政拨款结转")),
+    ],
     "summary": [("amount", ("决算数", "金额"))],
     "approp_summary": [
         ("total", ("合计",)),
@@ -111,6 +131,8 @@ COLUMNS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("amount", ("决算数",)),
     ],
 }
+
+COLUMNS["state_capital"] = COLUMNS["gov_fund"]
 
 # 收入支出决算总表 / 财政拨款收入支出决算总表: row labels → figure ids (income side, expenditure side)
 SUMMARY_INCOME = [
@@ -174,6 +196,16 @@ LABELS = {
         "basic": "基本支出",
         "project": "项目支出",
     },
+    "gov_fund": {
+        "opening_balance": "年初结转和结余",
+        "income": "本年收入",
+        "initial_budget": "年初预算",
+        "adjusted_budget": "调整预算",
+        "total": "合计",
+        "basic": "基本支出",
+        "project": "项目支出",
+        "closing_balance": "年末结转和结余",
+    },
     "approp_summary": {
         "total": "合计",
         "general_budget": "一般公共预算财政拨款",
@@ -182,3 +214,4 @@ LABELS = {
         "amount": "决算数",
     },
 }
+LABELS["state_capital"] = LABELS["gov_fund"]

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from juesuan.check.read.kinds import kind_of
+from juesuan.check.read.kinds import GRID_KINDS, kind_of
 from juesuan.check.read.reader import group_lines
 from juesuan.check.read.reading import contents_pages
 from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
@@ -49,7 +49,7 @@ def is_ruled_title(text: str) -> bool:
         return False
     if any(p in t for p in PERFORMANCE):
         return not t.startswith(("附表：", "附表:"))
-    return kind_of(t) == "skip"
+    return kind_of(t) in GRID_KINDS
 
 
 def ruled_tables(

@@ -16,7 +16,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from juesuan.check.read.kinds import COLUMNS, LABELS, RECOVERED, kind_of
+from juesuan.check.read.kinds import COLUMNS, CORE, GRID_KINDS, LABELS, kind_of
 from juesuan.check.read.reader import group_lines
 from juesuan.check.read.reading import contents_pages
 from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
@@ -97,7 +97,7 @@ def pdf_tables(
             words = [w for ln in body for w in ln]
             region = Region(k, t, page.number, words, head=_header_lines(body))
             region.rules[page.number] = rules
-            if k in RECOVERED or (k == "skip" and t in aligned):
+            if k in CORE or (k in GRID_KINDS and t in aligned):
                 regions.append(region)
             pages.add(page.number)
             open_region = region if cut is None and n == len(starts) - 1 else None
@@ -154,11 +154,31 @@ def _build(region: Region) -> RawTable | None:
         "gb_basic": _economic,
         "sangong": _sangong,
         "skip": _code_table,
+        "gov_fund": _code_table,
+        "state_capital": _code_table,
     }[region.kind]
     rows = builder(region)
+    if not rows and region.kind in GRID_KINDS:
+        rows = _printed_empty(region)
     if not rows:
         return None
     return RawTable(region.title, rows, page=region.page)
+
+
+EMPTY_HEADER = ("科目名称", "科目编码", "项目")
+
+
+def _printed_empty(region: Region) -> list[RawRow]:
+    """A code table printed without ruling lines and without any amount (本表无数据): its
+    header and notes as rows of one cell each, so that it counts as present and empty. A
+    title with nothing under it, or with amounts that could not be aligned, is not this."""
+    words = [w for _p, ws in _pages_words(region) for w in ws]
+    if any(re.fullmatch(r"-?[\d,]+(?:\.\d+)?", w.text) for w in words):
+        return []  # a code or an amount: not empty, only unreadable
+    if not any(w.text.startswith(EMPTY_HEADER) for w in words):
+        return []
+    lines = group_lines(words)
+    return [RawRow([_text(ln)], i + 1, page=region.page) for i, ln in enumerate(lines)]
 
 
 def _columns(kind: str, header: list[Word]) -> list[tuple[str, str, float]]:
@@ -236,7 +256,7 @@ def _code_table(region: Region) -> list[RawRow]:
     codes = [w for w in first_words if CODE_WORD.fullmatch(w.text)]
     first_anchor_top = min((w.top for w in codes), default=1e9)
     header = [w for w in first_words if w.top < first_anchor_top - 3 and not _is_amount(w)]
-    if region.kind == "skip":
+    if region.kind in GRID_KINDS:
         cols = _aligned_columns(region, header, codes)
     else:
         cols = _columns(region.kind, header)

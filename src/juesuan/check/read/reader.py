@@ -47,10 +47,13 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         )
     if p.stat().st_size == 0:
         return _fail(p, "CHK-003", "文件为空")
-    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, TooComplex, precheck
+    from juesuan.check.limits import MAX_TOTAL_CHARS, TOO_COMPLEX, FontCheck, TooComplex, precheck
 
     # sizes, pages, encryption, damaged pages (issue 12); pdfium checks each page as it reads
-    fatal, notes = precheck(p, pages_by_reader=suffix == ".pdf" and engine == "pdfium")
+    # and whether it could load the fonts (their programs are decompressed once, by pdfium)
+    by_pdfium = suffix == ".pdf" and engine == "pdfium"
+    fonts = FontCheck() if by_pdfium else None
+    fatal, notes = precheck(p, pages_by_reader=by_pdfium, fonts=fonts)
     if fatal:
         return None, fatal
     try:
@@ -63,7 +66,7 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         elif suffix == ".docx":
             doc = read_docx(p)
         else:
-            doc = read_pdf(p, engine=engine)
+            doc = read_pdf(p, engine=engine, fonts=fonts)
     except TooComplex as exc:
         return _fail(p, "CHK-092", f"{TOO_COMPLEX}（{exc}）")
     except _NoTextLayer:
@@ -81,6 +84,8 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         return _fail(p, "CHK-003", "文件中没有可检查的文字")
     if sum(len(line.text) for line in doc.lines) > MAX_TOTAL_CHARS:
         return _fail(p, "CHK-092", f"{TOO_COMPLEX}（文字总量超过上限）")
+    if fonts is not None:
+        notes = notes + fonts.note(p)
     return doc, notes
 
 
@@ -200,9 +205,14 @@ def read_docx(path: Path) -> SourceDoc:
 # ---------------------------------------------------------------- pdf
 
 
-def read_pdf(path: Path, engine: str = "pdfium") -> SourceDoc:
+def read_pdf(path: Path, engine: str = "pdfium", fonts=None) -> SourceDoc:
+    """``fonts`` (a :class:`juesuan.check.limits.FontCheck`): collects the pages using a font
+    that embeds a program pdfium could not load (pdfium engine)."""
     doc = SourceDoc(str(path), "pdf")
-    pages = _pdf_words_pdfplumber(path) if engine == "pdfplumber" else _pdf_words_pdfium(path)
+    if engine == "pdfplumber":
+        pages = _pdf_words_pdfplumber(path)
+    else:
+        pages = _pdf_words_pdfium(path, fonts)
     if not any(p.words for p in pages):
         raise _NoTextLayer
     for page in pages:
@@ -280,7 +290,7 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
     return pages
 
 
-def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
+def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
     """Words from pypdfium2's characters (faster than pdfplumber), assembled by geometry: the
     order in which a producer wrote its text objects says nothing (one glyph per object,
     shuffled objects), so characters are banded into lines by their baseline and ordered by x.
@@ -307,6 +317,7 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     from juesuan.check.limits import page_bounds
 
     total = 0
+    loaded: dict[int, bool] = {}  # font handle → whether pdfium loaded its program
     try:
         for n in range(len(pdf)):
             page = pdf[n]
@@ -320,20 +331,26 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
             handle = tp.raw
             chars: list[_Char] = []
             append = chars.append
+            base, size = None, 10.0
             for i in range(count):
                 ch = text[i] if i < len(text) else unify(tp.get_text_range(i, 1))
                 if not ch.strip() and is_generated(handle, i) == 1:
                     continue  # a space pdfium inserted: the gap rule finds it by geometry
                 get_box(handle, i, *box_args)
                 get_origin(handle, i, *origin_args)
-                size = get_size(handle, i) or 10.0
-                if get_matrix(handle, i, matrix_ref):
-                    scale = hypot(matrix.c, matrix.d)
-                    if scale > 0:
-                        size *= scale
+                if oy.value != base:
+                    # a character on another baseline than the one before it: its own size;
+                    # along a baseline the size is the first character's (two C calls less
+                    # for most characters, a third of the reading)
+                    base = oy.value
+                    size = get_size(handle, i) or 10.0
+                    if get_matrix(handle, i, matrix_ref):
+                        scale = hypot(matrix.c, matrix.d)
+                        if scale > 0:
+                            size *= scale
                 append((ch, left.value, right.value, height - oy.value, size))
             words = words_from_chars(chars)
-            rules = _paths(page.raw, height)
+            rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
             pages.append(PdfPage(n + 1, words, group_lines(words), rules))
             tp.close()
             page.close()
@@ -342,17 +359,19 @@ def _pdf_words_pdfium(path: Path) -> list[PdfPage]:
     return pages
 
 
-def _paths(page, height: float) -> list[tuple[float, float, float, float]]:
+def _paths(page, height: float, fonts=None) -> list[tuple[float, float, float, float]]:
     """The bounds (x0, top, x1, bottom) of the page's path objects, those in form XObjects
     included (one level, as pypdfium2's ``get_objects`` gives them), through the raw API:
-    a wrapper object per page object costs more than reading the whole page's text."""
+    a wrapper object per page object costs more than reading the whole page's text.
+    ``fonts``: (FontCheck, page number, cache by font handle): the text objects' fonts that
+    pdfium could not load are named to the FontCheck."""
     import ctypes
 
     import pypdfium2.raw as raw
 
     x0, y0, x1, y1 = (ctypes.c_float() for _ in range(4))
     refs = tuple(ctypes.byref(v) for v in (x0, y0, x1, y1))
-    path, form = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM
+    path, form, text = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_PAGEOBJ_TEXT
     out = []
 
     def visit(obj, depth: int) -> None:
@@ -360,6 +379,8 @@ def _paths(page, height: float) -> list[tuple[float, float, float, float]]:
         if kind == path:
             if raw.FPDFPageObj_GetBounds(obj, *refs):
                 out.append((x0.value, height - y1.value, x1.value, height - y0.value))
+        elif kind == text and fonts is not None:
+            _font_loaded(raw.FPDFTextObj_GetFont(obj), *fonts)
         elif kind == form and depth < 2:
             for k in range(raw.FPDFFormObj_CountObjects(obj)):
                 visit(raw.FPDFFormObj_GetObject(obj, k), depth + 1)
@@ -367,6 +388,24 @@ def _paths(page, height: float) -> list[tuple[float, float, float, float]]:
     for k in range(raw.FPDFPage_CountObjects(page)):
         visit(raw.FPDFPage_GetObject(page, k), 0)
     return out
+
+
+def _font_loaded(font, check, page: int, loaded: dict[int, bool]) -> None:
+    """Name the font to ``check`` (a FontCheck) on ``page`` when pdfium did not load its
+    embedded program; each font handle is asked once."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    ok = loaded.get(key)
+    if ok is None:
+        ok = loaded[key] = bool(raw.FPDFFont_GetIsEmbedded(font))
+    if ok:
+        return
+    buf = ctypes.create_string_buffer(256)
+    raw.FPDFFont_GetBaseFontName(font, buf, 256)
+    check.font_not_loaded(page, buf.value.decode("latin-1"))
 
 
 # (text, left, right, baseline from the top, effective font size)

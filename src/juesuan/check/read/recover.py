@@ -12,6 +12,7 @@ from juesuan.check.read.kinds import (
     APPROP_INCOME,
     APPROP_SPENDING,
     COLUMNS,
+    FUNDS,
     SUMMARY_INCOME,
     SUMMARY_SPENDING,
     TITLES,
@@ -59,6 +60,9 @@ class Recovered:
     sangong: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     # figures whose cell is printed blank (or not as a number): blank is not 0
     blanks: dict[str, Origin] = field(default_factory=dict)
+    # funds (government_fund, state_capital) whose 项 lines a table has given: a second table
+    # of the same fund (收入支出表 and 支出表) states its figures, to be compared
+    fund_lines: set[str] = field(default_factory=set)
 
     def state(self, figure: str, value: Decimal | None, origin: Origin) -> None:
         if value is not None:
@@ -110,17 +114,39 @@ def _match_key(kind: str, text: str) -> str | None:
     for key, prefixes in COLUMNS.get(kind, []):
         if any(text.startswith(p) for p in prefixes):
             return key
+    if kind in FUNDS:  # a label joined from the header lines above (本年支出 + 基本支出)
+        for key, prefixes in COLUMNS[kind]:
+            if any(text.endswith(p) for p in prefixes):
+                return key
     return None
 
 
+def table_name(kind: str, title: str) -> str:
+    """The name a recovered table goes by: the standard title, or for a fund table (whose
+    templates differ: 收入支出决算表 or 支出决算表) its own title without its number."""
+    if kind not in FUNDS:
+        return TITLES[kind]
+    t = re.sub(r"\s+", "", title)
+    return re.sub(
+        r"^(公开\d+表|表\d+|表[一二三四五六七八九十]+[、.．:：]?|附表\d*|[一二三四五六七八九十\d]+[、.．])",
+        "",
+        t,
+    )
+
+
 def recover_table(kind: str, table: RawTable, rec: Recovered, class_names: dict[str, str]) -> None:
-    title = TITLES[kind]
+    title = table_name(kind, table.title)
     split = _header_split(table)
     header = [r.cells for r in table.rows[:split]]
     data = table.rows[split:]
-    if not data:
+    if kind in FUNDS:
+        rec.kinds.append(kind)  # present, even when it has no data (本表无数据)
+        if not data:
+            return
+    elif not data:
         return
-    rec.kinds.append(kind)
+    else:
+        rec.kinds.append(kind)
     ncols = max(len(r.cells) for r in table.rows)
     if kind in ("summary", "approp_summary"):
         _recover_two_sided(kind, title, header, data, rec, class_names, ncols)
@@ -144,6 +170,10 @@ def recover_table(kind: str, table: RawTable, rec: Recovered, class_names: dict[
             name_col = j
     if not code_cols:
         code_cols = [0]
+    fund = FUNDS.get(kind)
+    as_stated = fund is not None and fund in rec.fund_lines  # the fund's second table
+    if fund is not None:
+        rec.fund_lines.add(fund)
     for row in data:
         cells = row.cells + [""] * (ncols - len(row.cells))
         code = "".join(
@@ -163,7 +193,28 @@ def recover_table(kind: str, table: RawTable, rec: Recovered, class_names: dict[
             origin = Origin(
                 title, label, _col_label(header, j), row.line, row.page, row.index, quote
             )
-            _place(kind, key, code, is_total, value, origin, rec)
+            if fund is not None:
+                _place_fund(fund, key, code, is_total, value, origin, rec, as_stated)
+            else:
+                _place(kind, key, code, is_total, value, origin, rec)
+
+
+FUND_TOTALS = {k: f"expenditure.{k}" for k in ("total", "basic", "project")}
+
+
+def _place_fund(
+    fund: str, key: str, code: str, total: bool, value, origin: Origin, rec: Recovered, stated: bool
+) -> None:
+    """A fund table's cell: its 合计 row states the fund's totals, its 类/款 rows state their
+    sums; its 项 rows are the fund's lines (a second table of the same fund states them)."""
+    if total:
+        rec.state(f"{fund}.{FUND_TOTALS.get(key, key)}", value, origin)
+    elif len(code) == 7 and key != "total" and not stated:
+        block = rec.line(code).setdefault(fund, {})
+        if value is not None:
+            block[key] = value
+    else:
+        rec.state(f"func.{code}.{fund}.{key}", value, origin)
 
 
 def _spaced(code: str) -> str:
