@@ -108,6 +108,27 @@ def test_bad_code_located() -> None:
     assert f.location.describe().endswith("支出决算表!A7")
 
 
+@pytest.mark.parametrize(
+    ("cells", "words"),
+    [
+        ({"A9": 488}, "只有经济分类编码“488”"),  # found by the no-loss property test
+        ({"A9": 301}, "只有经济分类编码“301”"),
+        ({"A9": 30101}, "只有经济分类编码“30101”"),
+        ({"A9": 488, "B9": "填的名称", "C9": 5}, "不是已知的“类”级编码"),
+    ],
+)
+def test_an_economic_row_not_read_is_reported(cells, words) -> None:
+    """A row below an (empty) economic table with a code the loader does not read as a 款:
+    not silently dropped."""
+    data = _putuo_bytes()
+    for cell, value in cells.items():
+        data = _edit(data, "一般公共预算财政拨款项目支出决算表", cell, value)
+    _, findings = load_workbook_bytes(data, "x.xlsx")
+    hits = [f for f in findings if f.code == "XLS-022" and words in f.message]
+    assert hits, [f.render() for f in findings]
+    assert hits[0].location.describe().endswith("一般公共预算财政拨款项目支出决算表!A9")
+
+
 def test_unknown_code_and_name_mismatch_reported() -> None:
     data = _edit(_putuo_bytes(), "支出决算表", "B6", "别的名称")
     _, findings = load_workbook_bytes(data, "x.xlsx")

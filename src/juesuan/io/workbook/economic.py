@@ -103,9 +103,33 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
                     f"经济分类编码{show(code)}格式不正确（应为5位“款”级编码）",
                     st.loc(sheet.name, r, code_col),
                 )
+            elif code and not name and is_blank(raw):
+                st.error(
+                    "XLS-022",
+                    f"第{r + 1}行只有经济分类编码{show(code)}，没有名称和金额，本行未读取",
+                    st.loc(sheet.name, r, code_col),
+                    Severity.WARNING,
+                )
+            elif code and _unknown_class(code, catalogs):
+                # a 类 row is the subtotal of its 款 rows and is not read; a 3-digit code that
+                # is no 类 the catalog knows is more likely a clerk's entry than a subtotal
+                st.error(
+                    "XLS-022",
+                    f"经济分类编码{show(code)}不是已知的“类”级编码，本行按小计行处理、未读取"
+                    "（请填写5位“款”级编码）",
+                    st.loc(sheet.name, r, code_col),
+                    Severity.WARNING,
+                )
             continue
         if is_blank(raw):
-            continue  # exports print every 款; a blank amount is no data
+            if not name:  # a code alone: an entry left unfinished, not an exported 款 line
+                st.error(
+                    "XLS-022",
+                    f"第{r + 1}行只有经济分类编码{show(code)}，没有名称和金额，本行未读取",
+                    st.loc(sheet.name, r, code_col),
+                    Severity.WARNING,
+                )
+            continue  # exports print every 款 with its name; a blank amount is no data
         where = st.loc(sheet.name, r, code_col)
         if catalogs.economic.get(code) is None and catalogs.economic.complete:
             # the bundled catalog is incomplete: validation (CAT-001) reports such a code once
@@ -138,3 +162,11 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             item["amount"] = value * scale if scale != 1 else value
             st.sources[f"{target}.{idx}.amount"] = st.loc(sheet.name, r, amount_col)
         out.append(item)
+
+
+def _unknown_class(code: str, catalogs) -> bool:  # type: ignore[no-untyped-def]
+    """A 3-digit code the economic catalog does not hold as a 类."""
+    if not code.isdigit() or len(code) != 3:
+        return False
+    entry = catalogs.economic.get(code)
+    return entry is None or entry.level != "类"
