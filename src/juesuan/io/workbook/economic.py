@@ -95,24 +95,26 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
                     st.loc(sheet.name, r, code_col),
                 )
             continue
-        if code is None or not code.isdigit() or len(code) != 5:
-            bad = code and (not code.isdigit() or len(code) != 3)
-            if bad and "合计" not in code and "总计" not in code:
+        if code is None or not code.isdigit() or len(code) not in (3, 5):
+            if code and "合计" not in code and "总计" not in code:
                 st.error(
                     "XLS-022",
                     f"经济分类编码{show(code)}格式不正确（应为5位“款”级编码）",
                     st.loc(sheet.name, r, code_col),
                 )
-            elif code and not name and is_blank(raw):
-                st.error(
-                    "XLS-022",
-                    f"第{r + 1}行只有经济分类编码{show(code)}，没有名称和金额，本行未读取",
-                    st.loc(sheet.name, r, code_col),
-                    Severity.WARNING,
-                )
-            elif code and _unknown_class(code, catalogs):
-                # a 类 row is the subtotal of its 款 rows and is not read; a 3-digit code that
-                # is no 类 the catalog knows is more likely a clerk's entry than a subtotal
+            continue
+        if not name and is_blank(raw):  # a code alone: an entry left unfinished
+            st.error(
+                "XLS-022",
+                f"第{r + 1}行只有经济分类编码{show(code)}，没有名称和金额，本行未读取",
+                st.loc(sheet.name, r, code_col),
+                Severity.WARNING,
+            )
+            continue
+        if len(code) == 3:
+            # a 类 row is the subtotal of its 款 rows and is not read; a 3-digit code that
+            # is no 类 the catalog knows is more likely a clerk's entry than a subtotal
+            if _unknown_class(code, catalogs):
                 st.error(
                     "XLS-022",
                     f"经济分类编码{show(code)}不是已知的“类”级编码，本行按小计行处理、未读取"
@@ -122,13 +124,6 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
                 )
             continue
         if is_blank(raw):
-            if not name:  # a code alone: an entry left unfinished, not an exported 款 line
-                st.error(
-                    "XLS-022",
-                    f"第{r + 1}行只有经济分类编码{show(code)}，没有名称和金额，本行未读取",
-                    st.loc(sheet.name, r, code_col),
-                    Severity.WARNING,
-                )
             continue  # exports print every 款 with its name; a blank amount is no data
         where = st.loc(sheet.name, r, code_col)
         if catalogs.economic.get(code) is None and catalogs.economic.complete:
@@ -166,7 +161,5 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
 
 def _unknown_class(code: str, catalogs) -> bool:  # type: ignore[no-untyped-def]
     """A 3-digit code the economic catalog does not hold as a 类."""
-    if not code.isdigit() or len(code) != 3:
-        return False
     entry = catalogs.economic.get(code)
     return entry is None or entry.level != "类"
