@@ -81,17 +81,13 @@ class Database:
                 finally:
                     self._lock_depth -= 1
                 return
-            import fcntl
-
-            if self._lock_fd is None:
-                self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            self._flock(wait=True)
             self._lock_depth = 1
             try:
                 yield
             finally:
                 self._lock_depth = 0
-                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                self._unflock()
 
     @contextmanager
     def write_connection_now(self) -> Iterator[Connection | None]:
@@ -103,7 +99,7 @@ class Database:
             yield None
             return
         try:
-            if self._lock_depth or not self._try_flock():
+            if self._lock_depth or not self._flock(wait=False):
                 yield None
                 return
             self._lock_depth = 1
@@ -116,7 +112,8 @@ class Database:
         finally:
             self._write_lock.release()
 
-    def _try_flock(self) -> bool:
+    def _flock(self, *, wait: bool) -> bool:
+        """Take the other processes' write lock (waiting for it, or only if it is free)."""
         if self._lock_path is None:
             return True
         import fcntl
@@ -124,7 +121,7 @@ class Database:
         if self._lock_fd is None:
             self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return False
         return True
