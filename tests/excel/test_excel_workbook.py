@@ -409,3 +409,43 @@ def test_evaluation_incomplete_spare_block_located() -> None:
     assert ds is None
     missing = [f for f in findings if "evaluation.projects.2" in (f.location.path or "")]
     assert missing and all(f.location.sheet == "绩效自评（项目）" for f in missing)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "cells", "found"),
+    [
+        # the 款 20805 of Putuo's 支出决算表: 84.65 + 160.75 + 80.38 + 0.94 = 326.72
+        ("支出决算表", {"A20": "20805", "D20": "326.72"}, None),
+        ("支出决算表", {"A20": "20805", "D20": "326.71"}, None),  # within rounding
+        ("支出决算表", {"A20": "201", "E20": "603.14"}, None),
+        ("支出决算表", {"A20": "208", "D20": "400"}, ("XLS-024", "D20", "326.72")),
+        ("支出决算表", {"A20": "20199", "D20": "5"}, ("XLS-024", "D20", "为5.00")),
+        ("支出决算表", {"A20": "92330"}, ("XLS-022", "A20", "不是已知的")),
+        ("支出决算表", {"A20": "92330", "D20": "7"}, ("XLS-022", "A20", "不是已知的")),
+        ("支出决算表", {"A20": "20805"}, ("XLS-022", "A20", "只有科目编码")),
+        (
+            "一般公共预算财政拨款基本支出决算表",
+            {"A40": "388", "C40": "1"},
+            ("XLS-022", "A40", "不是已知的"),
+        ),
+        (
+            "一般公共预算财政拨款基本支出决算表",
+            {"A40": "301", "C40": "1"},
+            ("XLS-024", "C40", "为1.00"),
+        ),
+    ],
+)
+def test_a_subtotal_row_is_compared_never_dropped(sheet, cells, found) -> None:
+    """类/款 subtotal rows are not read as data; their amounts are compared with the detail
+    rows below them, and a code that is no subtotal is reported (never silently dropped)."""
+    data = _putuo_bytes()
+    for cell, value in cells.items():
+        data = _edit(data, sheet, cell, value)
+    ds, findings = load_workbook_bytes(data, "x.xlsx")
+    mine = [f for f in findings if f.code in ("XLS-022", "XLS-024")]
+    if found is None:
+        assert ds is not None and not mine, [f.render() for f in findings]
+        return
+    code, cell, words = found
+    hits = [f for f in mine if f.code == code and f.location.cell == cell]
+    assert hits and words in hits[0].message, [f.render() for f in findings]

@@ -6,6 +6,7 @@ from typing import Any
 
 from juesuan.core.findings import Severity
 from juesuan.io.workbook.cells import is_blank, norm, show, to_code, to_number, to_text
+from juesuan.io.workbook.subtotals import compare_subtotal
 from juesuan.io.workbook.tables import header
 from juesuan.io.workbook.unread_cells import formula_text, unread_columns
 
@@ -76,6 +77,8 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
     code_col, kuan_col = group["code"], group["kuan"]
     name_col, amount_col = group["name"], group["amount"]
     last_cls = ""
+    start = len(out)
+    pending: list[tuple[int, str, Any]] = []  # 类 subtotal rows with an amount
     for r in range(first, r1):
         row = sheet.rows[r]
         code = to_code(row[code_col]) if code_col < len(row) else None
@@ -122,6 +125,8 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
                     st.loc(sheet.name, r, code_col),
                     Severity.WARNING,
                 )
+            elif not is_blank(raw):  # compared with its 款 rows once they are all read
+                pending.append((r, code, raw))
             continue
         if is_blank(raw):
             continue  # exports print every 款 with its name; a blank amount is no data
@@ -157,6 +162,10 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
             item["amount"] = value * scale if scale != 1 else value
             st.sources[f"{target}.{idx}.amount"] = st.loc(sheet.name, r, amount_col)
         out.append(item)
+    for r, code, raw in pending:
+        parts = [item.get("amount") for item in out[start:] if item["code"].startswith(code)]
+        what = f"第{r + 1}行（类级小计，经济分类编码{code}）的金额"
+        compare_subtotal(st, st.loc(sheet.name, r, amount_col), what, raw, parts, scale)
 
 
 def _unknown_class(code: str, catalogs) -> bool:  # type: ignore[no-untyped-def]

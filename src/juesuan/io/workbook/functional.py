@@ -8,6 +8,7 @@ from typing import Any
 from juesuan.core.findings import Severity
 from juesuan.io.workbook.cells import is_blank, norm, show, to_code, to_number, to_text
 from juesuan.io.workbook.layout import EXTRA_COLUMNS, FUNCTIONAL_INPUT
+from juesuan.io.workbook.subtotals import compare_subtotal, report_not_subtotal, subtotal_kind
 from juesuan.io.workbook.tables import header
 from juesuan.io.workbook.unread import UNREAD_OUTSIDE
 from juesuan.io.workbook.unread_cells import formula_text, unread_columns
@@ -53,6 +54,7 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
     sums = {c for c, t in cols.items() if t in derived and c not in value_cols}
     read |= sums
     seen: dict[str, int] = {}
+    pending: list[tuple[int, str, dict[int, Any]]] = []  # 类/款 rows with amounts
     last_cls = last_kuan = ""
     for r in range(first, r1):
         row = sheet.rows[r]
@@ -119,9 +121,17 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
                 st.loc(sheet.name, r, code_col if code_col is not None else split[0]),
             )
             continue
-        if len(code) != 7:
+        if len(code) != 7:  # a 类/款 subtotal row: compared with its 项 rows, not read
             formula_text(st, sheet, r, row, set(value_cols))
-            continue  # 类/款 subtotal rows
+            amounts = [values[c] for c, (_, kind) in value_cols.items() if kind == "amount"]
+            named = name if name and not name.startswith("=") and name != "未知科目" else None
+            kind = subtotal_kind(code, code.startswith("2"), named, amounts)
+            if kind == "subtotal":
+                pending.append((r, code, values))
+            elif kind != "empty":
+                at = st.loc(sheet.name, r, code_col if code_col is not None else split[0])
+                report_not_subtotal(st, kind, at, r, code, "7位功能分类“项”级编码")
+            continue
         where = st.loc(sheet.name, r, code_col if code_col is not None else split[2])
         entry = catalogs.functional.get(code)
         if entry is None and catalogs.functional.complete:
@@ -179,3 +189,13 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             line.setdefault(sub, {})[fld] = value * scale if scale != 1 else value
             src[path] = loc
             src.setdefault(sub, loc)
+    for r, code, values in pending:
+        below = [lines[c] for c in seen if c.startswith(code)]
+        level = "类" if len(code) == 3 else "款"
+        for c, (path, kind) in value_cols.items():
+            if kind != "amount" or is_blank(values[c]):
+                continue
+            sub, _, fld = path.partition(".")
+            parts = [line.get(sub, {}).get(fld) for line in below]
+            what = f"表「{title}」第{r + 1}行（{level}级小计，科目编码{code}）列「{cols[c]}」"
+            compare_subtotal(st, st.loc(sheet.name, r, c), what, values[c], parts, scale)
