@@ -248,9 +248,9 @@ class TableChecker:
         analysis, findings = analyse(ds)
         self.analysis = analysis
         findings = self._screen_findings(findings, origins)
-        findings = [
-            f for f in findings if not self._on_unread_fund(f) and not _on_blank(f, rec.blanks)
-        ]
+        printed = {fig for fig, _, _ in rec.stated}
+        blank = {fig for fig in rec.blanks if fig not in printed}
+        findings = [f for f in findings if not self._on_unread_fund(f) and not _on_blank(f, blank)]
         findings = self._rounding_between_tables(findings, rec, origins)
         per_rule: dict[str, int] = {}
         for f in findings:
@@ -483,9 +483,9 @@ FUND_NAMES = {
 }
 
 
-def _on_blank(f: Finding, blanks: dict) -> bool:
-    """A finding about a figure whose cell is printed blank: the rules see a blank as 0, but
-    blank is not 0 (a blank the text states a figure for is reported by CHK-121)."""
+def _on_blank(f: Finding, blanks: set[str]) -> bool:
+    """A finding about a figure printed blank (and nowhere as a number): the rules see a
+    blank as 0, but blank is not 0 (a blank the text states a figure for is CHK-121's)."""
     return bool(f.location.path) and f.location.path in blanks
 
 
