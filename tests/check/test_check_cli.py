@@ -87,3 +87,22 @@ def test_bad_input_is_one_located_message(app, tmp_path, name, content, message)
 def test_unknown_engine(app):
     r = _run(app, GOLDEN / "seed-2024.txt", "--engine", "mupdf")
     assert r.exit_code == 2 and "未知的PDF提取方式" in r.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_first_line_says_how_reliably_the_document_was_read(app, tmp_path, fmt):
+    """Text, JSON and HTML reports open with the reading's reliability: pages and tables
+    read, tables trusted."""
+    pdf = GOLDEN / "putuo-2024.pdf"
+    out = tmp_path / "report.html"
+    extra = {"text": [], "json": ["--json"], "html": ["--html", out]}[fmt]
+    r = _run(app, pdf, *extra)
+    assert "Traceback" not in r.output
+    if fmt == "html":
+        body = out.read_text(encoding="utf-8").split("<body>", 1)[1]
+        first = body.strip().splitlines()[0]
+    elif fmt == "json":
+        first = r.stdout.splitlines()[1]  # the line after the opening brace
+    else:
+        first = r.stdout.splitlines()[0]
+    assert "读取情况（" in first and "页" in first and "可信" in first, first

@@ -169,6 +169,30 @@ def _pdf_grids(doc) -> tuple[list, set[int], list[tuple[str, int]]]:
     standard, pages = pdf_tables(doc, aligned=frozenset(title for title, _ in unread))
     read = {t.title for t in standard}
     unread = [(title, page) for title, page in unread if title not in read]
+    # performance tables (附表1/附表2) printed without ruling lines: read from word positions
+    # where the geometry is unambiguous
+    kept = []
+    for title, page in unread:
+        table = _aligned_performance(doc, title, page)
+        if table is None:
+            kept.append((title, page))
+        else:
+            ruled.append(table)
+    unread = kept
     # in page order, however each table was read (by words, borders or alignment)
     grids = sorted(standard + ruled, key=lambda t: t.page or 0)
     return grids, pages | ruled_pages, unread
+
+
+def _aligned_performance(doc, title: str, page: int):
+    from juesuan.check.read.pdf_aligned import aligned_performance
+    from juesuan.check.read.pdf_grid import PERFORMANCE, _is_title_line
+    from juesuan.check.read.pdf_tables import END
+
+    if not any(p in "".join(title.split()) for p in PERFORMANCE):
+        return None
+
+    def ends(line) -> bool:
+        return _is_title_line(line) or bool(END.match("".join(w.text for w in line)))
+
+    return aligned_performance(doc, title, page, ends)

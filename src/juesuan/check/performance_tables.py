@@ -71,6 +71,8 @@ class PerformanceChecker:
         overall: Scored | None = None
         found = False
         for table in grids:
+            if table.note:
+                self.sink.cannot("CHK-201", table.note)
             header_i = next(
                 (i for i, r in enumerate(table.rows) if {"三级指标", "指标分值"} <= set(_clean(r))),
                 None,

@@ -67,6 +67,7 @@ def summary(report: CheckReport) -> str:
 
 def to_json(report: CheckReport) -> str:
     payload = {
+        "summary": report.headline,  # first: how reliably the document was read
         "file": report.path,
         "format": report.kind,
         "year": report.year,
@@ -156,8 +157,8 @@ def to_html(report: CheckReport) -> str:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>检查报告：{escape(report.path)}</title>
 <style>{CSS}</style></head><body>
-<h1>部门决算公开文件检查报告</h1>
 <p><strong>{escape(report.headline)}</strong></p>
+<h1>部门决算公开文件检查报告</h1>
 <p>文件：{escape(report.path)}（{escape(report.kind or "未读取")}，决算年度：{report.year or "未识别"}）</p>
 <p>识别出的标准表：{tables}</p>
 <p>错误 {c[Severity.ERROR]} 项，警告 {c[Severity.WARNING]} 项，提示 {c[Severity.INFO]} 项。</p>

@@ -248,7 +248,9 @@ class TableChecker:
         analysis, findings = analyse(ds)
         self.analysis = analysis
         findings = self._screen_findings(findings, origins)
-        findings = [f for f in findings if not self._on_unread_fund(f)]
+        printed = {fig for fig, _, _ in rec.stated}
+        blank = {fig for fig in rec.blanks if fig not in printed}
+        findings = [f for f in findings if not self._on_unread_fund(f) and not _on_blank(f, blank)]
         findings = self._rounding_between_tables(findings, rec, origins)
         per_rule: dict[str, int] = {}
         for f in findings:
@@ -479,6 +481,12 @@ FUND_NAMES = {
     "government_fund": "政府性基金预算财政拨款",
     "state_capital": "国有资本经营预算财政拨款",
 }
+
+
+def _on_blank(f: Finding, blanks: set[str]) -> bool:
+    """A finding about a figure printed blank (and nowhere as a number): the rules see a
+    blank as 0, but blank is not 0 (a blank the text states a figure for is CHK-121's)."""
+    return bool(f.location.path) and f.location.path in blanks
 
 
 def fund_dependent(figure: str, funds: list[str]) -> bool:

@@ -286,6 +286,9 @@ def _grid_rows(
     def horizontal_at(y: float, x: float) -> bool:
         return any(a - TOL <= x <= b + TOL for a, b in h_spans[y])
 
+    def drawn_at(y: float) -> bool:
+        return bool(h_spans[y])
+
     ncols = len(xs) - 1
     # lattice rows inside the table: the band has the table's left edge drawn
     bands = [r for r in range(len(ys) - 1) if vertical_at(xs[0], (ys[r] + ys[r + 1]) / 2)]
@@ -330,10 +333,16 @@ def _grid_rows(
     rows = []
     for r in bands:
         cells, full = [], []
+        starts = False  # a cell of the row begins in this band (a row of its own)
         for c in range(ncols):
             root = find((r, c))
+            starts = starts or root[0] == r
             cells.append(texts[root] if root == (r, c) else "")
             full.append(texts[root] if root[0] == r and c in spans[root] else "")
-        if any(cells):
+        # an all-blank row drawn between two rules is recorded, its cells blank (blank is not
+        # 0); a band whose every cell continues a cell merged from above is no row, nor is a
+        # blank band that only the page's cut closes (the left border running on)
+        closed = drawn_at(ys[r]) and drawn_at(ys[r + 1])
+        if any(cells) or (starts and closed):
             rows.append((RawRow(cells, 0, page=page.number), full))
     return rows

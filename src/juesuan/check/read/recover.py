@@ -79,10 +79,17 @@ def _clean(text: str) -> str:
 
 
 def _header_split(table: RawTable) -> int:
-    """Index of the first data row (a code or a 合计 row with a number)."""
+    """Index of the first data row (a code or a 合计 row with a number). A table none of whose
+    rows is such a row but which has an all-blank row below its header has its data rows
+    printed blank (blank is not 0): they start at the first all-blank row."""
+    blank_row = None
     for i, row in enumerate(table.rows):
         cells = [_clean(c) for c in row.cells]
         if not cells:
+            continue
+        if not any(cells):
+            if blank_row is None and i > 0:
+                blank_row = i
             continue
         if re.fullmatch(r"\d{3}(\d{2}){0,2}", cells[0]) or (
             cells[0] in ("合计", "总计") and any(number(c) is not None for c in cells)
@@ -95,7 +102,7 @@ def _header_split(table: RawTable) -> int:
             re.fullmatch(r"[一二三四五六七八九十]+、.*", c) for c in cells
         ):
             return i
-    return len(table.rows)
+    return len(table.rows) if blank_row is None else blank_row
 
 
 def _column_keys(kind: str, header: list[list[str]], ncols: int) -> dict[int, str]:

@@ -29,6 +29,8 @@ class RawTable:
     page: int | None = None
     line: int | None = None
     number: int = 0  # 1-based order in the document
+    # what the reader could not recover of the table (said under the rules it leaves out)
+    note: str = ""
 
 
 @dataclass
