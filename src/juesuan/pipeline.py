@@ -182,13 +182,15 @@ def tables(analysis: Analysis) -> list[Table]:
 
 def narrative(analysis: Analysis, with_tables: bool = True) -> Document:
     """The whole document: the profile's narrative with the standard tables in place."""
-    from juesuan.compose.evaluation import evaluation_tables
     from juesuan.compose.narrative import build_narrative
 
     ds = analysis.dataset
     blocks = {"tables": [], "evaluation_tables": []}
     if with_tables:
         blocks["tables"] = tables(analysis)
+    if with_tables and ds.evaluation is not None:  # the scoring engine only when there is one
+        from juesuan.compose.evaluation import evaluation_tables
+
         blocks["evaluation_tables"] = evaluation_tables(ds, analysis.figures, analysis.run_inputs)
     doc = build_narrative(ds, analysis.figures, analysis.profile, analysis.names, blocks)
     # Data with errors (only ``build --force`` gets this far) makes a draft, marked on every page.

@@ -24,6 +24,14 @@ def test_every_rule_has_code_title_and_doc() -> None:
         assert code == r.code and r.title and r.doc, code
 
 
+def test_the_performance_rules_are_the_scoring_checks_in_order() -> None:
+    """The PERF rules are registered from the code catalog, their checks imported on use."""
+    from juesuan.performance.checks import CHECKS
+
+    registered = [code for code, r in load_rules().items() if r.family == "performance"]
+    assert registered == [code for code, _ in CHECKS]
+
+
 def test_tot001_stated_total_mismatch_located() -> None:
     text = BASE.replace("value: 100.00, table: 支出决算表", "value: 100.50, table: 支出决算表")
     _, findings = run(text)

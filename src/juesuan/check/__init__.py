@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from juesuan.check.model import Coverage, Item, merge_repeats
 from juesuan.check.read.reading import Reading
 from juesuan.core.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from juesuan.check.read.source import SourceDoc
 
 
 @dataclass
@@ -71,7 +76,15 @@ def document_year(lines: list[str]) -> int | None:
     return counts.most_common(1)[0][0]
 
 
-def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
+def check_file(
+    path: str | Path,
+    engine: str = "pdfium",
+    *,
+    source: Callable[[], tuple[SourceDoc | None, list[Finding]]] | None = None,
+) -> CheckReport:
+    """Check the published document at ``path``. ``source``: a function that gives what
+    :func:`juesuan.check.read.reader.read` gives for ``path`` (:mod:`juesuan.check.ahead`
+    reads in a helper process while this one loads the checker)."""
     from juesuan.check.department_name import DepartmentName
     from juesuan.check.narrative import NarrativeChecker
     from juesuan.check.narrative_tables import check_against_tables
@@ -82,7 +95,7 @@ def check_file(path: str | Path, engine: str = "pdfium") -> CheckReport:
     from juesuan.check.text import paragraphs
     from juesuan.check.years import YearChecks
 
-    doc, problems = read(path, engine=engine)
+    doc, problems = source() if source is not None else read(path, engine=engine)
     report = CheckReport(str(path), None)
     if doc is None:
         report.fatal = problems

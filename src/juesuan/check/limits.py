@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -262,10 +263,15 @@ def check_file_limited(
     engine: str = "pdfium",
     seconds: float = TIME_BUDGET,
     memory: int = MEMORY_BUDGET,
+    prepare: Callable[[str, str], Callable | None] | None = None,
 ):
     """``check_file(path)`` in a forked child under ``memory`` bytes of address space and
     ``seconds`` of wall time. Beyond either, a report whose fatal finding is CHK-092
-    “文件过大/过于复杂，未能检查”. Without ``fork`` (not POSIX) it runs in this process."""
+    “文件过大/过于复杂，未能检查”. Without ``fork`` (not POSIX) it runs in this process.
+    ``prepare(path, engine)``, run first in the child, may return the ``source`` of
+    :func:`juesuan.check.check_file`: the ``check`` command passes
+    :func:`juesuan.check.ahead.start`, which reads the document in a helper process while the
+    child loads the checker (the same report, sooner on a machine with a spare core)."""
     import multiprocessing as mp
 
     from juesuan.check import CheckReport, check_file
@@ -274,7 +280,7 @@ def check_file_limited(
         return check_file(path, engine=engine)
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, str(path), engine, memory), daemon=True)
+    child = ctx.Process(target=_child, args=(send, str(path), engine, memory, prepare), daemon=True)
     child.start()
     send.close()
     result = None
@@ -300,7 +306,7 @@ def check_file_limited(
     return report
 
 
-def _child(send, path: str, engine: str, memory: int) -> None:  # pragma: no cover - child
+def _child(send, path: str, engine: str, memory: int, prepare=None) -> None:  # pragma: no cover
     import resource
 
     from juesuan.check import check_file
@@ -308,7 +314,8 @@ def _child(send, path: str, engine: str, memory: int) -> None:  # pragma: no cov
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
-        result: object = check_file(path, engine=engine)
+        source = prepare(path, engine) if prepare is not None else None
+        result: object = check_file(path, engine=engine, source=source)
     except MemoryError:
         result = None
     except Exception as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from juesuan.check.read.reading import contents_lines
 from juesuan.check.read.recover import number
@@ -35,7 +36,9 @@ class Layout:
     name: str = ""  # the profile's name, e.g. sichuan-2024
 
 
-def layouts() -> list[Layout]:
+@cache
+def layouts() -> tuple[Layout, ...]:
+    """The bundled profiles' layouts (read once per process: they are bundled data)."""
     from juesuan.profiles import available_profiles, load_profile
     from juesuan.profiles.tables import load_specs
 
@@ -57,7 +60,7 @@ def layouts() -> list[Layout]:
             for s in load_specs(path)
         )
         out.append(Layout(profile.label, tuple(parts), tables, name))
-    return out
+    return tuple(out)
 
 
 def _numeral(text: str) -> int:

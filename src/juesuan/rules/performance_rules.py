@@ -3,26 +3,35 @@
 The self-evaluation is scored once per rule context (``RuleContext.evaluation``, with the
 run's inputs such as the district average 人均资产变化率 N; a missing one is reported at
 INFO level) and every check reads that result.
+
+The rules are registered from the code catalog's ``performance`` family (the same codes, in
+the same order, as :data:`juesuan.performance.checks.CHECKS`; ``tests/rules`` checks it), and
+the checks are imported when a dataset has a self-evaluation to check: a dataset without one
+(every document ``juesuan check`` recovers) does not import the scoring engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from juesuan.core.codes import CODES
 from juesuan.core.findings import Finding
-from juesuan.performance.checks import CHECKS, CheckFn
 from juesuan.rules.registry import RuleContext, rule
 
+FAMILY = "performance"
 
-def _register(code: str, fn: CheckFn) -> None:
+
+def _register(code: str) -> None:
     def run(ctx: RuleContext) -> Iterator[Finding]:
         if ctx.ds.evaluation is None:
             return iter(())
-        return fn(ctx.ds, ctx.figs, ctx.evaluation)
+        from juesuan.performance.checks import CHECKS
 
-    run.__name__ = fn.__name__
+        return dict(CHECKS)[code](ctx.ds, ctx.figs, ctx.evaluation)
+
     rule(code)(run)
 
 
-for _code, _fn in CHECKS:
-    _register(_code, _fn)
+for _code, _entry in CODES.items():
+    if _entry.family == FAMILY and _entry.severity is not None:
+        _register(_code)
