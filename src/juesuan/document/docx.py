@@ -27,6 +27,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
@@ -44,7 +45,7 @@ from juesuan.document.model import (
 )
 from juesuan.document.numbers import Styles, format_figure
 from juesuan.document.widths import _column_weights, _layout, toc_line_height
-from juesuan.document.ziprepack import repack
+from juesuan.document.ziprepack import pack
 
 __all__ = ["write_docx"]
 from juesuan.document.docx_style import (
@@ -96,6 +97,7 @@ from juesuan.document.docx_style import (
 
 _W_T = qn("w:t")
 _XML_SPACE = qn("xml:space")
+_W_W = qn("w:w")
 
 # -- sections ------------------------------------------------------------------------------
 
@@ -505,7 +507,7 @@ class _Writer:
     ):
         """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph
         (on a ``line`` pt pitch when tighter than the style's): a copy of the first cell of
-        the same shape, with this cell's text."""
+        the same shape, with this cell's width and text."""
         text = None
         if cell is not None:
             text = (
@@ -514,7 +516,6 @@ class _Writer:
                 else cell.text
             ).split("\n")
         shape = (
-            width,
             span,
             vmerge,
             header,
@@ -529,6 +530,7 @@ class _Writer:
                 cell, width, span, vmerge, header=header, line=line, lines=len(text or ())
             )
         tc = copy.deepcopy(template)
+        tc[0][0].set(_W_W, str(width))  # w:tcPr/w:tcW
         if text is not None:
             for t, part in zip(tc.iter(_W_T), text, strict=True):
                 t.text = part
@@ -610,9 +612,7 @@ class _Writer:
         self.new_section(landscape=False, body_start=True)
         for block in self.doc.blocks:
             self.block(block)
-        out = io.BytesIO()
-        self.d.save(out)
-        return _repack(out.getvalue())
+        return _pack(self.d)
 
 
 def _fold_section_break(document) -> None:
@@ -686,15 +686,35 @@ def _font_entries() -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def _repack(data: bytes) -> bytes:
-    """Deterministic zip (see :mod:`ziprepack`), with our fonts added to the font table."""
+class _Parts:
+    """python-docx's physical package writer, collecting the parts instead of zipping them:
+    :func:`_pack` compresses each part once (python-docx's own save deflates everything,
+    the chart PNGs included, and the deterministic re-pack deflated it all again)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob
+
+
+def _pack(document) -> bytes:
+    """The document's package as a deterministic zip (see :mod:`ziprepack`), with our fonts
+    added to the font table; the same parts as ``document.save`` writes."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = _Parts()
+    PackageWriter._write_content_types_stream(parts, package.parts)
+    PackageWriter._write_pkg_rels(parts, package.rels)
+    PackageWriter._write_parts(parts, package.parts)
 
     def fonts(name: str, payload: bytes) -> bytes:
         if name == "word/fontTable.xml":
             return payload.replace(b"</w:fonts>", _font_entries() + b"</w:fonts>")
         return payload
 
-    return repack(data, fonts)
+    return pack(parts.entries, fonts)
 
 
 def write_docx(

@@ -142,8 +142,9 @@ def write_xlsx(tables: Sequence[Table], *, title: str = "", draft: bool = False)
     props.modified = FIXED_DATETIME
 
     # ExcelWriter directly rather than Workbook.save(): save() stamps ``modified`` with now.
+    # Stored, not deflated: _repack compresses every part once, deterministically.
     raw = BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(wb, archive).save()
     return _repack(raw.getvalue())
 
