@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -177,10 +176,10 @@ class _Writer:
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
-        # Table cells of one shape (width, span, merge, row kind, pitch, alignment, indent,
-        # weight, lines) are built once and copied: python-docx's element helpers cost a
-        # millisecond per cell, a copy a few microseconds.
-        self._tc_shapes: dict[tuple, Any] = {}
+        # Table cells of one shape (span, merge, row kind, pitch, alignment, indent, weight,
+        # lines) are built once and kept as XML text with gaps for the width and the text:
+        # python-docx's element helpers cost a millisecond per cell.
+        self._tc_shapes: dict[tuple, tuple[str, ...]] = {}
         self.landscape = False
         self.at_page_top = True  # nothing written yet on the current page
         self.break_pending = False  # a PageBreak block waits for the next paragraph
