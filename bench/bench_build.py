@@ -1,6 +1,6 @@
 """Benchmark: building every output format for one department, in process.
 
-Run:  python bench/bench_build.py [--runs 5]
+Run:  python bench/bench_build.py [--runs 5] [--samples seed] [--no-pdf]
 Prints a Markdown table for docs/benchmarks.md: per stage and per format, process CPU time
 median (min) ms and wall-clock median ms (the machine is shared: CPU time is the comparable
 figure). Set ``JUESUAN_CACHE_DIR=off`` to draw the charts and lay out the PDF every time.
@@ -19,11 +19,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--samples", nargs="+", default=["seed", "putuo"])
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF (the slowest stage)")
     args = parser.parse_args()
     print(f"{args.runs} runs each after one warm-up; CPU median (min) ms, wall median ms\n")
     print("| sample | stage | CPU median ms | CPU min ms | wall median ms |")
     print("|---|---|---|---|---|")
-    for sample in ("seed", "putuo"):
+    for sample in args.samples:
         analysis, _ = validate(sample_path(sample))
         doc = narrative(analysis)
         charts = chart_images(analysis, doc)
@@ -43,7 +45,8 @@ def main() -> None:
                 render(a, f, d, c)
 
         stages["all formats except PDF"] = everything
-        stages["write pdf"] = lambda a=analysis, d=doc, c=charts: render(a, "pdf", d, c)
+        if not args.no_pdf:
+            stages["write pdf"] = lambda a=analysis, d=doc, c=charts: render(a, "pdf", d, c)
         for name, fn in stages.items():
             runs = max(2, args.runs // 2) if name == "write pdf" else args.runs
             wall, cpu = timed_cpu(fn, runs)

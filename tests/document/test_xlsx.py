@@ -524,3 +524,21 @@ def test_row_wider_than_the_table_is_an_error():
     )
     with pytest.raises(ValueError, match="more cells"):
         write_xlsx([bad])
+
+
+def test_writing_imports_no_spreadsheet_library():
+    """The workbook is written as SpreadsheetML directly: building an XLSX does not import
+    openpyxl (its import alone cost more than writing the whole workbook)."""
+    code = (
+        "import sys\n"
+        "from decimal import Decimal\n"
+        "from juesuan.document.model import Cell, FigureRef, Table\n"
+        "from juesuan.document.xlsx import write_xlsx\n"
+        "cells = (Cell('一'), Cell(figure=FigureRef('f', Decimal('1.5'), '万元')))\n"
+        "table = Table(key='t', number='', title='表', header=((Cell('a'), Cell('b')),),\n"
+        "              rows=(cells,), columns=2)\n"
+        "assert write_xlsx([table], title='t').startswith(b'PK')\n"
+        "print(sorted(m for m in ('openpyxl', 'numpy', 'PIL') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == "[]"

@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -27,9 +26,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
+from docx.opc.pkgwriter import PackageWriter
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, Twips
+from lxml import etree
 
 from juesuan.document.model import (
     DRAFT_NOTE,
@@ -44,7 +45,7 @@ from juesuan.document.model import (
 )
 from juesuan.document.numbers import Styles, format_figure
 from juesuan.document.widths import _column_weights, _layout, toc_line_height
-from juesuan.document.ziprepack import repack
+from juesuan.document.ziprepack import pack
 
 __all__ = ["write_docx"]
 from juesuan.document.docx_style import (
@@ -96,6 +97,7 @@ from juesuan.document.docx_style import (
 
 _W_T = qn("w:t")
 _XML_SPACE = qn("xml:space")
+_W_W = qn("w:w")
 
 # -- sections ------------------------------------------------------------------------------
 
@@ -174,10 +176,10 @@ class _Writer:
         self.styles = styles
         self.charts = charts
         self.d = docx.Document()
-        # Table cells of one shape (width, span, merge, row kind, pitch, alignment, indent,
-        # weight, lines) are built once and copied: python-docx's element helpers cost a
-        # millisecond per cell, a copy a few microseconds.
-        self._tc_shapes: dict[tuple, Any] = {}
+        # Table cells of one shape (span, merge, row kind, pitch, alignment, indent, weight,
+        # lines) are built once and kept as XML text with gaps for the width and the text:
+        # python-docx's element helpers cost a millisecond per cell.
+        self._tc_shapes: dict[tuple, tuple[str, ...]] = {}
         self.landscape = False
         self.at_page_top = True  # nothing written yet on the current page
         self.break_pending = False  # a PageBreak block waits for the next paragraph
@@ -454,44 +456,38 @@ class _Writer:
         for r, c, rs, cs, _cell in placed:
             for dr in range(1, rs):
                 below[(r + dr, c)] = cs
+        # The rows as WordprocessingML text, parsed once: lxml parses a table faster than
+        # it builds it element by element.
+        xml = [f'<w:tbl xmlns:w="{_W_NS}">']
         for r in range(len(rows)):
-            tr = OxmlElement("w:tr")
-            trPr = OxmlElement("w:trPr")
-            trPr.append(OxmlElement("w:cantSplit"))
-            if r < nhead:
-                trPr.append(OxmlElement("w:tblHeader"))
-            tr.append(trPr)
+            header = r < nhead
+            if r == len(rows) - 1:
+                last_row = len(xml)
+            xml.append(_HEADER_ROW if header else _BODY_ROW)
             c = 0
             while c < ncols:
                 if (r, c) in starts:
                     rs, cs, cell = starts[(r, c)]
-                    tr.append(
-                        self._tc(
-                            cell,
-                            sum(cols[c : c + cs]),
-                            cs,
-                            "restart" if rs > 1 else None,
-                            header=r < nhead,
-                            line=line,
-                        )
-                    )
+                    vmerge = "restart" if rs > 1 else None
+                    xml.append(self._tc(cell, sum(cols[c : c + cs]), cs, vmerge, header, line))
                 elif (r, c) in below:
                     cs = below[(r, c)]
-                    tr.append(
-                        self._tc(
-                            None, sum(cols[c : c + cs]), cs, "continue", header=r < nhead, line=line
-                        )
-                    )
+                    xml.append(self._tc(None, sum(cols[c : c + cs]), cs, "continue", header, line))
                 else:  # a position no cell reaches (short row): an empty cell
                     cs = 1
-                    tr.append(self._tc(None, cols[c], 1, None, header=r < nhead, line=line))
+                    xml.append(self._tc(None, cols[c], 1, None, header, line))
                 c += cs
-            tbl.append(tr)
-        if t.note or t.empty_note:
-            # The last row stays with the note below it.
-            for tc in tbl.tr_lst[-1].tc_lst:
-                for p in tc.p_lst:
-                    p.get_or_add_pPr().keepNext_val = True
+            xml.append("</w:tr>")
+        xml.append("</w:tbl>")
+        if rows and (t.note or t.empty_note):
+            # The last row stays with the note below it: w:keepNext after each w:pStyle.
+            last = "".join(xml[last_row:-1])
+            xml[last_row:-1] = [_PSTYLE.sub(r"\g<0><w:keepNext/>", last)]
+        rows_xml = parse_xml("".join(xml))
+        for t_el in rows_xml.iter(_W_T):  # an empty text stays <w:t></w:t>, as lxml wrote it
+            if t_el.text is None:
+                t_el.text = ""
+        tbl.extend(list(rows_xml))
 
     def _tc(
         self,
@@ -499,13 +495,12 @@ class _Writer:
         width: int,
         span: int,
         vmerge: str | None,
-        *,
         header: bool,
         line: float = TABLE_PITCH[0][0],
-    ):
-        """One ``w:tc``: width, span, vertical merge, centred vertically, one paragraph
-        (on a ``line`` pt pitch when tighter than the style's): a copy of the first cell of
-        the same shape, with this cell's text."""
+    ) -> str:
+        """One ``w:tc`` as XML text: width, span, vertical merge, centred vertically, one
+        paragraph (on a ``line`` pt pitch when tighter than the style's): the text of the
+        first cell of the same shape, with this cell's width and text."""
         text = None
         if cell is not None:
             text = (
@@ -514,7 +509,6 @@ class _Writer:
                 else cell.text
             ).split("\n")
         shape = (
-            width,
             span,
             vmerge,
             header,
@@ -523,18 +517,17 @@ class _Writer:
             if cell is None
             else (cell.align, cell.figure is not None, cell.indent, cell.bold, len(text)),
         )
-        template = self._tc_shapes.get(shape)
-        if template is None:
-            template = self._tc_shapes[shape] = self._new_tc(
-                cell, width, span, vmerge, header=header, line=line, lines=len(text or ())
+        pieces = self._tc_shapes.get(shape)
+        if pieces is None:
+            template = self._new_tc(
+                cell, 0, span, vmerge, header=header, line=line, lines=len(text or ())
             )
-        tc = copy.deepcopy(template)
-        if text is not None:
-            for t, part in zip(tc.iter(_W_T), text, strict=True):
-                t.text = part
-                if part != part.strip():
-                    t.set(_XML_SPACE, "preserve")
-        return tc
+            pieces = self._tc_shapes[shape] = _tc_pieces(template)
+        out = [pieces[0], str(width), pieces[1]]
+        for part, after in zip(text or (), pieces[2:], strict=True):
+            out.append(_text_element(part))
+            out.append(after)
+        return "".join(out)
 
     def _new_tc(
         self,
@@ -610,9 +603,7 @@ class _Writer:
         self.new_section(landscape=False, body_start=True)
         for block in self.doc.blocks:
             self.block(block)
-        out = io.BytesIO()
-        self.d.save(out)
-        return _repack(out.getvalue())
+        return _pack(self.d)
 
 
 def _fold_section_break(document) -> None:
@@ -659,6 +650,37 @@ def _exact_spacing(line: float):
     return pPr.find(qn("w:spacing"))
 
 
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_HEADER_ROW = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+_BODY_ROW = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+_EMPTY_T = "<w:t></w:t>"
+_PSTYLE = re.compile(r'<w:pStyle w:val="[^"]*"/>')
+_TCW = '<w:tcW w:w="0"'
+# Characters an XML 1.0 document cannot hold (lxml refuses them in text, too).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_TEXT_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
+
+
+def _tc_pieces(template) -> tuple[str, ...]:
+    """A cell template as text: before the width, after it up to the first text, and after
+    each text (its ``w:t`` elements are empty)."""
+    xml = etree.tostring(template, encoding="unicode").replace(f' xmlns:w="{_W_NS}"', "", 1)
+    head, rest = xml.split(_TCW, 1)
+    first, *after = rest.split(_EMPTY_T)
+    return (head + '<w:tcW w:w="', '"' + first, *after)
+
+
+def _text_element(text: str) -> str:
+    """``w:t`` holding ``text``, white space kept where it would otherwise be dropped."""
+    if _NOT_XML.search(text):
+        raise ValueError(
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control "
+            "characters"
+        )
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<w:t{space}>{text.translate(_TEXT_ESCAPES)}</w:t>"
+
+
 def _cell_margins(tblPr, vertical: int) -> None:
     """Narrow cell margins (0.1 cm left/right): amounts fit their columns; ``vertical``
     (twips) above and below the text, as the PDF's cell padding."""
@@ -686,15 +708,35 @@ def _font_entries() -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def _repack(data: bytes) -> bytes:
-    """Deterministic zip (see :mod:`ziprepack`), with our fonts added to the font table."""
+class _Parts:
+    """python-docx's physical package writer, collecting the parts instead of zipping them:
+    :func:`_pack` compresses each part once (python-docx's own save deflates everything,
+    the chart PNGs included, and the deterministic re-pack deflated it all again)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob
+
+
+def _pack(document) -> bytes:
+    """The document's package as a deterministic zip (see :mod:`ziprepack`), with our fonts
+    added to the font table; the same parts as ``document.save`` writes."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = _Parts()
+    PackageWriter._write_content_types_stream(parts, package.parts)
+    PackageWriter._write_pkg_rels(parts, package.rels)
+    PackageWriter._write_parts(parts, package.parts)
 
     def fonts(name: str, payload: bytes) -> bytes:
         if name == "word/fontTable.xml":
             return payload.replace(b"</w:fonts>", _font_entries() + b"</w:fonts>")
         return payload
 
-    return repack(data, fonts)
+    return pack(parts.entries, fonts)
 
 
 def write_docx(

@@ -4,6 +4,7 @@ styles of the DOCX writer (official document style)."""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Length, Pt, RGBColor
+from docx.text.run import Run
 
 # -- fonts --------------------------------------------------------------------------------
 
@@ -181,9 +183,29 @@ def _rpr_template(look: _Look, hint: bool):
     return run.rPr
 
 
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+_XML_SPACE = qn("xml:space")
+
+
 def _run(paragraph, text: str, look: _Look, *, bold: bool | None = None):
-    run = paragraph.add_run(text)
-    run._r.insert(0, copy.deepcopy(_rpr_template(look, True)))
+    """A run of ``text`` in ``look`` at the end of ``paragraph``: the same elements as
+    python-docx's ``add_run(text)`` (a tab as ``w:tab``, a line break as ``w:br``, the rest
+    as ``w:t``, white space kept), built directly: python-docx reads the text a character
+    at a time in Python."""
+    r = paragraph._p.add_r()
+    r.append(copy.deepcopy(_rpr_template(look, True)))
+    for part in _RUN_BREAKS.split(text) if text else ():
+        if part == "\t":
+            r.append(OxmlElement("w:tab"))
+        elif part in ("\r", "\n"):
+            r.append(OxmlElement("w:br"))
+        elif part:
+            t = OxmlElement("w:t")
+            t.text = part
+            if len(part.strip()) < len(part):
+                t.set(_XML_SPACE, "preserve")
+            r.append(t)
+    run = Run(r, paragraph)
     if bold is not None and bold != look.bold:
         run.bold = bold
     return run

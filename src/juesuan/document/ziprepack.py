@@ -15,6 +15,14 @@ def repack(data: bytes, transform: Callable[[str, bytes], bytes] | None = None) 
     """``data`` re-zipped deterministically; ``transform(name, payload)`` may rewrite parts."""
     with zipfile.ZipFile(BytesIO(data)) as src:
         entries = {name: src.read(name) for name in src.namelist()}
+    return pack(entries, transform)
+
+
+def pack(
+    entries: dict[str, bytes], transform: Callable[[str, bytes], bytes] | None = None
+) -> bytes:
+    """The parts ``entries`` (zip member name -> payload) zipped deterministically, each
+    compressed once; ``transform(name, payload)`` may rewrite parts."""
     if transform is not None:
         entries = {name: transform(name, payload) for name, payload in entries.items()}
     first = [n for n in FIRST if n in entries]

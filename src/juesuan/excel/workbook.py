@@ -7,8 +7,8 @@ Layout of a 项-level input sheet (收入决算表, 支出决算表, the fund ta
   hidden 科目目录 sheet), 科目名称 (VLOOKUP from the code unless typed), the amounts
   (input), totals of the row as formulas, and supplementary columns (年初预算数…).
 
-Text is written through :mod:`juesuan.document.xlsx`'s helpers, so a text that starts with
-``=``/``+``/``-``/``@`` stays text; the zip is re-packed deterministically.
+Text is written through :func:`keep_text`, so a text that starts with ``=``/``+``/``-``/``@``
+stays text; the zip is re-packed deterministically.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.cell.cell import TYPE_STRING
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,14 +31,7 @@ from pydantic import BaseModel
 
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.derive import LINE_INCOME
-from juesuan.document.xlsx import (
-    BORDER,
-    FIXED_DATETIME,
-    HEADER_FILL,
-    MONEY_FORMAT,
-    keep_text,
-    xml_text,
-)
+from juesuan.document.xlsx import FIXED_DATETIME, MONEY_FORMAT, xml_text
 from juesuan.document.ziprepack import repack
 from juesuan.io.workbook.fields import KV_SHEETS, entries
 from juesuan.io.workbook.layout import (
@@ -67,6 +61,12 @@ KV_SPARE = 5  # blank rows after each list in a key-value sheet (a filled workbo
 KV_BLANK = 15  # blank rows of each list in a blank template
 BLANK_BLOCKS = 5  # blank project blocks in a blank template
 
+# As the tables of the built XLSX (juesuan.document.xlsx): thin black borders, grey header.
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
+_THIN = Side(style="thin", color="FF000000")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# Text that a spreadsheet could take for a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@")
 _INPUT_FILL = PatternFill(fill_type="solid", start_color="FFFFF9E5", end_color="FFFFF9E5")
 _FORMULA_FILL = PatternFill(fill_type="solid", start_color="FFEFEFEF", end_color="FFEFEFEF")
 _UNLOCKED = Protection(locked=False)
@@ -74,6 +74,15 @@ _FONT = Font(name="宋体", size=10)
 _BOLD = Font(name="宋体", size=10, bold=True)
 _TITLE = Font(name="宋体", size=14, bold=True)
 _GREY = Font(name="宋体", size=9, color="FF808080")
+
+
+def keep_text(target) -> None:
+    """Keep a text cell text: openpyxl reads a str starting with ``=`` as a formula."""
+    if isinstance(target.value, str):
+        target.data_type = TYPE_STRING
+        if target.value.startswith(_FORMULA_PREFIXES):
+            # Excel's "'" prefix: the text stays text even when a user edits the cell.
+            target.quotePrefix = True
 
 
 class _Book:
