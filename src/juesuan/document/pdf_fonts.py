@@ -56,14 +56,17 @@ def _rule(family: str, url: str, weight: str | None = None) -> str:
     return f'@font-face {{ font-family: "{family}"; src: url("{url}");{weight_css} }}'
 
 
-def file_faces() -> PrintFaces:
-    """The bundled faces and the full fallback collection by file URL (WeasyPrint subsets)."""
+def file_faces(html: str) -> PrintFaces:
+    """The bundled faces by file URL (WeasyPrint subsets), and the full fallback collection
+    only if ``html`` has a character no bundled face has: registering the 19 MB collection
+    with Fontconfig (a copy and a scan of its ten faces) was paid on every PDF."""
     rules = [
         _rule(family, path.as_uri(), weight)
         for family, faces in FACES.items()
         for path, weight in faces
     ]
-    rules.append(_rule(_FULL_FAMILY, full_cjk_font().as_uri()))
+    if _rare(document_chars(html)):
+        rules.append(_rule(_FULL_FAMILY, full_cjk_font().as_uri()))
     return PrintFaces("\n".join(rules) + "\n")
 
 
@@ -132,13 +135,26 @@ def _coverage(path: Path) -> frozenset[int]:
     return frozenset(TTFont(str(path), lazy=True).getBestCmap())
 
 
+@cache
+def _common_coverage() -> frozenset[int]:
+    """The characters every bundled face has."""
+    paths = [path for faces in FACES.values() for path, _weight in faces]
+    return frozenset.intersection(*(_coverage(path) for path in paths))
+
+
+def _rare(chars: str) -> str:
+    """The characters of ``chars`` some bundled face lacks (the whitespace controls of the
+    HTML are not drawn)."""
+    common = _common_coverage()
+    return "".join(c for c in chars if c.isprintable() and ord(c) not in common)
+
+
 def subset_faces(html: str) -> PrintFaces:
     """The bundled faces cut down to the characters of ``html``, by :data:`FONT_SCHEME` URL;
     the full fallback collection only for characters no bundled face has."""
     chars = document_chars(html)
     rules: list[str] = []
     files: dict[str, bytes] = {}
-    covered: set[int] | None = None  # characters every bundled face has
     for family, faces in FACES.items():
         for path, weight in faces:
             data = _subset(path, chars)
@@ -147,9 +163,7 @@ def subset_faces(html: str) -> PrintFaces:
             url = f"{FONT_SCHEME}{path.stem}"
             files[url] = data
             rules.append(_rule(family, url, weight))
-            covered = set(_coverage(path)) if covered is None else covered & _coverage(path)
-    # (the whitespace controls of the HTML are not drawn)
-    rare = "".join(c for c in chars if c.isprintable() and ord(c) not in (covered or ()))
+    rare = _rare(chars)
     if rare:
         data = _subset(full_cjk_font(), rare, _FULL_FACE)
         if data is not None:
