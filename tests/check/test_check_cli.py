@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,22 @@ def test_first_line_says_how_reliably_the_document_was_read(app, tmp_path, fmt):
     else:
         first = r.stdout.splitlines()[0]
     assert "读取情况（" in first and "页" in first and "可信" in first, first
+
+
+def test_a_damaged_file_is_described_in_chinese(tmp_path) -> None:
+    """The reason a damaged file cannot be read names no program internals (exception names)."""
+    from juesuan.check import check_file
+
+    cases = {
+        "a.pdf": b"%PDF-1.4\n" + bytes(range(256)) * 4,
+        "b.docx": b"PK\x03\x04 not a zip",
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        report = check_file(path)
+        [f] = report.findings
+        assert f.code == "CHK-004", f.render()
+        assert (
+            re.search(r"[A-Za-z]{4,}", f.message.replace("PDF", "").replace("Word", "")) is None
+        ), f.message

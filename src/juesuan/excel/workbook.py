@@ -31,7 +31,7 @@ from pydantic import BaseModel
 
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.derive import LINE_INCOME
-from juesuan.document.xlsx import FIXED_DATETIME, MONEY_FORMAT, xml_text
+from juesuan.document.spreadsheetml import FIXED_DATETIME, MONEY_FORMAT, xml_text
 from juesuan.document.ziprepack import repack
 from juesuan.io.workbook.fields import KV_SHEETS, entries
 from juesuan.io.workbook.layout import (

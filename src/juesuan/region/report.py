@@ -267,7 +267,7 @@ def to_xlsx(report: RegionReport) -> bytes:
 
     from openpyxl.writer.excel import ExcelWriter
 
-    from juesuan.document.xlsx import FIXED_DATETIME
+    from juesuan.document.spreadsheetml import FIXED_DATETIME
     from juesuan.document.ziprepack import repack
 
     props = wb.properties

@@ -78,8 +78,7 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
     except UnicodeDecodeError:
         return _fail(p, "CHK-004", "文本文件不是UTF-8（或GB18030）编码，无法读取")
     except Exception as exc:  # corrupt file: report, never a traceback
-        name = type(exc).__name__
-        return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{name}）")
+        return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{_damage(suffix, exc)}）")
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
         return _fail(p, "CHK-003", "文件中没有可检查的文字")
     if sum(len(line.text) for line in doc.lines) > MAX_TOTAL_CHARS:
@@ -91,6 +90,24 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
 
 class _NoTextLayer(Exception):
     pass
+
+
+def _damage(suffix: str, exc: Exception) -> str:
+    """What is wrong with a file whose reading raised ``exc``, in the reader's words."""
+    import zipfile
+
+    kind = type(exc).__name__
+    if suffix == ".docx":
+        if isinstance(exc, zipfile.BadZipFile) or kind == "PackageNotFoundError":
+            return "不是有效的Word文件：压缩包损坏或不是Word格式"
+        if isinstance(exc, KeyError):
+            return "不是有效的Word文件：缺少正文部分"
+        if "XMLSyntax" in kind or "ParseError" in kind:
+            return "Word文件中的XML无法解析"
+        return "不是有效的Word文件"
+    if suffix == ".pdf":
+        return "PDF文件结构损坏"
+    return "内容无法解析"
 
 
 # ---------------------------------------------------------------- text
