@@ -223,3 +223,26 @@ def test_layout_runs_in_a_frame_stack_chunk_of_its_own():
 
     counts = [faults(depth) for depth in (0, 1, 2)]
     assert max(counts) - min(counts) < 1_000, counts  # the same at every depth
+
+
+def test_a_forked_child_leaves_the_font_files_of_the_parents_threads(styles):
+    """A child forked while another thread holds a font configuration (the service builds
+    PDFs in worker threads and forks the checker's child) must not delete that
+    configuration's font files: the thread's next PDF needs them."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    def lay_out(text: str) -> Path | None:
+        pdf.layout_pdf(_doc(text), styles)
+        folder = getattr(pdf._font_configs.value[1], "_folder", None)
+        return Path(folder) if folder else None
+
+    with ThreadPoolExecutor(1) as pool:
+        folder = pool.submit(lay_out, "本部门负责测试工作。").result()
+        pid = os.fork()
+        if pid == 0:  # the child: only this thread survives the fork
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert folder is None or folder.is_dir()
+        pool.submit(lay_out, "另一单位编制年度预算。").result()

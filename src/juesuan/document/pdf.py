@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import math
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -297,7 +298,15 @@ def _print_html(weasyprint: Any) -> Any:
 # a new one registers the faces again (a copy of each file and a Fontconfig scan) and starts
 # with empty Pango font and metrics caches — a tenth of a PDF's layout. The faces are named
 # by URL and their bytes are part of the key, so a configuration never serves other faces.
+#
+# A configuration keeps its copies of the font files in a temporary folder that it deletes
+# when it is freed. A forked child (the checker's time-limited child, a worker) inherits
+# every thread's configuration, and the other threads' are freed in the child at the fork:
+# the child would delete folders the parent still uses. So every live configuration is also
+# held here, by thread, and a child disowns what it inherited.
 _font_configs = threading.local()
+_live_font_configs: dict[int, Any] = {}  # thread ident -> its configuration
+_live_lock = threading.Lock()
 
 
 def _font_config(faces: Any) -> Any:
@@ -308,10 +317,33 @@ def _font_config(faces: Any) -> Any:
         h.update(url.encode() + b"\0" + hashlib.sha256(faces.files[url]).digest())
     key = h.hexdigest()
     cached = getattr(_font_configs, "value", None)
-    if cached is None or cached[0] != key:
+    if cached is None or cached[0] != key or not _files_in_place(cached[1]):
         cached = (key, FontConfiguration())
         _font_configs.value = cached
+        with _live_lock:
+            _live_font_configs[threading.get_ident()] = cached[1]
     return cached[1]
+
+
+def _files_in_place(config: Any) -> bool:
+    """Whether the font files ``config`` copied are still where it put them."""
+    from pathlib import Path
+
+    folder = getattr(config, "_folder", None)
+    return folder is None or Path(folder).is_dir()
+
+
+def _disown_inherited_font_configs() -> None:  # in a forked child
+    global _font_configs, _live_lock
+    for config in _live_font_configs.values():
+        config._folder = None  # the parent's files: this process must not delete them
+    _live_font_configs.clear()
+    _font_configs = threading.local()
+    _live_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_disown_inherited_font_configs)
 
 
 class _CyclicGcPause:
