@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from juesuan.catalog.catalogs import scheme_of
 from juesuan.core.findings import Severity
 from juesuan.io.workbook.cells import is_blank, norm, show, to_code, to_number, to_text
 from juesuan.io.workbook.layout import EXTRA_COLUMNS, FUNCTIONAL_INPUT
-from juesuan.io.workbook.subtotals import compare_subtotal, report_not_subtotal, subtotal_kind
+from juesuan.io.workbook.subtotals import compare_subtotal
 from juesuan.io.workbook.tables import header
 from juesuan.io.workbook.unread import UNREAD_OUTSIDE
 from juesuan.io.workbook.unread_cells import formula_text, unread_columns
@@ -123,14 +124,18 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             continue
         if len(code) != 7:  # a 类/款 subtotal row: compared with its 项 rows, not read
             formula_text(st, sheet, r, row, set(value_cols))
-            amounts = [values[c] for c, (_, kind) in value_cols.items() if kind == "amount"]
-            named = name if name and not name.startswith("=") and name != "未知科目" else None
-            kind = subtotal_kind(code, code.startswith("2"), named, amounts)
-            if kind == "subtotal":
+            at = st.loc(sheet.name, r, code_col if code_col is not None else split[0])
+            if scheme_of(code) != "functional":
+                message = (
+                    f"科目编码{show(code)}不是已知的“类”“款”级编码，本行未读取"
+                    "（请填写7位功能分类“项”级编码）"
+                )
+                st.error("XLS-022", message, at, Severity.WARNING)
+            elif any(not is_blank(values[c]) for c, (_, k) in value_cols.items() if k == "amount"):
                 pending.append((r, code, values))
-            elif kind != "empty":
-                at = st.loc(sheet.name, r, code_col if code_col is not None else split[0])
-                report_not_subtotal(st, kind, at, r, code, "7位功能分类“项”级编码")
+            elif not name or name.startswith("=") or name == "未知科目":  # an unfinished entry
+                message = f"第{r + 1}行只有科目编码{show(code)}，没有名称和金额，本行未读取"
+                st.error("XLS-022", message, at, Severity.WARNING)
             continue
         where = st.loc(sheet.name, r, code_col if code_col is not None else split[2])
         entry = catalogs.functional.get(code)
