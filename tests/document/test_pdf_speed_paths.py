@@ -5,6 +5,7 @@ PDFs. Each gives the same pages as the plain path."""
 from __future__ import annotations
 
 import io
+import threading
 import zlib
 
 import pikepdf
@@ -173,9 +174,9 @@ def test_font_configuration_kept_only_for_the_same_faces(monkeypatch, styles):
     # one with other characters is set in its own subsets (same bytes as laid out alone).
     _fonttools(monkeypatch)
     first, second = _doc("本部门负责测试工作。"), _doc("另一单位编制年度预算。")
-    monkeypatch.setattr(pdf._font_configs, "value", None, raising=False)
+    monkeypatch.delitem(pdf._font_configs, threading.get_ident(), raising=False)
     alone = pdf.layout_pdf(second, styles).pdf
-    monkeypatch.setattr(pdf._font_configs, "value", None, raising=False)
+    monkeypatch.delitem(pdf._font_configs, threading.get_ident(), raising=False)
     pdf.layout_pdf(first, styles)
     assert pdf.layout_pdf(second, styles).pdf == alone
 
@@ -235,13 +236,14 @@ def test_a_forked_child_leaves_the_font_files_of_the_parents_threads(styles):
 
     def lay_out(text: str) -> Path | None:
         pdf.layout_pdf(_doc(text), styles)
-        folder = getattr(pdf._font_configs.value[1], "_folder", None)
+        folder = getattr(pdf._font_configs[threading.get_ident()][1], "_folder", None)
         return Path(folder) if folder else None
 
     with ThreadPoolExecutor(1) as pool:
         folder = pool.submit(lay_out, "本部门负责测试工作。").result()
         pid = os.fork()
-        if pid == 0:  # the child: only this thread survives the fork
+        if pid == 0:  # the child: only this thread survives the fork; it frees what it
+            pdf._font_configs.clear()  # inherited (as its own next PDF would replace it)
             os._exit(0)
         os.waitpid(pid, 0)
         assert folder is None or folder.is_dir()

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from juesuan.document import pdf_cache
@@ -302,11 +303,10 @@ def _print_html(weasyprint: Any) -> Any:
 # A configuration keeps its copies of the font files in a temporary folder that it deletes
 # when it is freed. A forked child (the checker's time-limited child, a worker) inherits
 # every thread's configuration, and the other threads' are freed in the child at the fork:
-# the child would delete folders the parent still uses. So every live configuration is also
-# held here, by thread, and a child disowns what it inherited.
-_font_configs = threading.local()
-_live_font_configs: dict[int, Any] = {}  # thread ident -> its configuration
-_live_lock = threading.Lock()
+# the child would delete folders the parent still uses. So the configurations are held here,
+# by thread, and a child disowns what it inherited.
+_font_configs: dict[int, tuple[str, Any]] = {}  # thread ident -> (faces key, configuration)
+_font_configs_lock = threading.Lock()
 
 
 def _font_config(faces: Any) -> Any:
@@ -316,30 +316,27 @@ def _font_config(faces: Any) -> Any:
     for url in sorted(faces.files):
         h.update(url.encode() + b"\0" + hashlib.sha256(faces.files[url]).digest())
     key = h.hexdigest()
-    cached = getattr(_font_configs, "value", None)
+    thread = threading.get_ident()
+    cached = _font_configs.get(thread)
     if cached is None or cached[0] != key or not _files_in_place(cached[1]):
         cached = (key, FontConfiguration())
-        _font_configs.value = cached
-        with _live_lock:
-            _live_font_configs[threading.get_ident()] = cached[1]
+        with _font_configs_lock:
+            _font_configs[thread] = cached
     return cached[1]
 
 
 def _files_in_place(config: Any) -> bool:
     """Whether the font files ``config`` copied are still where it put them."""
-    from pathlib import Path
-
     folder = getattr(config, "_folder", None)
     return folder is None or Path(folder).is_dir()
 
 
 def _disown_inherited_font_configs() -> None:  # in a forked child
-    global _font_configs, _live_lock
-    for config in _live_font_configs.values():
+    global _font_configs_lock
+    for _key, config in _font_configs.values():
         config._folder = None  # the parent's files: this process must not delete them
-    _live_font_configs.clear()
-    _font_configs = threading.local()
-    _live_lock = threading.Lock()
+    _font_configs.clear()
+    _font_configs_lock = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
