@@ -45,6 +45,7 @@ from juesuan.document.model import (
 )
 from juesuan.document.numbers import Styles, format_figure
 from juesuan.document.widths import _column_weights, _layout, toc_line_height
+from juesuan.document.xml_escape import element_text
 from juesuan.document.ziprepack import pack
 
 __all__ = ["write_docx"]
@@ -658,7 +659,6 @@ _PSTYLE = re.compile(r'<w:pStyle w:val="[^"]*"/>')
 _TCW = '<w:tcW w:w="0"'
 # Characters an XML 1.0 document cannot hold (lxml refuses them in text, too).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_TEXT_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
 
 
 def _tc_pieces(template) -> tuple[str, ...]:
@@ -678,7 +678,7 @@ def _text_element(text: str) -> str:
             "characters"
         )
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f"<w:t{space}>{text.translate(_TEXT_ESCAPES)}</w:t>"
+    return f"<w:t{space}>{element_text(text)}</w:t>"
 
 
 def _cell_margins(tblPr, vertical: int) -> None:

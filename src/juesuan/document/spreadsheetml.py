@@ -22,6 +22,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
+from juesuan.document.xml_escape import attribute_value, element_text
 from juesuan.document.ziprepack import pack
 
 # Fixed stamps: document properties and zip entries never carry the time of writing.
@@ -184,18 +185,6 @@ _APP = (
     'properties"><Application>juesuan</Application>'
     "<AppVersion>3.1</AppVersion></Properties>"
 )
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
-_ATTR_ESCAPES = {**_ESCAPES, ord('"'): "&quot;", ord("\n"): "&#10;", ord("\t"): "&#9;"}
-
-
-def _text(s: str) -> str:
-    """Element text as lxml writes it."""
-    return s.translate(_ESCAPES)
-
-
-def _attr(s: str) -> str:
-    """An attribute value as lxml writes it."""
-    return s.translate(_ATTR_ESCAPES)
 
 
 def _space(s: str) -> str:
@@ -285,7 +274,7 @@ def _sheet_xml(ws: Sheet, book: Book) -> bytes:
                 else:
                     space = ' xml:space="preserve"' if value != value.strip() else ""
                     out.append(
-                        f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+                        f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{element_text(value)}</t></is></c>'
                     )
             else:
                 out.append(f'<c r="{ref}"{s} t="n"><v>{_number(value)}</v></c>')
@@ -307,7 +296,7 @@ def _sheet_xml(ws: Sheet, book: Book) -> bytes:
             f'<pageSetup orientation="{orientation}" paperSize="9" fitToHeight="0" fitToWidth="1"/>'
         )
     if ws.header:
-        h = _text(ws.header)
+        h = element_text(ws.header)
         out.append(
             f"<headerFooter><oddHeader>{h}</oddHeader><oddFooter></oddFooter>"
             f"<evenHeader>{h}</evenHeader><evenFooter></evenFooter>"
@@ -322,7 +311,7 @@ def _styles_xml(book: Book) -> bytes:
     if book.custom_formats:
         out.append(f'<numFmts count="{len(book.custom_formats)}">')
         for code, i in book.custom_formats.items():
-            out.append(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>')
+            out.append(f'<numFmt numFmtId="{i}" formatCode="{attribute_value(code)}"/>')
         out.append("</numFmts>")
     else:
         out.append('<numFmts count="0"/>')
@@ -370,7 +359,7 @@ def _workbook_xml(sheets: Sequence[Sheet]) -> bytes:
     ]
     for i, ws in enumerate(sheets, start=1):
         out.append(
-            f'<sheet xmlns:r="{_DOC_REL}" name="{_attr(ws.name)}" sheetId="{i}" '
+            f'<sheet xmlns:r="{_DOC_REL}" name="{attribute_value(ws.name)}" sheetId="{i}" '
             f'state="visible" r:id="rId{i}"/>'
         )
     out.append("</sheets>")
@@ -381,12 +370,12 @@ def _workbook_xml(sheets: Sequence[Sheet]) -> bytes:
             top, bottom = ws.print_titles
             names.append(
                 f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-                f"{_text(quoted)}!${top}:${bottom}</definedName>"
+                f"{element_text(quoted)}!${top}:${bottom}</definedName>"
             )
         if ws.print_area:
             names.append(
                 f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">'
-                f"{_text(quoted)}!{ws.print_area}</definedName>"
+                f"{element_text(quoted)}!{ws.print_area}</definedName>"
             )
     out.append(f"<definedNames>{''.join(names)}</definedNames>" if names else "<definedNames/>")
     out.append('<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>')
@@ -430,7 +419,7 @@ def package(sheets: Sequence[Sheet], book: Book, title: str) -> bytes:
     parts["docProps/core.xml"] = (
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
         f'metadata/core-properties"><dc:creator {dc}>juesuan</dc:creator>'
-        + (f"<dc:title {dc}{_space(title)}>{_text(title)}</dc:title>" if title else "")
+        + (f"<dc:title {dc}{_space(title)}>{element_text(title)}</dc:title>" if title else "")
         + f"<dcterms:created {terms}>{stamp}</dcterms:created>"
         f"<dcterms:modified {terms}>{stamp}</dcterms:modified></cp:coreProperties>"
     ).encode()
