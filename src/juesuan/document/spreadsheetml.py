@@ -34,7 +34,7 @@ _FIRST_CUSTOM_FORMAT_ID = 164
 
 FONT_NAME = "宋体"
 # Text that a spreadsheet could take for a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Control characters XML cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE).
 _ILLEGAL_CHARACTERS = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _MAX_TEXT = 32767  # characters in a cell, as openpyxl truncates
@@ -136,7 +136,7 @@ class Sheet:
             value = value[:_MAX_TEXT]
             c.value = value
             # Excel's "'" prefix: the text stays text even when a user edits the cell.
-            c.quote = value.startswith(_FORMULA_PREFIXES)
+            c.quote = value.startswith(FORMULA_PREFIXES)
         return c
 
     def merge(self, r1: int, c1: int, r2: int, c2: int) -> None:

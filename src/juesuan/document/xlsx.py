@@ -44,8 +44,8 @@ _HEADER_FONT = (10, True)
 _BODY_FONT = (10, False)
 _BODY_BOLD_FONT = (10, True)
 _NOTE_FONT = (10, False)
-_HEADER_FILL = "FFF2F2F2"  # solid
-_THIN_BORDER = "FF000000"  # thin on all four sides
+HEADER_FILL = "FFF2F2F2"  # solid, as ARGB
+BORDER_COLOUR = "FF000000"  # thin on all four sides, as ARGB
 
 # Excel's limits and conventions for sheet names.
 _SHEET_NAME_MAX = 31
@@ -218,9 +218,9 @@ def _write_table(ws: Sheet, table: Table, book: Book) -> None:
     for r in range(n_rows):
         for c in range(columns):
             target = ws.cell(first + r, c + 1)
-            target.border = book.border(_THIN_BORDER)
+            target.border = book.border(BORDER_COLOUR)
             if r < n_header:
-                target.fill = book.fill(_HEADER_FILL)
+                target.fill = book.fill(HEADER_FILL)
 
     default = _height(1)
     for row, height in need.items():

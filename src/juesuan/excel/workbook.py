@@ -31,7 +31,9 @@ from pydantic import BaseModel
 
 from juesuan.catalog.catalogs import load_catalogs
 from juesuan.derive import LINE_INCOME
-from juesuan.document.spreadsheetml import FIXED_DATETIME, MONEY_FORMAT, xml_text
+from juesuan.document.spreadsheetml import FIXED_DATETIME, FORMULA_PREFIXES, MONEY_FORMAT, xml_text
+from juesuan.document.xlsx import BORDER_COLOUR
+from juesuan.document.xlsx import HEADER_FILL as TABLE_FILL
 from juesuan.document.ziprepack import repack
 from juesuan.io.workbook.fields import KV_SHEETS, entries
 from juesuan.io.workbook.layout import (
@@ -62,11 +64,9 @@ KV_BLANK = 15  # blank rows of each list in a blank template
 BLANK_BLOCKS = 5  # blank project blocks in a blank template
 
 # As the tables of the built XLSX (juesuan.document.xlsx): thin black borders, grey header.
-HEADER_FILL = PatternFill(fill_type="solid", start_color="FFF2F2F2", end_color="FFF2F2F2")
-_THIN = Side(style="thin", color="FF000000")
+HEADER_FILL = PatternFill(fill_type="solid", start_color=TABLE_FILL, end_color=TABLE_FILL)
+_THIN = Side(style="thin", color=BORDER_COLOUR)
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-# Text that a spreadsheet could take for a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@")
 _INPUT_FILL = PatternFill(fill_type="solid", start_color="FFFFF9E5", end_color="FFFFF9E5")
 _FORMULA_FILL = PatternFill(fill_type="solid", start_color="FFEFEFEF", end_color="FFEFEFEF")
 _UNLOCKED = Protection(locked=False)
@@ -80,7 +80,7 @@ def keep_text(target) -> None:
     """Keep a text cell text: openpyxl reads a str starting with ``=`` as a formula."""
     if isinstance(target.value, str):
         target.data_type = TYPE_STRING
-        if target.value.startswith(_FORMULA_PREFIXES):
+        if target.value.startswith(FORMULA_PREFIXES):
             # Excel's "'" prefix: the text stays text even when a user edits the cell.
             target.quotePrefix = True
 
