@@ -449,3 +449,37 @@ def test_a_subtotal_row_is_compared_never_dropped(sheet, cells, found) -> None:
     code, cell, words = found
     hits = [f for f in mine if f.code == code and f.location.cell == cell]
     assert hits and words in hits[0].message, [f.render() for f in findings]
+
+
+def test_a_printed_total_is_compared_never_dropped() -> None:
+    """The 合计 row and the 本年…合计 column print sums (formulas in the template, numbers in
+    a workbook Excel saved or an export): not read, but compared with the detail they sum, so
+    a number typed over a formula, or a total that misses an inserted row, is reported."""
+    base = _putuo_bytes()
+    ds, _ = load_workbook_bytes(base, "x.xlsx")
+    assert ds is not None
+    basic = sum((line.expenditure.basic or 0 for line in ds.functional), Decimal(0))
+    first = ds.functional[0].expenditure
+    row_total = (first.basic or 0) + (first.project or 0)
+    economic = sum((item.amount or 0 for item in ds.basic_by_economic), Decimal(0))
+    consistent = [
+        ("支出决算表", "D5", str(basic)),
+        ("支出决算表", "C6", str(row_total)),
+        ("一般公共预算财政拨款基本支出决算表", "C5", str(economic)),
+    ]
+    for sheet, cell, value in consistent:
+        ds, findings = load_workbook_bytes(_edit(base, sheet, cell, value), "x.xlsx")
+        assert ds is not None and not [f for f in findings if f.code == "XLS-024"], (
+            sheet,
+            cell,
+            [f.render() for f in findings],
+        )
+    wrong = [
+        ("支出决算表", "D5", "1", f"按明细计算为{basic:.2f}"),
+        ("支出决算表", "C6", str(row_total + 1), f"按明细计算为{row_total:.2f}"),
+        ("一般公共预算财政拨款基本支出决算表", "C5", "1", f"按明细计算为{economic:.2f}"),
+    ]
+    for sheet, cell, value, words in wrong:
+        ds, findings = load_workbook_bytes(_edit(base, sheet, cell, value), "x.xlsx")
+        hits = [f for f in findings if f.code == "XLS-024" and f.location.cell == cell]
+        assert ds is None and hits and words in hits[0].message, [f.render() for f in findings]

@@ -321,7 +321,7 @@ _ALL: tuple[Code, ...] = (
     Code("XLS-021", "workbook", "科目编码与名称不符"),
     Code("XLS-022", "workbook", "缺少科目编码或编码格式不正确"),
     Code("XLS-023", "workbook", "同一科目在同一表中重复出现"),
-    Code("XLS-024", "workbook", "类、款小计行与其下明细行之和不符（小计行不读取）"),
+    Code("XLS-024", "workbook", "表中合计、小计与其明细之和不符（合计、小计不读取）"),
     Code("XLS-030", "workbook", "金额单元格中不是数字"),
     Code("XLS-031", "workbook", "单位不是“元”或“万元”"),
     Code("XLS-032", "workbook", "公式没有计算结果（请在 Excel 中保存后再导入）"),

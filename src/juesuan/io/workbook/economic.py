@@ -27,14 +27,24 @@ def economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
     read = {c for g in groups for c in g.values() if c is not None}
     read |= {c for c, t in cols.items() if t in ("栏次", "行次")}
     amounts = {g["amount"] for g in groups if g["amount"] is not None}
+    totals: list[tuple[int, list[Any]]] = []
     for r in range(first, r1):
         row = sheet.rows[r]
         unread_columns(st, sheet, r, row, read)
         if any(isinstance(v, str) and "合计" in norm(v) for v in row[:4]):
             formula_text(st, sheet, r, row, amounts)
+            totals.append((r, row))
     out: list[dict[str, Any]] = []
     for group in groups:
         _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out)
+    if len(groups) == 1 and groups[0]["amount"] is not None:
+        # the 合计 row prints the sum of the 款 rows: compared, not read (as a 类 row)
+        c = groups[0]["amount"]
+        parts = [item.get("amount") for item in out]
+        for r, row in totals:
+            if c < len(row) and not is_blank(row[c]):
+                what = f"合计行列「{cols[c]}」"
+                compare_subtotal(st, st.loc(sheet.name, r, c), what, row[c], parts, scale)
     if len(groups) > 1:  # side-by-side lists (301/303 | 302/310): the dataset is in code order
         order = sorted(range(len(out)), key=lambda i: out[i]["code"])
         moved = {}

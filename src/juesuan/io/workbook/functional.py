@@ -54,8 +54,17 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
     read = {code_col, *split, name_col, *value_cols}
     sums = {c for c, t in cols.items() if t in derived and c not in value_cols}
     read |= sums
+    # the part's own amount columns, and the columns that print their sum (本年收入合计…)
+    amounts = {
+        c: path
+        for c, (path, kind) in value_cols.items()
+        if kind == "amount" and path.startswith(f"{part}.")
+    }
+    label, summed = _row_total(spec.get("columns", ()), f"{part}.total")
+    row_totals = {c: summed for c in sums if label is not None and cols[c] == norm(label)}
     seen: dict[str, int] = {}
     pending: list[tuple[int, str, dict[int, Any]]] = []  # 类/款 rows with amounts
+    stated_totals: list[tuple[int, str | None, list[Any]]] = []  # (row, code or 合计, row)
     last_cls = last_kuan = ""
     for r in range(first, r1):
         row = sheet.rows[r]
@@ -65,6 +74,8 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             isinstance(v, str) and norm(v) in ("合计", "总计") for v in row[:4]
         )
         formula_text(st, sheet, r, row, set(value_cols) | sums if total else sums)
+        if total:
+            stated_totals.append((r, None, row))
         if total:  # the 合计 row has no cell for texts (科目说明, 原因)
             for c, (_, kind) in value_cols.items():
                 if kind == "text" and c < len(row) and not is_blank(row[c]):
@@ -154,6 +165,7 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             )
             continue
         seen[code] = r
+        stated_totals.append((r, code, row))
         line = lines.setdefault(code, {"code": code})
         src = line_src.setdefault(code, {"": where, "code": where})
         if name and not name.startswith("=") and name != "未知科目":
@@ -194,6 +206,7 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             line.setdefault(sub, {})[fld] = value * scale if scale != 1 else value
             src[path] = loc
             src.setdefault(sub, loc)
+    _compare_totals(st, sheet, title, cols, amounts, row_totals, stated_totals, lines, scale)
     for r, code, values in pending:
         below = [lines[c] for c in seen if c.startswith(code)]
         level = "类" if len(code) == 3 else "款"
@@ -204,3 +217,40 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             parts = [line.get(sub, {}).get(fld) for line in below]
             what = f"表「{title}」第{r + 1}行（{level}级小计，科目编码{code}）列「{cols[c]}」"
             compare_subtotal(st, st.loc(sheet.name, r, c), what, values[c], parts, scale)
+
+
+def _row_total(columns: Any, figure: str) -> tuple[str | None, list[str]]:
+    """The label of the column printing ``figure`` (a row's 合计) and the figures it sums: the
+    other columns beside it under the same header (本年支出: 合计 = 基本支出 + 项目支出)."""
+    for col in columns:
+        if col.get("figure") == figure:
+            return col["label"], [c["figure"] for c in columns if "figure" in c and c is not col]
+        if "columns" in col:
+            label, summed = _row_total(col["columns"], figure)
+            if label is not None:
+                return label, summed
+    return None, []
+
+
+def _compare_totals(st, sheet, title, cols, amounts, row_totals, stated, lines, scale) -> None:
+    """The figures a table prints as sums of others (the 合计 row, the 本年…合计 column) are not
+    read: each is compared with the sum of what was read (as a subtotal row is), so that a
+    number typed over a formula, or a total whose formula misses an inserted row, is reported."""
+
+    def read(code: str, path: str) -> Any:
+        sub, _, fld = path.partition(".")
+        return lines.get(code, {}).get(sub, {}).get(fld)
+
+    codes = [code for _, code, _ in stated if code is not None]
+    for r, code, row in stated:
+        where = (
+            f"表「{title}」合计行" if code is None else f"表「{title}」第{r + 1}行（科目{code}）"
+        )
+        mine = codes if code is None else [code]
+        checks = [(c, [read(k, p) for k in mine for p in paths]) for c, paths in row_totals.items()]
+        if code is None:  # the 合计 row: each column's sum, too
+            checks += [(c, [read(k, path) for k in mine]) for c, path in amounts.items()]
+        for c, parts in checks:
+            if c < len(row) and not is_blank(row[c]):
+                what = f"{where}列「{cols[c]}」"
+                compare_subtotal(st, st.loc(sheet.name, r, c), what, row[c], parts, scale)

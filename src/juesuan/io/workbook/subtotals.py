@@ -38,8 +38,8 @@ def compare_subtotal(
         return
     st.error(
         "XLS-024",
-        f"{what}为{_cents(stated)}，其下各明细行之和为{_cents(total / scale)}；小计行不读取，"
-        "公开文件按明细行之和列示，请核对",
+        f"{what}为{_cents(stated)}，按明细计算为{_cents(total / scale)}；此数不读取，"
+        "公开文件按明细计算列示，请核对（合计公式是否包括了插入的行，是否改写了公式）",
         where,
     )
 
