@@ -483,3 +483,36 @@ def test_a_printed_total_is_compared_never_dropped() -> None:
         ds, findings = load_workbook_bytes(_edit(base, sheet, cell, value), "x.xlsx")
         hits = [f for f in findings if f.code == "XLS-024" and f.location.cell == cell]
         assert ds is None and hits and words in hits[0].message, [f.render() for f in findings]
+
+
+def test_a_summary_figure_printed_by_a_formula_is_compared() -> None:
+    """The summaries print sums over other tables (the 类 rows of the expenditure side, 本年
+    支出合计, 总计): a number there is kept as printed and compared with the computed figure
+    (TOT-001 at its cell), never silently replaced."""
+    from juesuan.pipeline import analyse
+
+    base = fill_template(_seed())
+    sheet = "收入支出决算总表"
+    ws = openpyxl.load_workbook(BytesIO(base))[sheet]
+    rows = {row[2].value: row[3].coordinate for row in ws.iter_rows() if row[2].value}
+    cell_201, cell_total = rows["一、一般公共服务支出"], rows["本年支出合计"]
+    ds, _ = load_workbook_bytes(base, "x.xlsx")
+    figs, _ = analyse(ds)
+    right = figs.figures["func.201.expenditure.total"].value
+    total = figs.figures["expenditure.total"].value
+    for cell, value in ((cell_201, right), (cell_total, total)):
+        ds, _ = load_workbook_bytes(_edit(base, sheet, cell, float(value)), "x.xlsx")
+        assert [p.figure for p in ds.printed] in (
+            ["func.201.expenditure.total"],
+            ["expenditure.total"],
+        )
+        _, findings = analyse(ds)
+        assert not [f for f in findings if f.code == "TOT-001" and f.severity.name == "ERROR"]
+    absent = rows["二、外交支出"]  # a 类 the seed has no line of
+    for cell, value in ((cell_201, right + 1), (cell_total, 1), (absent, 5)):
+        ds, _ = load_workbook_bytes(_edit(base, sheet, cell, float(value)), "x.xlsx")
+        _, findings = analyse(ds)
+        hits = [f for f in findings if f.code == "TOT-001" and f.location.cell == cell]
+        assert hits and f"列示数{Decimal(value):.2f}万元" in hits[0].message, [
+            f.render() for f in findings
+        ]

@@ -8,7 +8,7 @@ empty cell; ``0`` is an explicit zero.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
 
@@ -379,6 +379,8 @@ class Dataset(Record):
 
     _sources: dict[str, Location] = PrivateAttr(default_factory=dict)
     _origin: str | None = PrivateAttr(default=None)
+    # Figures a workbook prints as formulas over other tables (not data): see ``printed``.
+    _printed: list[StatedFigure] = PrivateAttr(default_factory=list)
     # first located descendant of every dotted prefix, in reading order (built with the sources)
     _first_child: dict[str, Location] = PrivateAttr(default_factory=dict)
 
@@ -413,6 +415,17 @@ class Dataset(Record):
             if not probe:
                 return Location(file=self._origin, path=path)
             probe = probe.rpartition(".")[0]
+
+    @property
+    def printed(self) -> list[StatedFigure]:
+        """The figures a workbook printed as sums over other tables (a summary's 总计, its 类
+        rows), with the number its formula showed; located at ``printed.N``. Not data: they
+        are compared with the computed figures (TOT-001) and never written out."""
+        return self._printed
+
+    def with_printed(self, printed: list[dict[str, Any]]) -> Dataset:
+        self._printed = [StatedFigure.model_validate(p) for p in printed]
+        return self
 
     def with_sources(self, origin: str | None, sources: dict[str, Location]) -> Dataset:
         self._origin = origin

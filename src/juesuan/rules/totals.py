@@ -10,7 +10,7 @@ from juesuan.core.figures import Figure
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.money import round2, to_wan
 from juesuan.derive import NARRATIVE_TABLE
-from juesuan.model.dataset import FUND_KEYS
+from juesuan.model.dataset import FUND_KEYS, StatedFigure
 from juesuan.rules.registry import RuleContext, allowed_gap, rule
 
 # Identities checked between two derived figures: (left, right, table, row, message, path).
@@ -54,17 +54,27 @@ IDENTITIES = (
 _BLANK_IS_ZERO = {"income.grand_total", "appropriation.grand_total", "econ.basic.total"}
 
 
-def _stated_location(ctx: RuleContext, index: int) -> Location:
-    s = ctx.ds.stated[index]
-    return ctx.where(f"stated.{index}", s.table, s.row, s.column)
+def _stated(ctx: RuleContext) -> Iterator[tuple[StatedFigure, Location, bool]]:
+    """The stated figures of the data, then those a workbook printed as formulas (True)."""
+    for key, figures in (("stated", ctx.ds.stated), ("printed", ctx.ds.printed)):
+        for i, s in enumerate(figures):
+            yield s, ctx.where(f"{key}.{i}", s.table, s.row, s.column), key == "printed"
 
 
 @rule("TOT-001")
 def stated_against_detail(ctx: RuleContext) -> Iterator[Finding]:
     rounding: list[str] = []
-    for i, s in enumerate(ctx.ds.stated):
+    for s, loc, printed in _stated(ctx):
         fig = ctx.figs.get(s.figure)
-        loc = _stated_location(ctx, i)
+        if fig is None and printed:  # a 类 the data have no line of: its sum is nothing
+            if s.value != 0:
+                yield stated_against_detail.finding(
+                    f"列示数{round2(to_wan(s.value, ctx.ds.unit))}万元，而明细中没有此行的数"
+                    "（按明细计算为空白）",
+                    loc,
+                    to_wan(s.value, ctx.ds.unit),
+                )
+            continue
         if fig is None:
             yield stated_against_detail.finding(
                 f"未知的数字编号「{s.figure}」，无法核对（见 docs/figures.md）", loc
@@ -125,7 +135,7 @@ def same_figure_same_value(ctx: RuleContext) -> Iterator[Finding]:
                 yield same_figure_same_value.finding(
                     f"「{first.row or fid}」在{first.table or '前表'}列示为{first.value}，"
                     f"在{s.table or '此处'}列示为{s.value}，同一数字前后不一致",
-                    _stated_location(ctx, i),
+                    ctx.where(f"stated.{i}", s.table, s.row, s.column),
                     s.value,
                     first.value,
                 )

@@ -128,7 +128,7 @@ def parse(sheets: list[Sheet], origin: str, layout: Layout | None = None) -> Res
         elif key in ECONOMIC_INPUT:
             economic(st, sheet, r0, r1, ECONOMIC_INPUT[key], catalogs, scale)
         elif spec["kind"] == "two_sided":
-            two_sided(st, sheet, r0, r1, spec, scale)
+            two_sided(st, sheet, r0, r1, spec, scale, catalogs)
         elif spec["kind"] == "grid" and key == "sangong":
             grid(st, sheet, r0, r1, spec, scale)
     if layout is not None and GUIDE_SHEET in by_name:  # the fill-in template: cell by cell
@@ -157,7 +157,7 @@ def parse(sheets: list[Sheet], origin: str, layout: Layout | None = None) -> Res
             )
             out.append(Finding(f.code, f.severity, f.message, loc))
         return None, st.findings + out
-    return ds.with_sources(origin, st.sources), st.findings
+    return ds.with_sources(origin, st.sources).with_printed(st.printed), st.findings
 
 
 def _nearest(path: str, sources: dict[str, Location]) -> Location | None:

@@ -25,7 +25,7 @@ def put_amount(st: State, sheet: Sheet, r: int, c: int, path: str, scale: Decima
         st.blanks.setdefault(path, st.loc(sheet.name, r, c, path))
 
 
-def two_sided(st, sheet, r0, r1, spec, scale) -> None:
+def two_sided(st, sheet, r0, r1, spec, scale, catalogs) -> None:
     left, right = spec["left"], spec["right"]
     lw = len(left["columns"])
     starts, skip = [0, lw], set()
@@ -56,7 +56,41 @@ def two_sided(st, sheet, r0, r1, spec, scale) -> None:
                         path = SCALAR_FIGURES.get(fid)
                         if path and path not in st.sources:
                             put_amount(st, sheet, r, value_cols[j], path, scale)
+                        elif not path:
+                            printed(st, sheet, r, value_cols[j], fid, spec, label, scale)
                     break
+        for item in side.get("rows", ()):
+            if isinstance(item, dict) and "classes" in item:
+                rows = (r0, r1, col, value_cols)
+                _class_rows(st, sheet, rows, spec, item["classes"], catalogs, scale)
+
+
+def printed(st, sheet, r, c, fid, spec, label, scale) -> None:
+    """A figure the summary prints but the data do not hold (a sum over other tables): its
+    number, if any, is kept for validation to compare with the computed figure."""
+    raw = sheet.get(r, c)
+    try:
+        value = to_number(raw)
+    except ValueError:
+        st.error("XLS-030", f"金额单元格应为数字，实际为{show(raw)}", st.loc(sheet.name, r, c))
+        return
+    if value is not None:
+        title = spec["title"].format(dept="", year="")
+        st.print_figure(fid, value * scale, st.loc(sheet.name, r, c), title, norm(label))
+
+
+def _class_rows(st, sheet, rows, spec, classes, catalogs, scale) -> None:
+    """The 类 rows of a summary's expenditure side (一、一般公共服务支出 …), found by name."""
+    r0, r1, col, value_cols = rows
+    entries = [(str(code), catalogs.functional.get(str(code))) for code in classes["codes"]]
+    by_name = {label_key(e.name): code for code, e in entries if e is not None}
+    for r in range(r0 + 1, r1):
+        label = sheet.get(r, col)
+        code = by_name.get(label_key(label))
+        if code is None:
+            continue
+        for j, template in enumerate(classes["figures"]):
+            printed(st, sheet, r, value_cols[j], template.format(code=code), spec, label, scale)
 
 
 def grid(st, sheet, r0, r1, spec, scale) -> None:

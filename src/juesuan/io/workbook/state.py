@@ -18,6 +18,13 @@ class State:
     blanks: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     header_end: dict[tuple[str, int], int] = field(default_factory=dict)  # (sheet, r0) → first
+    # Figures a summary prints as formulas over other tables (总计, 本年支出合计, the 类 rows):
+    # not read, compared with the computed figure by validation (TOT-001).
+    printed: list[dict[str, Any]] = field(default_factory=list)
+
+    def print_figure(self, figure: str, value: Any, loc: Location, table: str, row: str) -> None:
+        self.sources[f"printed.{len(self.printed)}"] = loc
+        self.printed.append({"figure": figure, "value": value, "table": table, "row": row})
 
     def loc(self, sheet: str, r: int, c: int, path: str | None = None) -> Location:
         return Location(file=self.origin, sheet=sheet, cell=a1(r, c), path=path)
