@@ -157,7 +157,7 @@ def render_charts(refs: Iterable[ChartRef], figs: FigureSet, *, dpi: int = 200) 
 
 _LEGEND_PAD_EM = 0.4  # around a legend
 _HANDLE_TEXT_EM = 0.8  # between a legend's colour patch and its text
-_HANDLE_HEIGHT_EM = 0.92
+_HANDLE_HEIGHT_EM = 0.92  # a legend's colour patch, as tall as a line's ink
 
 
 def _draw(data: ChartData, dpi: int = 200) -> Canvas:
@@ -356,8 +356,8 @@ def _draw_pie(canvas: Canvas, data: ChartData) -> None:
         for angle in map(math.radians, bounds):
             edge = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
             canvas.line((cx, cy, *edge), "white", 1.2, "separator")
-    if drawn:  # the outer half of the white edge (its inner half is over the slices)
-        ring = Shape("circle", (cx, cy, radius + separator / 4), None, "white", separator / 2)
+    if drawn:  # the inner half of the white edge round the pie (the outer half is on white)
+        ring = Shape("circle", (cx, cy, radius - separator / 4), None, "white", separator / 2)
         canvas.add(ring)
     else:
         canvas.add(
