@@ -3,6 +3,8 @@ damaged entry or ``off`` draw again."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from juesuan.document import chart_cache, charts
@@ -40,3 +42,13 @@ def test_damaged_entry_or_off_draws_again(seed_refs, tmp_path, monkeypatch):
     monkeypatch.setenv("JUESUAN_CACHE_DIR", "off")
     assert chart_cache.cache_dir() is None
     assert charts.render_charts(refs[:1], figs) == first
+
+
+def test_key_covers_the_drawing_code_and_its_format(monkeypatch):
+    here = Path(chart_cache.__file__).parent
+    drawing = {p.name for p in here.glob("chart*.py")} - {"chart_cache.py"}
+    assert drawing == {"charts.py", "chart_canvas.py", "chart_ticks.py"}
+    assert drawing <= set(chart_cache.SOURCES)
+    before = chart_cache.key("data", 200)
+    monkeypatch.setattr(chart_cache, "FORMAT", "1")  # the matplotlib images' key had no "2|"
+    assert chart_cache.key("data", 200) != before

@@ -1,6 +1,6 @@
 """The cache of chart PNGs: a chart is a pure function of its data, the drawing code and the
-matplotlib version, so a second build of an unchanged dataset reuses the images (and does not
-import matplotlib at all). Stored by :mod:`juesuan.document.disk_cache` under ``charts``
+versions of Pillow and the font, so a second build of an unchanged dataset reuses the images
+(and draws nothing). Stored by :mod:`juesuan.document.disk_cache` under ``charts``
 (at most :data:`MAX_FILES` images); a damaged entry is simply drawn again.
 """
 
@@ -13,6 +13,10 @@ from pathlib import Path
 from juesuan.document import disk_cache
 
 MAX_FILES = 256
+# Raised when the drawing changes in a way the sources below do not show (2: drawn with
+# Pillow instead of matplotlib).
+FORMAT = "2"
+SOURCES = ("charts.py", "chart_canvas.py", "chart_ticks.py", "numbers.py")
 _PNG = b"\x89PNG\r\n\x1a\n"
 _KIND = "charts"
 
@@ -26,12 +30,13 @@ def _code_version() -> str:
     """The drawing code and the libraries that shape its pixels."""
     here = Path(__file__).resolve().parent
     return disk_cache.versions_digest(
-        (here / "charts.py", here / "numbers.py"), ("matplotlib", "pillow", "noto-cjk-sans-otc")
+        [here / name for name in SOURCES], ("pillow", "noto-cjk-sans-otc")
     )
 
 
 def key(data_repr: str, dpi: int) -> str:
-    return hashlib.sha256(f"{_code_version()}|{dpi}|{data_repr}".encode()).hexdigest()
+    text = f"{FORMAT}|{_code_version()}|{dpi}|{data_repr}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def get(k: str) -> bytes | None:

@@ -6,38 +6,27 @@ Every number printed on a chart is formatted from its ``Decimal`` (value labels 
 :func:`~juesuan.document.numbers.format_figure`, pie shares through
 :func:`~juesuan.core.money.largest_remainder_shares`); floats only place things on the canvas.
 
-matplotlib is imported lazily (Agg, object-oriented API, no pyplot state) so that importing
-this module costs nothing at CLI start-up. Text uses Noto Sans CJK SC from the
-``noto_cjk_sans_otc`` package (SIL OFL 1.1); no font file ships with this project.
+The charts are laid out here on a :class:`~juesuan.document.chart_canvas.Canvas` (pixels,
+y down) and drawn by Pillow: no plotting library is imported. Text uses Noto Sans CJK SC from
+the ``noto_cjk_sans_otc`` package (SIL OFL 1.1); no font file ships with this project.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import noto_cjk_sans_otc
 
 from juesuan.core.figures import WAN, FigureSet
 from juesuan.core.money import ZERO, largest_remainder_shares
+from juesuan.document.chart_canvas import CJK_FAMILY, CJK_FONT, Canvas, Shape
+from juesuan.document.chart_ticks import nice_ticks, tick_labels
 from juesuan.document.model import ChartRef
 from juesuan.document.numbers import NumberStyle, format_figure
 
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-CJK_FONT: Path = Path(str(noto_cjk_sans_otc.FONT_PATH))
-# The collection holds JP/KR/SC/TC/HK faces; the SC face has the mainland glyph forms.
-CJK_FAMILY = "Noto Sans CJK SC"
+__all__ = ["CJK_FAMILY", "CJK_FONT", "ChartData", "chart_data", "chart_png", "render_charts"]
 
 NO_DATA_TEXT = "本年度无此项支出"
 BLANK_TEXT = "—"
@@ -47,7 +36,7 @@ UNIT_LABEL = WAN
 FIG_SIZE_IN = (15 / 2.54, 8.5 / 2.54)
 FONT_SIZE = 9.0
 MIN_FONT_SIZE = 6.0
-PNG_COMPRESS_LEVEL = 1  # fast zlib: ~3x quicker encoding for ~20% larger files
+VALUE_MIN_FONT_SIZE = 5.0  # value labels of many wide bars: small rather than overlapping
 _PIE_LABEL_MIN_SHARE = Decimal(12)  # % printed inside a wedge wide enough for it
 
 _VALUE_STYLE = NumberStyle(zero_money="0.00", blank=BLANK_TEXT)
@@ -139,13 +128,12 @@ def _no_duplicates(ref: ChartRef, labels: tuple[str, ...]) -> None:
 
 def chart_png(data: ChartData, *, dpi: int = 200) -> bytes:
     """PNG of one chart, 15 x 8.5 cm; the same data always gives the same bytes."""
-    with _drawing():
-        return _png(_draw(data), dpi)
+    return _draw(data, dpi).png()
 
 
 def render_charts(refs: Iterable[ChartRef], figs: FigureSet, *, dpi: int = 200) -> dict[str, bytes]:
-    """PNG of every chart, by key (one font registration and style set-up for all). Charts
-    drawn before from the same data are taken from the cache (:mod:`chart_cache`)."""
+    """PNG of every chart, by key. Charts drawn before from the same data are taken from the
+    cache (:mod:`chart_cache`)."""
     from juesuan.document import chart_cache
 
     out: dict[str, bytes] = {}
@@ -157,179 +145,166 @@ def render_charts(refs: Iterable[ChartRef], figs: FigureSet, *, dpi: int = 200) 
         if png is None:
             todo.append((ref.key, data, k))
         out[ref.key] = png or b""
-    if todo:
-        with _drawing():
-            for name, data, k in todo:
-                out[name] = _png(_draw(data), dpi)
-                chart_cache.put(k, out[name])
+    for name, data, k in todo:
+        out[name] = _draw(data, dpi).png()
+        chart_cache.put(k, out[name])
     return out
 
 
 # --- drawing ---------------------------------------------------------------------------
+# Positions follow the matplotlib layout these charts had: fractions of the image for the
+# plot area, points for paddings and strokes.
+
+_LEGEND_PAD_EM = 0.4  # around a legend
+_HANDLE_TEXT_EM = 0.8  # between a legend's colour patch and its text
+_HANDLE_HEIGHT_EM = 0.92  # a legend's colour patch, as tall as a line's ink
 
 
-@cache
-def _register_font() -> str:
-    """Make the Noto collection known to matplotlib (once per process); its family name."""
-    from matplotlib import font_manager
-
-    if not CJK_FONT.is_file():  # pragma: no cover - broken installation
-        raise FileNotFoundError(f"图表字体缺失：{CJK_FONT}（请安装 noto-cjk-sans-otc）")
-    manager = font_manager.fontManager
-    ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
-    if not ours:
-        manager.addfont(str(CJK_FONT))
-        ours = [e for e in manager.ttflist if Path(e.fname) == CJK_FONT]
-    if manager.ttflist[: len(ours)] != ours:
-        # First in the list: matplotlib takes the first of equally good matches, and a
-        # machine may have the same family installed (fonts-noto-cjk), perhaps another
-        # version; the charts are drawn with the packaged face on every machine.
-        manager.ttflist = ours + [e for e in manager.ttflist if Path(e.fname) != CJK_FONT]
-        font_manager.FontManager._findfont_cached.cache_clear()  # type: ignore[attr-defined]
-    return CJK_FAMILY
-
-
-def _rc() -> dict[str, Any]:
-    return {
-        "font.family": [_register_font()],
-        "font.size": FONT_SIZE,
-        "axes.unicode_minus": False,
-        "text.color": _TEXT,
-        "axes.labelcolor": _TEXT,
-        "xtick.color": _TEXT,
-        "ytick.color": _TEXT,
-        "hatch.linewidth": 0.6,
-        "legend.fontsize": FONT_SIZE,
-    }
-
-
-@contextmanager
-def _drawing() -> Iterator[None]:
-    """matplotlib style for charts, restored afterwards (no global pyplot state)."""
-    import matplotlib
-
-    with matplotlib.rc_context(_rc()):
-        yield
-
-
-def _draw(data: ChartData) -> Figure:
-    """The matplotlib figure of ``data`` (call inside :func:`_drawing`)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=FIG_SIZE_IN, facecolor="white")
-    FigureCanvasAgg(fig)
+def _draw(data: ChartData, dpi: int = 200) -> Canvas:
+    """The chart of ``data`` laid out on a canvas of 15 x 8.5 cm at ``dpi``."""
+    width, height = (round(size * dpi) for size in FIG_SIZE_IN)
+    canvas = Canvas(width, height, dpi)
     if data.kind == "pie":
-        _draw_pie(fig, data)
+        _draw_pie(canvas, data)
     elif data.kind == "bar":
-        _draw_bar(fig, data)
+        _draw_bar(canvas, data)
     else:
         raise ValueError(f"chart {data.key}: unknown kind {data.kind!r} (bar | pie)")
-    return fig
-
-
-def _png(fig: Figure, dpi: int) -> bytes:
-    """Rasterise with Agg and encode as RGB PNG: no alpha, no text chunks, no timestamp."""
-    from PIL import Image
-
-    fig.set_dpi(dpi)
-    canvas = fig.canvas
-    canvas.draw()
-    width, height = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="PNG", dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
-    return buf.getvalue()
+    return canvas
 
 
 def _value_text(value: Decimal | None) -> str:
     return format_figure(value, WAN, _VALUE_STYLE)
 
 
-def _draw_bar(fig: Figure, data: ChartData) -> None:
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import ScalarFormatter
+@dataclass(frozen=True)
+class _Plot:
+    """The plot area in pixels and the data ranges it shows."""
 
+    left: float
+    top: float
+    right: float
+    bottom: float
+    x_range: tuple[float, float]
+    y_range: tuple[Decimal, Decimal]
+
+    def x(self, value: float) -> float:
+        lo, hi = self.x_range
+        return self.left + (value - lo) / (hi - lo) * (self.right - self.left)
+
+    def y(self, value: Decimal | float) -> float:
+        lo, hi = (float(v) for v in self.y_range)
+        return self.bottom - (float(value) - lo) / (hi - lo) * (self.bottom - self.top)
+
+
+def _bar_plot(canvas: Canvas, data: ChartData) -> _Plot:
     named = len(data.series) > 1
-    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.11, top=0.84 if named else 0.9)
-    ax = fig.add_subplot()
-    _style_axes(ax)
-    n = len(data.series)
-    width = min(0.7 / max(n, 1), 0.32)
     known = [v for _, values in data.series for v in values if v is not None]
     top = max([*known, ZERO])
     bottom = min([*known, ZERO])
-    label_size = _bar_label_size(data, width)
-    handles = []
-    for j, (name, values) in enumerate(data.series):
-        face, edge, hatch = _BAR_STYLES[j % len(_BAR_STYLES)]
+    span = (top - bottom) or Decimal(1)
+    margin = Decimal("0.14") * span
+    w, h = canvas.width, canvas.height
+    return _Plot(
+        left=0.11 * w,
+        top=(0.16 if named else 0.1) * h,
+        right=0.97 * w,
+        bottom=0.89 * h,
+        x_range=(-0.6, max(len(data.categories), 1) - 0.4),
+        y_range=(bottom - margin if bottom < 0 else bottom, top + margin),
+    )
+
+
+def _draw_bar(canvas: Canvas, data: ChartData) -> None:
+    plot = _bar_plot(canvas, data)
+    _draw_value_axis(canvas, plot)
+    n = len(data.series)
+    width = min(0.7 / max(n, 1), 0.32)
+    label_size = _bar_label_size(canvas, data, (plot.x(width) - plot.x(0)))
+    gap = canvas.pt(3)
+    for j, (_, values) in enumerate(data.series):
+        style = _bar_style(canvas, j)
         offset = (j - (n - 1) / 2) * width
         for i, value in enumerate(values):
             x = i + offset
             if value is not None:
-                ax.bar(
-                    x, float(value), width, color=face, edgecolor=edge, hatch=hatch,
-                    linewidth=0.6, zorder=2,
-                )  # fmt: skip
+                box = (plot.x(x - width / 2), plot.y(ZERO), plot.x(x + width / 2), plot.y(value))
+                canvas.add(replace(style, points=box))
+            y = plot.y(ZERO if value is None else value)
             down = value is not None and value < 0
-            ax.annotate(
-                _value_text(value),
-                (x, 0.0 if value is None else float(value)),
-                xytext=(0, -3 if down else 3),
-                textcoords="offset points",
-                ha="center",
-                va="top" if down else "bottom",
-                fontsize=label_size,
-            )
-        handles.append(
-            Patch(facecolor=face, edgecolor=edge, hatch=hatch, linewidth=0.6, label=name)
+            align, y = ("mt", y + gap) if down else ("mb", y - gap)
+            canvas.text(plot.x(x), y, _value_text(value), label_size, _TEXT, align, "value")
+    for side in (
+        (plot.left, plot.top, plot.left, plot.bottom),
+        (plot.left, plot.bottom, plot.right, plot.bottom),
+    ):
+        canvas.line(side, _AXIS, 0.8, "spine")
+    for i, category in enumerate(data.categories):
+        canvas.text(
+            plot.x(i), plot.bottom + canvas.pt(6), category, FONT_SIZE, _TEXT, "mt", "category"
         )
-    ax.set_xticks(range(len(data.categories)), list(data.categories))
-    ax.tick_params(axis="x", length=0, pad=6)
-    ax.set_xlim(-0.6, max(len(data.categories), 1) - 0.4)
-    span = float(top - bottom) or 1.0
-    ax.set_ylim(float(bottom) - (0.14 * span if bottom < 0 else 0), float(top) + 0.14 * span)
-    formatter = ScalarFormatter(useOffset=False)
-    formatter.set_scientific(False)
-    ax.yaxis.set_major_formatter(formatter)
-    ax.set_ylabel(UNIT_LABEL, rotation=0, loc="top", labelpad=4)
-    ax.yaxis.set_label_coords(-0.02, 1.02)
-    ax.yaxis.label.set_horizontalalignment("right")
-    ax.yaxis.label.set_verticalalignment("bottom")
-    if named:
-        fig.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.54, 0.99),
-            ncols=len(handles),
-            frameon=False,
-            handlelength=1.6,
-            handleheight=1.0,
-            columnspacing=2.0,
-        )
+    unit_x = plot.left - 0.02 * (plot.right - plot.left)
+    unit_y = plot.top - 0.02 * (plot.bottom - plot.top)
+    canvas.text(unit_x, unit_y, UNIT_LABEL, FONT_SIZE, _TEXT, "rb", "unit")
+    if n > 1:
+        _bar_legend(canvas, data)
     if not data.categories:
-        ax.text(0.5, 0.5, NO_DATA_TEXT, transform=ax.transAxes, ha="center", va="center")
+        middle = ((plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2)
+        canvas.text(*middle, NO_DATA_TEXT, FONT_SIZE, _TEXT, "mc", "nodata")
 
 
-def _bar_label_size(data: ChartData, width: float) -> float:
-    """Font size at which the widest value label fits over its bar's slot."""
+def _draw_value_axis(canvas: Canvas, plot: _Plot) -> None:
+    """Grid lines, tick marks and plain tick labels at nice steps of the value range."""
+    ticks = nice_ticks(*plot.y_range)
+    tick_length = canvas.pt(3)
+    for tick, label in zip(ticks, tick_labels(ticks), strict=True):
+        y = plot.y(tick)
+        canvas.line((plot.left, y, plot.right, y), _GRID, 0.6, "grid")
+        canvas.line((plot.left - tick_length, y, plot.left, y), _AXIS, 0.8, "tick")
+        x = plot.left - tick_length - canvas.pt(3.5)
+        canvas.text(x, y, label, FONT_SIZE, _TEXT, "rc", "tick")
+
+
+def _bar_label_size(canvas: Canvas, data: ChartData, bar_px: float) -> float:
+    """Font size (pt) at which the widest value label fits over its bar's slot."""
     texts = [_value_text(v) for _, values in data.series for v in values]
-    longest = max((len(t) for t in texts), default=1)
-    slot_in = FIG_SIZE_IN[0] * 0.86 * width / (max(len(data.categories), 1) + 0.2)
-    # A digit of Noto Sans CJK is about 0.55 em wide.
-    fitting = slot_in * 72 / (0.55 * longest)
-    return max(MIN_FONT_SIZE, min(FONT_SIZE, fitting))
+    widest = max((canvas.text_width(t, FONT_SIZE) for t in texts), default=0.0)
+    if widest <= 0:
+        return FONT_SIZE
+    fitting = FONT_SIZE * 0.95 * bar_px / widest
+    return max(VALUE_MIN_FONT_SIZE, min(FONT_SIZE, fitting))
 
 
-def _style_axes(ax: Axes) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_color(_AXIS)
-        ax.spines[side].set_linewidth(0.8)
-    ax.tick_params(axis="y", color=_AXIS, length=3, width=0.8)
-    ax.grid(axis="y", color=_GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
+def _bar_style(canvas: Canvas, series: int) -> Shape:
+    """The look of a series' bars (a rectangle without its place)."""
+    face, edge, hatch = _BAR_STYLES[series % len(_BAR_STYLES)]
+    return Shape("rect", (), face, edge, canvas.pt(0.6), hatch, edge, "bar")
+
+
+def _legend_patch(
+    canvas: Canvas, x: float, y: float, length_em: float, size: float, style: Shape
+) -> None:
+    """A legend's patch in ``style``, starting at ``x`` and centred on ``y``."""
+    em = canvas.pt(size)
+    half = _HANDLE_HEIGHT_EM * em / 2
+    box = (x, y - half, x + length_em * em, y + half)
+    canvas.add(replace(style, points=box, tag="legend"))
+
+
+def _bar_legend(canvas: Canvas, data: ChartData) -> None:
+    """One row above the plot, centred a little right of the middle as before."""
+    em = canvas.pt(FONT_SIZE)
+    entries = [(name, canvas.text_width(name, FONT_SIZE)) for name, _ in data.series]
+    handle = 1.6 * em
+    total = sum(handle + _HANDLE_TEXT_EM * em + w for _, w in entries)
+    total += 2.0 * em * (len(entries) - 1)
+    x = 0.54 * canvas.width - total / 2
+    y = 0.01 * canvas.height + 1.4 * em
+    for j, (name, w) in enumerate(entries):
+        _legend_patch(canvas, x, y, 1.6, FONT_SIZE, _bar_style(canvas, j))
+        x += handle + _HANDLE_TEXT_EM * em
+        canvas.text(x, y, name, FONT_SIZE, _TEXT, "lc", "legend")
+        x += w + 2.0 * em
 
 
 def _pie_parts(values: tuple[Decimal | None, ...]) -> tuple[list[Decimal], list[Decimal]]:
@@ -347,62 +322,56 @@ def _share_text(amount: Decimal, share: Decimal) -> str:
     return f"{share:.2f}%"
 
 
-def _draw_pie(fig: Figure, data: ChartData) -> None:
-    from matplotlib.patches import Circle, Patch
-
+def _draw_pie(canvas: Canvas, data: ChartData) -> None:
+    """Slices clockwise from 12 o'clock with white separators; the legend on the right."""
     values = data.series[0][1] if data.series else ()
     amounts, shares = _pie_parts(values)
-    ax = fig.add_axes((0.02, 0.06, 0.42, 0.88))
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-
+    w, h = canvas.width, canvas.height
+    cx, cy = 0.23 * w, 0.5 * h
+    radius = min(0.42 * w, 0.88 * h) / 2.08
     drawn = [i for i, a in enumerate(amounts) if a > 0]
     styles: dict[int, tuple[str, str]] = {}
     for k, i in enumerate(drawn):
         colour = _PIE_COLOURS[k % len(_PIE_COLOURS)]
         hatch = _PIE_HATCHES[(k // len(_PIE_COLOURS)) % len(_PIE_HATCHES)]
         styles[i] = (colour, hatch)
-    if drawn:
-        wedges, _ = ax.pie(
-            [float(amounts[i]) for i in drawn],
-            colors=[styles[i][0] for i in drawn],
-            hatch=[styles[i][1] for i in drawn],
-            startangle=90,
-            counterclock=False,
-            radius=1.0,
-            wedgeprops={"edgecolor": "white", "linewidth": 1.2},
+    total = float(sum(amounts[i] for i in drawn))
+    start = -90.0  # degrees clockwise from 3 o'clock (y down)
+    bounds = []
+    for i in drawn:
+        end = start + 360.0 * float(amounts[i]) / total
+        colour, hatch = styles[i]
+        canvas.add(
+            Shape("wedge", (cx, cy, radius, start, end), colour, None, 0.0, hatch, "white", "wedge")
         )
-        for wedge, i in zip(wedges, drawn, strict=True):
-            if shares[i] < _PIE_LABEL_MIN_SHARE:
-                continue
-            x, y = _wedge_label_point(wedge, single=len(drawn) == 1)
-            ax.text(
-                x, y, f"{shares[i]:.2f}%", ha="center", va="center",
-                color=_contrast(styles[i][0]), fontsize=FONT_SIZE,
-            )  # fmt: skip
+        if shares[i] >= _PIE_LABEL_MIN_SHARE:
+            middle = math.radians((start + end) / 2)
+            far = 0.0 if len(drawn) == 1 else 0.64 * radius
+            x, y = cx + far * math.cos(middle), cy + far * math.sin(middle)
+            canvas.text(x, y, f"{shares[i]:.2f}%", FONT_SIZE, _contrast(colour), "mc", "share")
+        bounds.append(start)
+        start = end
+    separator = canvas.pt(1.2)
+    if len(drawn) > 1:
+        for angle in map(math.radians, bounds):
+            edge = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+            canvas.line((cx, cy, *edge), "white", 1.2, "separator")
+    if drawn:  # the inner half of the white edge round the pie (the outer half is on white)
+        ring = Shape("circle", (cx, cy, radius - separator / 4), None, "white", separator / 2)
+        canvas.add(ring)
     else:
-        ax.add_patch(Circle((0, 0), 1.0, facecolor="#F2F2F2", edgecolor="#BFBFBF", linewidth=1.0))
-        ax.text(0, 0, NO_DATA_TEXT, ha="center", va="center", color="#595959", fontsize=10)
-    ax.set_xlim(-1.04, 1.04)  # after ax.pie, which sets its own limits
-    ax.set_ylim(-1.04, 1.04)
-
-    handles = []
+        canvas.add(
+            Shape("circle", (cx, cy, radius), "#F2F2F2", "#BFBFBF", canvas.pt(1.0), tag="nodata")
+        )
+        canvas.text(cx, cy, NO_DATA_TEXT, 10.0, "#595959", "mc", "nodata")
+    entries = []
     for i, name in enumerate(data.categories):
         colour, hatch = styles.get(i, ("white", ""))
         text = f"{name} {format_figure(amounts[i], WAN, _VALUE_STYLE)}万元 {_share_text(amounts[i], shares[i])}"
         edge = "white" if i in styles else "#A6A6A6"
-        handles.append(
-            Patch(facecolor=colour, edgecolor=edge, hatch=hatch, linewidth=0.8, label=text)
-        )
-    if handles:
-        _fit_legend(fig, handles)
-
-
-def _wedge_label_point(wedge: Any, *, single: bool) -> tuple[float, float]:
-    if single:
-        return 0.0, 0.0
-    angle = math.radians((wedge.theta1 + wedge.theta2) / 2)
-    return 0.64 * math.cos(angle), 0.64 * math.sin(angle)
+        entries.append((text, Shape("rect", (), colour, edge, canvas.pt(0.8), hatch, "white")))
+    if entries:
+        _pie_legend(canvas, entries)
 
 
 def _contrast(colour: str) -> str:
@@ -411,24 +380,23 @@ def _contrast(colour: str) -> str:
     return "white" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else _TEXT
 
 
-def _fit_legend(fig: Figure, handles: list[Any]) -> None:
-    """Legend right of the pie, shrinking its font until it fits the figure."""
+def _pie_legend(canvas: Canvas, entries: list[tuple[str, Shape]]) -> None:
+    """Legend right of the pie, centred vertically, its font shrinking until it fits."""
+    left = 0.47 * canvas.width
     size = FONT_SIZE
     while True:
-        legend = fig.legend(
-            handles=handles,
-            loc="center left",
-            bbox_to_anchor=(0.47, 0.5),
-            frameon=False,
-            fontsize=size,
-            handlelength=1.4,
-            handleheight=1.0,
-            labelspacing=0.7,
-            borderaxespad=0,
-        )
-        box = legend.get_window_extent(fig.canvas.get_renderer())
-        fits = box.x1 <= fig.bbox.x1 - 4 and box.y0 >= 2 and box.y1 <= fig.bbox.y1 - 2
+        em = canvas.pt(size)
+        text_x = left + (_LEGEND_PAD_EM + 1.4 + _HANDLE_TEXT_EM) * em
+        widest = max(canvas.text_width(text, size) for text, _ in entries)
+        right = text_x + widest + _LEGEND_PAD_EM * em
+        pitch = 1.7 * em
+        height = len(entries) * pitch - 0.7 * em + 2 * _LEGEND_PAD_EM * em
+        fits = right <= canvas.width - canvas.pt(3) and height <= canvas.height - canvas.pt(3)
         if fits or size <= MIN_FONT_SIZE:
-            return
-        legend.remove()
+            break
         size -= 0.5
+    y = canvas.height / 2 - height / 2 + (_LEGEND_PAD_EM + 0.5) * em
+    for text, style in entries:
+        _legend_patch(canvas, left + _LEGEND_PAD_EM * em, y, 1.4, size, style)
+        canvas.text(text_x, y, text, size, _TEXT, "lc", "legend")
+        y += pitch
