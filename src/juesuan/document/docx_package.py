@@ -5,6 +5,7 @@ images), their relationships and content types, the core properties, and the zip
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,12 @@ _SHARED_TYPES = {
     "/word/webSettings.xml": f"{_WML}.webSettings+xml",
 }
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# The package's relationships (kept here: a file named ".rels" would not be packaged).
+_PACKAGE_RELS = (
+    ("rId3", f"{_RELS_NS}/metadata/core-properties", "docProps/core.xml"),
+    ("rId4", f"{_RELS}/extended-properties", "docProps/app.xml"),
+    ("rId1", f"{_RELS}/officeDocument", "word/document.xml"),
+)
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +106,13 @@ def core_properties(title: str, year: int) -> bytes:
         f"<dc:language>zh-CN</dc:language><cp:lastPrinted>{stamp}</cp:lastPrinted>"
         "</cp:coreProperties>"
     ).encode()
+
+
+def _relationships(rels: Sequence[tuple[str, str, str]]) -> bytes:
+    xml = "".join(
+        f'<Relationship Id="{rid}" Type="{kind}" Target="{target}"/>' for rid, kind, target in rels
+    )
+    return f'{XML_DECLARATION}<Relationships xmlns="{_RELS_NS}">{xml}</Relationships>'.encode()
 
 
 class Package:
@@ -172,7 +186,8 @@ class Package:
         entries = dict(shared_parts())
         entries.update(self.parts)
         entries["word/document.xml"] = document.encode("utf-8")
-        entries["word/_rels/document.xml.rels"] = self._relationships()
+        entries["_rels/.rels"] = _relationships(_PACKAGE_RELS)
+        entries["word/_rels/document.xml.rels"] = _relationships(self._rels)
         entries["docProps/core.xml"] = core
         entries["[Content_Types].xml"] = self._content_types()
         return pack(entries)

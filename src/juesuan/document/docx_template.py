@@ -60,6 +60,7 @@ _PER_DOCUMENT = (
     "word/document.xml",
     "word/_rels/document.xml.rels",
     "docProps/core.xml",
+    "_rels/.rels",  # (a file named .rels would not be packaged: written by docx_package)
 )
 
 
