@@ -5,12 +5,14 @@ and building a DOCX needs neither python-docx nor lxml."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import struct
 import subprocess
 import sys
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 import docx
@@ -26,12 +28,14 @@ from juesuan.document.model import (
     Cell,
     ChartRef,
     Document,
+    FigureRef,
     Heading,
     PageBreak,
     Paragraph,
     Table,
     Text,
 )
+from juesuan.document.numbers import NumberStyle, Styles
 from juesuan.pipeline import chart_images, narrative, sample_path, validate
 
 _TEXT_ELEMENTS = (
@@ -185,3 +189,108 @@ def test_building_a_docx_imports_neither_python_docx_nor_lxml(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _hand_document():
+    """A small document with every feature of the writer: (document, styles, charts,
+    toc_pages, tight)."""
+    odd = "  a&b <c> \"d\" 'e'\t\r\n\u3000f  "
+    money = FigureRef("x", Decimal("1234567.891"), "万元")
+    wide = Table(
+        key="wide",
+        number="表1",
+        title="宽表",
+        header=((Cell("项目", colspan=2), Cell("金额", rowspan=2)), (Cell("类"), Cell(""))),
+        rows=(
+            (Cell(odd, indent=1), Cell("1\n2", align="center"), Cell(figure=money, bold=True)),
+            (Cell("合计", colspan=2, bold=True),),
+        ),
+        columns=9,
+        note="注：" + odd,
+    )
+    narrow = Table(
+        key="narrow",
+        number="",
+        title="",
+        header=((Cell("名称"), Cell("金额")),),
+        rows=(),
+        columns=2,
+        unit="",
+        empty_note="说明：本表无数据",
+        widths=(3.0, 1.0),
+    )
+    inline = Table(
+        key="inline",
+        number="",
+        title="单位构成",
+        header=(),
+        rows=((Cell("甲"), Cell(figure=FigureRef("y", None, "万元"))),),
+        columns=2,
+        inline=True,
+    )
+    blocks = (
+        Heading(1, "第一部分 概况"),
+        Heading(2, "一、职责"),
+        Paragraph((Text("收入"), money, Text("万元。" + odd))),
+        Paragraph((Text("单位：万元"),), style="unit"),
+        ChartRef("fig1", "图1：收入"),
+        ChartRef("fig2", "图2：支出 & <其他>"),
+        ChartRef("fig3", "图3：无图"),
+        Heading(3, "（一）细项"),
+        inline,
+        PageBreak(),
+        Heading(1, "第二部分 附表"),
+        wide,
+        narrow,
+        Paragraph((Text(odd),), style="note"),
+        PageBreak(),
+        PageBreak(),
+        Heading(2, ""),
+    )
+    doc = Document(
+        title="测试部门2024年度部门决算",
+        subtitle="某区",
+        blocks=blocks,
+        year=2024,
+        department="测试部门",
+        draft=True,
+    )
+    styles = Styles(NumberStyle(), NumberStyle(thousands=True))
+    png = _png(40, 20, struct.pack(">IIB", 3780, 3780, 1))
+    charts = {"fig1": png, "fig2": png}
+    return doc, styles, charts, {0: 3, 1: 3, 10: 5}, {"wide": 1}
+
+
+# SHA-256 (first 16 hex digits) of each part, and of the whole file, that the former writer
+# (python-docx 1.2, main cc25872) wrote for the hand document: the text writer must keep them.
+_PYTHON_DOCX_PARTS = {
+    "[Content_Types].xml": "4bc7164cd5e18feb",
+    "_rels/.rels": "1aa88a511268d274",
+    "customXml/_rels/item1.xml.rels": "1ca6c9a64edcebe2",
+    "customXml/item1.xml": "a86086ffc5d8e83e",
+    "customXml/itemProps1.xml": "c542307b13ec29a8",
+    "docProps/app.xml": "be664981c3141cdd",
+    "docProps/core.xml": "15daf0e38e94a722",
+    "word/_rels/document.xml.rels": "01aaa4613054ccdd",
+    "word/document.xml": "16a39ae493dbbc04",
+    "word/fontTable.xml": "210806bf3fdd31cd",
+    "word/footer1.xml": "47184f40afeb977d",
+    "word/header1.xml": "aa594e8376579a27",
+    "word/header2.xml": "aa594e8376579a27",
+    "word/media/image1.png": "0c2047ba7445abd9",
+    "word/numbering.xml": "70976f19cbcd896e",
+    "word/settings.xml": "f0c3115cdebb7cf1",
+    "word/styles.xml": "aa86045c1373040a",
+    "word/theme/theme1.xml": "e3a8ab7db9ca7afc",
+    "word/webSettings.xml": "349d36de7434d09f",
+}
+_PYTHON_DOCX_FILE = "2f9d4e810056ac4ed84f12ad72ecca6d2c47ff66e1ae5716c45bee818d91940a"
+
+
+def test_parts_are_the_bytes_python_docx_wrote():
+    doc, styles, charts, pages, tight = _hand_document()
+    data = write_docx(doc, styles, charts, toc_pages=pages, tight=tight)
+    parts = _parts(data)
+    digests = {name: hashlib.sha256(payload).hexdigest()[:16] for name, payload in parts.items()}
+    assert digests == _PYTHON_DOCX_PARTS
+    assert hashlib.sha256(data).hexdigest() == _PYTHON_DOCX_FILE
