@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from juesuan.document.docx_package import Package, core_properties, png_size
 from juesuan.document.docx_style import (
@@ -174,7 +175,7 @@ class _Writer:
         it."""
         header = (
             f'{HEADER_START}<w:p><w:pPr><w:pStyle w:val="Header"/><w:jc w:val="center"/>'
-            f"</w:pPr>{run(DRAFT_NOTE, Look(FOOTER.east, FOOTER.latin, FOOTER.size, True))}"
+            f"</w:pPr>{run(DRAFT_NOTE, replace(FOOTER, bold=True))}"
             "</w:p></w:hdr>"
         )
         refs = []
