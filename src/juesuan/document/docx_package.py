@@ -50,14 +50,25 @@ _PACKAGE_RELS = (
 )
 
 
+# The parts every document shares, kept in juesuan/data/docx/ (zip member names).
+_SHARED_PARTS = (
+    "customXml/_rels/item1.xml.rels",
+    "customXml/item1.xml",
+    "customXml/itemProps1.xml",
+    "docProps/app.xml",
+    "word/fontTable.xml",
+    "word/numbering.xml",
+    "word/settings.xml",
+    "word/styles.xml",
+    "word/theme/theme1.xml",
+    "word/webSettings.xml",
+)
+
+
 @lru_cache(maxsize=1)
 def shared_parts() -> dict[str, bytes]:
     """The parts every document shares (zip member name -> bytes)."""
-    return {
-        path.relative_to(_DATA).as_posix(): path.read_bytes()
-        for path in sorted(_DATA.rglob("*"))
-        if path.is_file()
-    }
+    return {name: (_DATA / name).read_bytes() for name in _SHARED_PARTS}
 
 
 def png_size(png: bytes, width: int) -> tuple[int, int]:
