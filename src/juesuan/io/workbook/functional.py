@@ -74,9 +74,8 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             isinstance(v, str) and norm(v) in ("合计", "总计") for v in row[:4]
         )
         formula_text(st, sheet, r, row, set(value_cols) | sums if total else sums)
-        if total:
+        if total:  # compared with the rows below; it has no cell for texts (科目说明, 原因)
             stated_totals.append((r, None, row))
-        if total:  # the 合计 row has no cell for texts (科目说明, 原因)
             for c, (_, kind) in value_cols.items():
                 if kind == "text" and c < len(row) and not is_blank(row[c]):
                     st.error("XLS-040", UNREAD_OUTSIDE, st.loc(sheet.name, r, c))
