@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from juesuan.check import ahead, check_file
 from juesuan.check.limits import check_file_limited
 from juesuan.check.read.reader import read
@@ -42,7 +44,9 @@ def test_checking_without_a_self_evaluation_does_not_load_the_scoring_engine() -
     assert out.strip() == "[]", out
 
 
-def test_check_command_does_not_scan_for_pydantic_plugins(tmp_path: Path) -> None:
+@pytest.mark.parametrize("program", ["juesuan.cli.app", "juesuan.cli.launch"])
+def test_check_command_does_not_scan_for_pydantic_plugins(tmp_path: Path, program: str) -> None:
+    """Nor does the check it starts before parsing (``juesuan.cli.launch``)."""
     marker = tmp_path / "scanned"
     _run(
         "import importlib.metadata, pathlib, sys\n"
@@ -51,7 +55,7 @@ def test_check_command_does_not_scan_for_pydantic_plugins(tmp_path: Path) -> Non
         "    marker.write_text('scanned')\n"
         "    return []\n"
         "importlib.metadata.distributions = scan\n"
-        "from juesuan.cli.app import main\n"
+        f"from {program} import main\n"
         "sys.argv = ['juesuan', 'check', sys.argv[1]]\n"
         "try:\n"
         "    main()\n"
@@ -92,3 +96,21 @@ def test_a_failed_helper_leaves_the_reading_to_the_checking_process(monkeypatch)
 def test_the_command_s_report_is_the_checker_s() -> None:
     limited = check_file_limited(PDF, prepare=ahead.start)
     assert to_json(limited) == to_json(check_file(PDF))
+
+
+def test_loading_the_checker_builds_what_the_first_check_would() -> None:
+    """After :func:`ahead.start` the records' validators are built (not on first use, while
+    checking) and the loaded heap is frozen (the check's collections do not walk it)."""
+    out = _run(
+        "import gc, sys\n"
+        "from juesuan.check import ahead\n"
+        "from juesuan.model import dataset\n"
+        "from juesuan.model.base import Record\n"
+        "ahead.start(sys.argv[1], 'pdfium')()\n"
+        "records = [r for r in vars(dataset).values()"
+        " if isinstance(r, type) and issubclass(r, Record)]\n"
+        "print(len(records) > 20, all(r.__pydantic_complete__ for r in records),"
+        " gc.get_freeze_count() > 10000, gc.isenabled())\n",
+        TABLES_MD,
+    )
+    assert out.split() == ["True", "True", "True", "True"], out

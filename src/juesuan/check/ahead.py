@@ -15,6 +15,7 @@ budget kills this process).
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import sys
@@ -46,31 +47,41 @@ def start(path: str, engine: str) -> Source | None:
     if not available():
         return None
     source = read_ahead(path, engine)
-    load_checker()
+    # loading makes modules, tables and validators, not garbage: the cyclic collector would
+    # walk the growing heap again and again (a quarter of the loading) for nothing; after it,
+    # what was loaded is frozen, so the collections while checking do not walk it either
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        load_checker()
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
     return source
 
 
 def read_ahead(path: str | Path, engine: str) -> Source:
     """Fork a helper that reads ``path``; the returned function waits for what it read (or
     reads ``path`` here when the helper sent nothing usable)."""
-    from juesuan.check.read.reader import read
-
+    # the reader's modules are imported by the helper (and here only if it fails): the fork
+    # comes first, so that reading starts at once
     parent = os.getpid()
     try:
         receive, send = os.pipe()
     except OSError:
-        return lambda: read(path, engine=engine)
+        return lambda: _read(path, engine)
     try:
         pid = os.fork()
     except OSError:  # no process to spare: read here
         os.close(receive)
         os.close(send)
-        return lambda: read(path, engine=engine)
+        return lambda: _read(path, engine)
     if pid == 0:  # pragma: no cover - the helper (coverage does not follow a fork)
         try:
             os.close(receive)
             _die_with(parent)
-            data = pickle.dumps(read(path, engine=engine), protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(_read(path, engine), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(send, "wb") as out:
                 out.write(data)
         finally:
@@ -85,9 +96,15 @@ def read_ahead(path: str | Path, engine: str) -> Source:
         try:
             return pickle.loads(data)  # our own helper's output
         except Exception:  # nothing, or a part: the helper failed; read as without it
-            return read(path, engine=engine)
+            return _read(path, engine)
 
     return result
+
+
+def _read(path: str | Path, engine: str) -> tuple[SourceDoc | None, list[Finding]]:
+    from juesuan.check.read.reader import read
+
+    return read(path, engine=engine)
 
 
 def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
@@ -104,7 +121,8 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
 def load_checker() -> None:
     """Load what checking a read document needs on first use: the checker's modules (their
     patterns), the bundled layouts, the rule catalog, the library's analysis and narrative
-    (the template engine), and the data model's validator."""
+    (the template engine), and the data model's validators (the dataset's, and each
+    record's own, which the recovered dataset's defaults use: built on first use otherwise)."""
     import juesuan.check.department_name
     import juesuan.check.item_names
     import juesuan.check.narrative
@@ -119,9 +137,12 @@ def load_checker() -> None:
     import juesuan.compose.narrative
     import juesuan.pipeline  # noqa: F401
     from juesuan.check.structure import layouts
-    from juesuan.model.dataset import Dataset
+    from juesuan.model import dataset
+    from juesuan.model.base import Record
     from juesuan.rules.registry import load_rules
 
     layouts()
     load_rules()
-    Dataset.model_rebuild()
+    for record in vars(dataset).values():
+        if isinstance(record, type) and issubclass(record, Record):
+            record.model_rebuild()
