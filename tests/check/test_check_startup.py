@@ -5,7 +5,9 @@ distributions for pydantic plugins, and the command reads the document in a help
 
 from __future__ import annotations
 
+import functools
 import pickle
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from juesuan.check import ahead, check_file
-from juesuan.check.limits import check_file_limited
+from juesuan.check.limits import MEMORY_BUDGET, check_file_limited
 from juesuan.check.read.reader import read
 from juesuan.check.report import to_json
 
@@ -114,3 +116,30 @@ def test_loading_the_checker_builds_what_the_first_check_would() -> None:
         TABLES_MD,
     )
     assert out.split() == ["True", "True", "True", "True"], out
+
+
+def test_a_helper_can_have_its_own_memory_limit(monkeypatch) -> None:
+    """The command forks the reading helper before the checking process sets its limit: the
+    helper sets the same limit itself."""
+    monkeypatch.setattr(ahead, "_read", lambda path, engine: resource.getrlimit(resource.RLIMIT_AS))
+    assert ahead.read_ahead(TABLES_MD, "pdfium", memory=MEMORY_BUDGET)() == (
+        MEMORY_BUDGET,
+        MEMORY_BUDGET,
+    )
+
+
+def test_a_checking_process_forked_after_the_helper_takes_what_it_read(monkeypatch) -> None:
+    """As the command does: the helper is forked first, the checking process later (a
+    sibling), which must not read the file itself."""
+    expected = to_json(check_file(PDF))
+    source = ahead.read_ahead(PDF, "pdfium", memory=MEMORY_BUDGET)
+
+    def refuse(path, engine):
+        raise RuntimeError("the checking process read the file itself")
+
+    monkeypatch.setattr(ahead, "_read", refuse)  # the checking process inherits it
+    try:
+        limited = check_file_limited(PDF, prepare=functools.partial(ahead.start, source=source))
+    finally:
+        source.end()
+    assert to_json(limited) == expected

@@ -3,13 +3,16 @@
 Loading the command line (typer, which builds a pydantic adapter for each parameter) takes
 about a tenth of a cold check and does not depend on the document. :func:`start` looks at the
 raw arguments; when they are the plain form ``check FILE [--json] [--html H] [--engine E]``
-it forks the checking process of :func:`juesuan.check.limits.check_file_limited` at once
-(which forks its reading helper, :mod:`juesuan.check.ahead`), and the command line loads on
-the other core meanwhile. The command then passes what it parsed to ``check_file_limited``
-with :func:`take`: the early check is used only if it checks the same file with the same
-engine, and is ended otherwise (or at exit, if the command never takes it). The early check
-is the same child, under the same memory limit and time budget (counted from its start), as
-the one the command would fork.
+it forks the helper that reads FILE (:func:`juesuan.check.ahead.read_ahead`) at once, loads
+pydantic (which the command line and the checker both need: loaded once, before the next
+fork) and forks the checking process of :func:`juesuan.check.limits.check_file_limited`,
+which loads the checker and then checks what the helper read; the command line loads
+meanwhile. The command passes what it parsed to ``check_file_limited`` with :func:`take`: the
+early check is used only if it checks the same file with the same engine, and is ended
+otherwise (or at exit, if the command never takes it). The early check is the same child,
+under the same memory limit and time budget (counted from its start), as the one the command
+would fork; the helper has the same memory limit and dies with this process, which ends when
+the report is printed (the helpers are ended at exit).
 
 The options are defined here, once: :mod:`juesuan.cli.check` declares them to typer from
 these names, and ``tests/cli`` checks that typer's parse and :func:`reading_arguments` agree.
@@ -18,6 +21,7 @@ these names, and ``tests/cli`` checks that typer's parse and :func:`reading_argu
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
 import os
 from collections.abc import Sequence
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from juesuan.check.ahead import ReadAhead
     from juesuan.check.limits import LimitedCheck
 
 COMMAND = "check"
@@ -35,6 +40,7 @@ ENGINES = ("pdfplumber", "pdfium")
 DEFAULT_ENGINE = "pdfium"
 
 _early: LimitedCheck | None = None
+_helpers: list[ReadAhead] = []
 
 
 def quiet_pydantic() -> None:
@@ -78,9 +84,16 @@ def start(argv: Sequence[str]) -> None:
         return
     quiet_pydantic()  # before the fork: the checking process validates with pydantic
     from juesuan.check import ahead
-    from juesuan.check.limits import start_limited
+    from juesuan.check.limits import MEMORY_BUDGET, start_limited
 
-    _early = start_limited(*arguments, prepare=ahead.start)
+    reader = ahead.read_ahead(*arguments, memory=MEMORY_BUDGET) if ahead.available() else None
+    if reader is not None:
+        _helpers.append(reader)
+        atexit.register(_end_helpers)
+    import pydantic.main  # noqa: F401 - see the module's docstring
+
+    prepare = functools.partial(ahead.start, source=reader)
+    _early = start_limited(*arguments, prepare=prepare)
     if _early is not None:
         atexit.register(_discard)
         # this process now only loads the command line (modules and their tables, not
@@ -97,6 +110,12 @@ def take() -> LimitedCheck | None:
     if early is not None:
         gc.enable()
     return early
+
+
+def _end_helpers() -> None:
+    """At exit: end the reading helper if it still runs (the command is done with it)."""
+    while _helpers:
+        _helpers.pop().end()
 
 
 def _discard() -> None:
