@@ -146,3 +146,17 @@ def test_the_command_s_output_is_the_same_with_and_without_the_early_check(tmp_p
         plain.stderr,
     )
     assert early.stdout
+
+
+def test_the_command_s_heap_is_frozen_before_the_interpreter_s_teardown() -> None:
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 10000))\n"
+        "from juesuan.cli.launch import main\n"
+        "sys.argv[0] = 'juesuan'\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "check", str(MD)], capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.splitlines()[-1] == "frozen True", done.stderr
