@@ -68,7 +68,8 @@ def test_the_plain_form_is_read_as_typer_reads_it(argv: list[str], monkeypatch) 
 
 
 @pytest.mark.parametrize("argv", NOT_PLAIN)
-def test_any_other_form_is_left_to_typer(argv: list[str], monkeypatch) -> None:
+def test_any_other_form_is_left_to_typer(argv: list[str]) -> None:
+    """Whether typer accepts it (``check --json FILE``) or not: no check starts early."""
     assert reading_arguments(argv) is None
 
 
