@@ -1,12 +1,14 @@
 """Benchmark: the phases of a cold `juesuan check FILE`, in CPU time per process, to estimate
 its wall time on an idle machine with two cores when the machine is busy (issue 13).
 
-Each run is a fresh interpreter that does what the command does: load the command line and
-pydantic (typer's parameter conversion uses it), fork the helper that reads the file
-(:func:`juesuan.check.ahead.read_ahead`), load the checker meanwhile
-(:func:`juesuan.check.ahead.load_checker`), then check the read document. The critical path
-is ``start + before fork + max(load, read) + receive + check``; ``start`` is
-`python -c pass` (the interpreter and its site packages).
+Each run is a fresh interpreter that does what the command does
+(:func:`juesuan.cli.check_early.start`): before the command line loads, fork the helper that
+reads the file (:func:`juesuan.check.ahead.read_ahead`), load pydantic, fork the checking
+process, which loads the checker (:func:`juesuan.check.ahead.start`) and then checks the read
+document; the command line (typer) loads in the first process meanwhile. After the reading
+helper's fork three processes share the two cores, so the critical path is
+``start + before reading + max(read, shared + load, (read + shared + command line + load) / 2)
++ receive + check``; ``start`` is `python -c pass` (the interpreter and its site packages).
 
 Run:  python bench/bench_check_phases.py [--runs 5] [FILE.pdf]
 """
@@ -26,23 +28,46 @@ PUTUO = ROOT / "tests" / "golden" / "putuo-2024.pdf"
 
 PROBE = r"""
 import os, resource, sys, time
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # as the command does
 t0 = time.process_time()
-import juesuan.cli.app, juesuan.cli.check, typer._adapters  # the command before it checks
-from juesuan.check import ahead, check_file
+from juesuan.cli import check_early  # what the command does before the reading helper
+check_early.quiet_pydantic()
+from juesuan.check import ahead, check_file, limits
+import multiprocessing.connection, multiprocessing.context
 t1 = time.process_time()
-source = ahead.read_ahead(sys.argv[1], "pdfium")
-ahead.load_checker()
+reader = ahead.read_ahead(sys.argv[1], "pdfium", memory=limits.MEMORY_BUDGET)
+import pydantic.main  # loaded once for both processes
 t2 = time.process_time()
-read = source()
+receive, send = os.pipe()
+if os.fork() == 0:  # the checking process
+    c0 = time.process_time()
+    source = ahead.start(sys.argv[1], "pdfium", source=reader)
+    c1 = time.process_time()
+    read = source()
+    c2 = time.process_time()
+    check_file(sys.argv[1], source=lambda: read)
+    c3 = time.process_time()
+    os.write(send, f"{c1 - c0} {c2 - c1} {c3 - c2} {c3}".encode())
+    os._exit(0)
+os.close(send)
+import juesuan.cli.app, juesuan.cli.check, typer._adapters  # the command line, meanwhile
+from juesuan.check.report import to_text
 t3 = time.process_time()
-check_file(sys.argv[1], source=lambda: read)
-t4 = time.process_time()
+load, receive_, check, checking = (float(x) for x in os.read(receive, 1000).decode().split())
+for _ in range(2):
+    os.wait()
 h = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(t1 - t0, t2 - t1, h.ru_utime + h.ru_stime, t3 - t2, t4 - t3)
+print(t1 - t0, t2 - t1, t3 - t2, load, h.ru_utime + h.ru_stime - checking, receive_, check)
 """
 
-NAMES = ("before fork", "load (checking process)", "read (helper)", "receive", "check")
+NAMES = (
+    "before reading (first process)",
+    "shared: pydantic (first process)",
+    "command line (first process)",
+    "load (checking process)",
+    "read (helper)",
+    "receive",
+    "check",
+)
 
 
 def main() -> None:
@@ -74,7 +99,9 @@ def main() -> None:
     print(f"| start (`python -c pass`) | {start * 1000:.0f} |")
     for name, value in zip(NAMES, med, strict=True):
         print(f"| {name} | {value * 1000:.0f} |")
-    path = start + med[0] + max(med[1], med[2]) + med[3] + med[4]
+    before, shared, line, load, read, receive, check = med
+    parallel = max(read, shared + load, (read + shared + line + load) / 2)
+    path = start + before + parallel + receive + check
     print(f"\ncritical path {path * 1000:.0f} ms; all processes {(start + sum(med)) * 1000:.0f} ms")
 
 

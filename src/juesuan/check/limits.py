@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from juesuan.core.findings import Finding, Location, Severity
 
@@ -28,8 +30,10 @@ __all__ = [
     "MAX_TEXT_BYTES",
     "MAX_TOTAL_CHARS",
     "TOO_COMPLEX",
+    "LimitedCheck",
     "check_file_limited",
     "precheck",
+    "start_limited",
 ]
 
 MAX_FILE_BYTES = 60 * 1024 * 1024  # a PDF with scanned seals and charts stays well below
@@ -264,6 +268,7 @@ def check_file_limited(
     seconds: float = TIME_BUDGET,
     memory: int = MEMORY_BUDGET,
     prepare: Callable[[str, str], Callable | None] | None = None,
+    started: LimitedCheck | None = None,
 ):
     """``check_file(path)`` in a forked child under ``memory`` bytes of address space and
     ``seconds`` of wall time. Beyond either, a report whose fatal finding is CHK-092
@@ -271,39 +276,81 @@ def check_file_limited(
     ``prepare(path, engine)``, run first in the child, may return the ``source`` of
     :func:`juesuan.check.check_file`: the ``check`` command passes
     :func:`juesuan.check.ahead.start`, which reads the document in a helper process while the
-    child loads the checker (the same report, sooner on a machine with a spare core)."""
+    child loads the checker (the same report, sooner on a machine with a spare core).
+    ``started``: the same check already started by :func:`start_limited` with the same
+    ``path``, ``engine``, ``memory`` and ``prepare`` (the command starts it before it parses
+    its arguments); the time budget counts from its start."""
+    from juesuan.check import check_file
+
+    if started is not None and (started.path, started.engine) != (str(path), engine):
+        started.cancel()  # it checks another file or reads it otherwise: not this check
+        started = None
+    running = started or start_limited(path, engine, memory, prepare)
+    if running is None:  # pragma: no cover - POSIX has fork
+        return check_file(path, engine=engine)
+    return running.report(seconds)
+
+
+def start_limited(
+    path: str | Path,
+    engine: str = "pdfium",
+    memory: int = MEMORY_BUDGET,
+    prepare: Callable[[str, str], Callable | None] | None = None,
+) -> LimitedCheck | None:
+    """Fork the child of :func:`check_file_limited` and return at once (``None`` where there
+    is no ``fork``): :meth:`LimitedCheck.report` waits for its report."""
     import multiprocessing as mp
 
-    from juesuan.check import CheckReport, check_file
-
     if "fork" not in mp.get_all_start_methods():  # pragma: no cover - POSIX has fork
-        return check_file(path, engine=engine)
+        return None
     ctx = mp.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_child, args=(send, str(path), engine, memory, prepare), daemon=True)
     child.start()
     send.close()
-    result = None
-    timed_out = True
-    try:
-        if receive.poll(seconds):
-            timed_out = False
-            with contextlib.suppress(EOFError, OSError):
-                result = receive.recv()
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receive.close()
-    if isinstance(result, CheckReport):
-        return result
-    report = CheckReport(str(path), None)
-    if isinstance(result, str):  # an unexpected error in the child: its type name
-        report.fatal = [_fatal(Path(path), "CHK-004", f"检查时出错，无法完成（{result}）")]
-    else:
-        why = "超出时间" if timed_out else "超出内存"
-        report.fatal = [_fatal(Path(path), "CHK-092", f"{TOO_COMPLEX}（{why}上限）")]
-    return report
+    return LimitedCheck(str(path), engine, child, receive, time.monotonic())
+
+
+@dataclass
+class LimitedCheck:
+    """A running child of :func:`check_file_limited`: what it checks, and its process."""
+
+    path: str
+    engine: str
+    child: Any  # multiprocessing.Process
+    receive: Any  # the reading end of its pipe
+    started: float  # time.monotonic() when it was forked
+
+    def report(self, seconds: float = TIME_BUDGET):
+        """The child's report, or the CHK-092/CHK-004 report when it exceeds ``seconds`` of
+        wall time since it started, its memory limit, or fails; the child is ended."""
+        from juesuan.check import CheckReport
+
+        result = None
+        timed_out = True
+        try:
+            if self.receive.poll(max(0.0, seconds - (time.monotonic() - self.started))):
+                timed_out = False
+                with contextlib.suppress(EOFError, OSError):
+                    result = self.receive.recv()
+        finally:
+            self.cancel()
+        if isinstance(result, CheckReport):
+            return result
+        report = CheckReport(self.path, None)
+        if isinstance(result, str):  # an unexpected error in the child: its type name
+            report.fatal = [_fatal(Path(self.path), "CHK-004", f"检查时出错，无法完成（{result}）")]
+        else:
+            why = "超出时间" if timed_out else "超出内存"
+            report.fatal = [_fatal(Path(self.path), "CHK-092", f"{TOO_COMPLEX}（{why}上限）")]
+        return report
+
+    def cancel(self) -> None:
+        """End the child (and with it its reading helper) if it still runs."""
+        if self.child.is_alive():
+            self.child.kill()
+        self.child.join()
+        self.receive.close()
 
 
 def _child(send, path: str, engine: str, memory: int, prepare=None) -> None:  # pragma: no cover

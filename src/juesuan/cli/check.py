@@ -5,40 +5,47 @@ The lead mounts :func:`check` on the main app (``app.command()(check)``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from juesuan.cli.check_early import (
+    DEFAULT_ENGINE,
+    ENGINE,
+    ENGINES,
+    HTML,
+    JSON,
+    quiet_pydantic,
+    take,
+)
 
 
 def check(
     file: Annotated[
         Path, typer.Argument(help="要检查的公开文件（.pdf、.docx、.html 网页、.md 或 .txt）")
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="以JSON输出检查结果")] = False,
+    as_json: Annotated[bool, typer.Option(JSON, help="以JSON输出检查结果")] = False,
     html: Annotated[
-        Path | None, typer.Option("--html", help="另存一份HTML检查报告（引用每处问题的原文）")
+        Path | None, typer.Option(HTML, help="另存一份HTML检查报告（引用每处问题的原文）")
     ] = None,
     engine: Annotated[
-        str, typer.Option(help="PDF文字提取：pdfium（默认，较快）或 pdfplumber")
-    ] = "pdfium",
+        str, typer.Option(ENGINE, help="PDF文字提取：pdfium（默认，较快）或 pdfplumber")
+    ] = DEFAULT_ENGINE,
 ) -> None:
     """检查已公开的部门决算文件：恢复报表与说明中的数字，报告每处不一致及其位置；有错误时退出码为1。"""
-    # Pydantic's plugins are observers (they see a validation, they cannot change its result)
-    # and juesuan has none; looking for them reads every installed distribution's entry
-    # points (~10-20 ms of this command). A value the user set is kept.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+    quiet_pydantic()
     from juesuan.check import ahead
     from juesuan.check.limits import check_file_limited
     from juesuan.check.report import summary, to_html, to_json, to_text
 
-    if engine not in ("pdfplumber", "pdfium"):
-        typer.echo(f"错误：未知的PDF提取方式「{engine}」，可用：pdfplumber、pdfium", err=True)
+    if engine not in ENGINES:
+        typer.echo(f"错误：未知的PDF提取方式「{engine}」，可用：{'、'.join(ENGINES)}", err=True)
         raise typer.Exit(2)
     try:
-        # memory limit and time budget; the file is read while the checker loads
-        report = check_file_limited(file, engine=engine, prepare=ahead.start)
+        # memory limit and time budget; the file is read while the checker loads; the check
+        # started before the command line was parsed is used if it checks the same
+        report = check_file_limited(file, engine=engine, prepare=ahead.start, started=take())
     except Exception as exc:  # the checker must never show a traceback for bad input
         typer.echo(f"错误：{file}：检查时出错，无法完成（{type(exc).__name__}）", err=True)
         raise typer.Exit(2) from None
