@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import math
 import os
 import threading
@@ -18,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from juesuan.document import pdf_cache
+from juesuan.document import pdf_cache, pdf_split
 from juesuan.document.html import CHART_SCHEME, write_html
 from juesuan.document.model import Document, Heading, Table
 from juesuan.document.numbers import Styles, format_figure
@@ -420,10 +421,16 @@ def heading_pages(document: Any) -> dict[int, int]:
 
 
 def layout_pdf(
-    doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
+    doc: Document,
+    styles: Styles,
+    charts: Mapping[str, bytes] | None = None,
+    *,
+    parallel: bool = True,
 ) -> PdfLayout:
     """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`); from the
-    cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before."""
+    cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before.
+    ``parallel``: lay out in two processes where a second core is free
+    (:mod:`juesuan.document.pdf_split`)."""
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
@@ -440,8 +447,6 @@ def layout_pdf(
     if cached is not None:
         return PdfLayout(*cached)
 
-    import logging
-
     import weasyprint
 
     from juesuan.document.pdf_fonts import file_faces, subset_faces, weasyprint_subsets_fast
@@ -457,35 +462,71 @@ def layout_pdf(
     fetch = _fetcher(weasyprint, {**images, **faces.files})
     fonts = _font_config(faces)
 
-    def layout(tight: Mapping[str, int]) -> Any:
-        source, cls = html(tight, faces.css), _print_html(weasyprint)
+    def layout(
+        tight: Mapping[str, int],
+        blocks: tuple[int, int] | None = None,
+        contents_pages: Mapping[int, int] | None = None,
+    ) -> Any:
+        source = write_html(
+            doc,
+            styles,
+            charts,
+            for_print=True,
+            font_faces=faces.css,
+            tight=tight,
+            chart_urls=True,
+            blocks=blocks,
+            contents_pages=contents_pages,
+        )
+        cls = _print_html(weasyprint)
         if hasattr(cls, "parsed"):
             return cls.parsed(source, fetch).render(font_config=fonts)
         return cls(string=source, url_fetcher=fetch).render(font_config=fonts)  # pragma: no cover
 
-    with _no_cyclic_gc:
-        pdf, pages, tight = _roomy(_lay_out, (layout, tight, faces))
+    split = pdf_split.split_point(doc, styles, tight) if parallel else None
+    with _no_cyclic_gc, pdf_split.counting_layouts():
+        pdf, pages, tight = _roomy(_lay_out, (doc, layout, tight, faces, split))
     result = PdfLayout(pdf, pages, tight)
     pdf_cache.put(key, result.pdf, result.heading_pages, result.tight)
     return result
 
 
 def _lay_out(
-    layout: Any, tight: dict[str, int], faces: Any
+    doc: Document, layout: Any, tight: dict[str, int], faces: Any, split: int | None
 ) -> tuple[bytes, dict[int, int], dict[str, int]]:
-    """Lay out (again, for tables still ending on a near-empty page) and write the PDF."""
-    document = layout(tight)
-    for _ in range(2):
-        again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
-        if not again:
-            break
-        tight.update(again)
-        document = layout(tight)
-    # Faces subset already are embedded as they are; the fonts are known once the pages are
-    # drawn, and if a character none of them has was set in a system font (which must be
-    # subset), the PDF is written again the usual way.
-    pdf = document.write_pdf(full_fonts=faces.subset)
-    own = set(faces.files.values())
-    if faces.subset and not all(f.file_content in own for f in document.fonts.values()):
-        pdf = document.write_pdf()
-    return pdf, heading_pages(document), dict(tight)
+    """Lay out and write the PDF: in two processes from block ``split`` on where that can
+    help (:mod:`juesuan.document.pdf_split`), else (or if that fails) in this one."""
+
+    def piece(
+        tight: dict[str, int],
+        blocks: tuple[int, int] | None,
+        contents_pages: Mapping[int, int] | None,
+    ) -> tuple[Any, dict[str, int]]:
+        """Lay out (again, for tables still ending on a near-empty page)."""
+        document = layout(tight, blocks, contents_pages)
+        for _ in range(2):
+            again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
+            if not again:
+                break
+            tight.update(again)
+            document = layout(tight, blocks, contents_pages)
+        return document, tight
+
+    def write(document: Any) -> bytes:
+        # Faces subset already are embedded as they are; the fonts are known once the pages
+        # are drawn, and if a character none of them has was set in a system font (which
+        # must be subset), the PDF is written again the usual way.
+        pdf = document.write_pdf(full_fonts=faces.subset)
+        own = set(faces.files.values())
+        if faces.subset and not all(f.file_content in own for f in document.fonts.values()):
+            pdf = document.write_pdf()
+        return pdf
+
+    if split is not None and pdf_split.available():
+        try:
+            pdf, joined, split_tight = pdf_split.lay_out_split(doc, split, piece, write, tight)
+            return pdf, heading_pages(joined), split_tight
+        except Exception:  # the helper or the join failed: lay out here
+            logging.getLogger(__name__).debug("PDF not laid out in two processes", exc_info=True)
+    document, tight = piece(tight, None, None)
+    return write(document), heading_pages(document), dict(tight)

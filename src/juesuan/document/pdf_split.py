@@ -1,0 +1,239 @@
+"""The PDF laid out in two processes, on two cores, and joined.
+
+WeasyPrint lays out a document on one core. Where a second core is free (and the process can
+fork: Linux), :func:`lay_out_split` cuts the document's blocks at a place that starts a new
+page anyway (a part heading, a table that starts its own page) near the middle of the work,
+and a forked helper lays out and writes the second piece while this process lays out the
+first piece, then the cover and the contents, and writes the PDF:
+
+- page numbers: the helper's footers are numbered after the pages of the first piece (this
+  process sends their count once it knows it; the helper waits for it before WeasyPrint
+  makes the margin boxes, after pagination);
+- contents: laid out last, with the page numbers of both pieces given as text (the same text
+  ``target-counter`` gives);
+- outline, links and named destinations: this process writes the whole PDF with WeasyPrint,
+  the helper's pages standing in as blank pages that carry their anchors and bookmarks
+  (:mod:`juesuan.document.pdf_join`); their drawings and resources are then put in from the
+  helper's PDF.
+
+The helper dies with this process. If it fails in any way (an exception, a crash, no answer in
+time), or if anything in this process's part of the work goes wrong, the caller lays out the
+document in one process as before: the outcome is a PDF either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from juesuan.document.html import block_html
+from juesuan.document.model import Document, Heading, PageBreak, Table
+from juesuan.document.numbers import Styles
+
+# The first piece's process also lays out the contents and joins the pieces: it takes a
+# little less of the body than half.
+_FIRST_SHARE = 0.46
+# The helper's answer is awaited this many times as long as this process's own first piece
+# took (and at least _MIN_WAIT seconds) before the document is laid out here instead.
+_WAIT_FACTOR = 10
+_MIN_WAIT = 30.0
+
+_layouts_running = 0  # PDFs being laid out in this process (threads)
+_layouts_lock = threading.Lock()
+
+
+def available() -> bool:
+    """Whether a second process can help: Linux with fork, a second core for this process,
+    and no other PDF being laid out in this process (that one keeps the other core busy, and
+    a fork must not copy a layout in progress in another thread)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except OSError:  # pragma: no cover
+        return False
+    return cores > 1 and _layouts_running == 1
+
+
+@contextlib.contextmanager
+def counting_layouts() -> Any:
+    """Count a PDF layout in progress in this process (see :func:`available`)."""
+    global _layouts_running
+    with _layouts_lock:
+        _layouts_running += 1
+    try:
+        yield
+    finally:
+        with _layouts_lock:
+            _layouts_running -= 1
+
+
+def _starts_page(doc: Document, styles: Styles, n: int) -> bool:
+    """Whether block ``n`` always starts a new page (a forced break before it)."""
+    block, before = doc.blocks[n], doc.blocks[n - 1]
+    if isinstance(before, PageBreak):  # the piece before would end with a forced break
+        return False
+    if isinstance(block, Heading):
+        return block.level == 1  # h2: page-break-before: always
+    if isinstance(block, Table) and styles.table_new_page and not block.inline:
+        return not (isinstance(before, Heading) and before.level == 1)  # h2 + section.np
+    return False
+
+
+def split_point(doc: Document, styles: Styles, tight: Mapping[str, int]) -> int | None:
+    """The block that starts the second piece: of the blocks that start a page, the one
+    nearest to a share :data:`_FIRST_SHARE` of the work (estimated by the size of the
+    markup); None if there is none."""
+    sizes = [len(block_html(doc, n, styles, None, tight, True)) for n in range(len(doc.blocks))]
+    total = sum(sizes)
+    if total == 0:
+        return None
+    best, best_gap, done = None, float("inf"), 0
+    for n, size in enumerate(sizes):
+        if n and _starts_page(doc, styles, n):
+            gap = abs(done / total - _FIRST_SHARE)
+            if gap < best_gap:
+                best, best_gap = n, gap
+        done += size
+    return best
+
+
+class _Failed(Exception):
+    """The split layout could not be made: lay out in one process."""
+
+
+def _send(fd: int, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    os.write(fd, struct.pack("<Q", len(data)))
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _receive(fd: int, deadline: float) -> Any:
+    def read(n: int) -> bytes:
+        out = bytearray()
+        while len(out) < n:
+            wait = None if deadline == float("inf") else max(deadline - time.monotonic(), 0)
+            if not select.select([fd], [], [], wait)[0]:
+                raise _Failed("no answer in time")
+            chunk = os.read(fd, n - len(out))
+            if not chunk:
+                raise _Failed("the helper ended")
+            out += chunk
+        return bytes(out)
+
+    (size,) = struct.unpack("<Q", read(8))
+    return pickle.loads(read(size))  # our own helper's output
+
+
+def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
+    """Have the kernel kill this process when its parent ends (``PR_SET_PDEATHSIG``)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(0)
+
+
+def _numbered_from(offset_of: Callable[[], int]) -> None:  # pragma: no cover - in the helper
+    """Have WeasyPrint number the pages after ``offset_of()`` pages (asked when the first
+    margin box is made, after pagination: the footers are the only use of the page counter
+    in a piece without the contents)."""
+    from weasyprint import layout
+
+    make_margin_boxes = layout.make_margin_boxes
+
+    def shifted(context: Any, page: Any, state: Any) -> Any:
+        offset = offset_of()
+        counters = dict(state[1])
+        counters["page"] = [value + offset for value in counters["page"]]
+        return make_margin_boxes(context, page, (state[0], counters, *state[2:]))
+
+    layout.make_margin_boxes = shifted
+
+
+def lay_out_split(
+    doc: Document,
+    split: int,
+    lay_out_piece: Callable[[dict[str, int], tuple[int, int] | None, Any], Any],
+    write: Callable[[Any], bytes],
+    tight: dict[str, int],
+) -> tuple[bytes, Any, dict[str, int]]:
+    """(PDF, the joined WeasyPrint document, tables set tighter) of ``doc`` laid out in two
+    processes, the second from block ``split`` on.
+
+    ``lay_out_piece(tight, blocks, contents_pages)`` lays out the blocks (start, end), or the
+    cover and contents with the given page numbers, and returns (WeasyPrint document, tight);
+    ``write(document)`` writes a document's PDF. Raises :class:`_Failed` (or whatever went
+    wrong here) when the caller should lay out in one process."""
+    from juesuan.document import pdf_join
+    from juesuan.document.pdf import heading_pages
+
+    parent = os.getpid()
+    to_helper_r, to_helper_w = os.pipe()
+    from_helper_r, from_helper_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (to_helper_r, to_helper_w, from_helper_r, from_helper_w):
+            os.close(fd)
+        raise _Failed("no process to spare") from None
+    if pid == 0:  # pragma: no cover - the helper (coverage does not follow a fork)
+        code = 1
+        try:
+            os.close(to_helper_w)
+            os.close(from_helper_r)
+            _die_with(parent)
+            offset: list[int] = []
+
+            def offset_of() -> int:
+                if not offset:
+                    offset.append(_receive(to_helper_r, float("inf")))
+                return offset[0]
+
+            _numbered_from(offset_of)
+            document, own_tight = lay_out_piece(dict(tight), (split, len(doc.blocks)), None)
+            _send(from_helper_w, (pdf_join.stand_ins(document), own_tight))
+            _send(from_helper_w, write(document))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(to_helper_r)
+    os.close(from_helper_w)
+    try:
+        started = time.monotonic()
+        first, first_tight = lay_out_piece(dict(tight), (0, split), None)
+        _send(to_helper_w, len(first.pages))
+        waited = max(_MIN_WAIT, _WAIT_FACTOR * (time.monotonic() - started))
+        deadline = time.monotonic() + waited
+        stand_ins, second_tight = _receive(from_helper_r, deadline)
+        body = SimpleNamespace(pages=[*first.pages, *stand_ins])
+        front, _ = lay_out_piece(dict(tight), None, heading_pages(body))
+        joined = front.copy([*front.pages, *first.pages, *stand_ins])
+        pdf = write(joined)
+        second_pdf = _receive(from_helper_r, deadline + waited)
+        pdf = pdf_join.fill_in(pdf, len(front.pages) + len(first.pages), second_pdf)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        os.close(to_helper_w)
+        os.close(from_helper_r)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    merged = {k: max(first_tight.get(k, 0), second_tight.get(k, 0)) for k in tight}
+    merged.update({k: v for k, v in {**first_tight, **second_tight}.items() if k not in merged})
+    return pdf, joined, merged
