@@ -1,6 +1,7 @@
 """Benchmark: the seed (or another sample's) PDF in process, process CPU time.
 
 Run:  JUESUAN_CACHE_DIR=off python bench/bench_pdf.py [--sample seed] [--runs 3] [--fonttools-subset]
+          [--split auto|always|never]
 Prints the minimum and median wall-clock and CPU seconds of ``runs`` PDF builds after one
 warm-up, and the 1-minute load average before and after. CPU time counts the helper process
 that lays out half of the document on the second core (:mod:`juesuan.document.pdf_split`):
@@ -26,6 +27,13 @@ def main() -> None:
     parser.add_argument("--sample", default="seed")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fonttools-subset", action="store_true")
+    parser.add_argument(
+        "--split",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="two processes where a core is free (as a build), whenever there are two cores, "
+        "or never (needs a checkout with juesuan.document.pdf_split)",
+    )
     args = parser.parse_args()
     if args.fonttools_subset:
         import weasyprint.pdf.fonts
@@ -35,10 +43,16 @@ def main() -> None:
     doc = narrative(analysis)
     charts = chart_images(analysis, doc)
     load = os.getloadavg()[0]
-    wall, cpu = timed_cpu(lambda: render(analysis, "pdf", doc, charts), args.runs)
+    if args.split == "auto":
+        wall, cpu = timed_cpu(lambda: render(analysis, "pdf", doc, charts), args.runs)
+    else:
+        from juesuan.document.pdf import layout_pdf
+
+        styles, parallel = analysis.profile.styles, args.split == "always"
+        wall, cpu = timed_cpu(lambda: layout_pdf(doc, styles, charts, parallel=parallel), args.runs)
     subset = "fontTools" if args.fonttools_subset else "harfbuzz-subset"
     print(
-        f"{args.sample} pdf ({subset}): CPU min {min(cpu):.2f} s, median "
+        f"{args.sample} pdf ({subset}, split {args.split}): CPU min {min(cpu):.2f} s, median "
         f"{statistics.median(cpu):.2f} s; wall min {min(wall):.2f} s, median "
         f"{statistics.median(wall):.2f} s; "
         f"load {load:.1f} -> {os.getloadavg()[0]:.1f}",

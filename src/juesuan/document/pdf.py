@@ -23,6 +23,7 @@ from juesuan.document import pdf_cache, pdf_split
 from juesuan.document.html import CHART_SCHEME, write_html
 from juesuan.document.model import Document, Heading, Table
 from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.pdf_join import heading_pages
 from juesuan.document.widths import _layout, _text_width, table_widths
 
 LANDSCAPE_COLUMNS = 7  # as the DOCX: tables with more columns go on landscape pages
@@ -408,29 +409,17 @@ class PdfLayout:
     tight: dict[str, int]
 
 
-def heading_pages(document: Any) -> dict[int, int]:
-    """Block index of each heading -> the number printed on the page it is set on (the
-    cover and the contents are not counted: the first heading's page is 1)."""
-    pages: dict[int, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for anchor in page.anchors:
-            if anchor.startswith("s") and anchor[1:].isdigit():
-                pages.setdefault(int(anchor[1:]), number)
-    first = min(pages.values(), default=1)
-    return {k: v - first + 1 for k, v in pages.items()}
-
-
 def layout_pdf(
     doc: Document,
     styles: Styles,
     charts: Mapping[str, bytes] | None = None,
     *,
-    parallel: bool = True,
+    parallel: bool | None = None,
 ) -> PdfLayout:
     """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`); from the
     cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before.
-    ``parallel``: lay out in two processes where a second core is free
-    (:mod:`juesuan.document.pdf_split`)."""
+    ``parallel``: lay out in two processes (:mod:`juesuan.document.pdf_split`) where a second
+    core is free (None), wherever there is a second core (True), or never (False)."""
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
@@ -483,16 +472,21 @@ def layout_pdf(
             return cls.parsed(source, fetch).render(font_config=fonts)
         return cls(string=source, url_fetcher=fetch).render(font_config=fonts)  # pragma: no cover
 
-    split = pdf_split.split_point(doc, styles, tight) if parallel else None
+    split = pdf_split.split_point(doc, styles, tight) if parallel is not False else None
     with _no_cyclic_gc, pdf_split.counting_layouts():
-        pdf, pages, tight = _roomy(_lay_out, (doc, layout, tight, faces, split))
+        pdf, pages, tight = _roomy(_lay_out, (doc, layout, tight, faces, split, bool(parallel)))
     result = PdfLayout(pdf, pages, tight)
     pdf_cache.put(key, result.pdf, result.heading_pages, result.tight)
     return result
 
 
 def _lay_out(
-    doc: Document, layout: Any, tight: dict[str, int], faces: Any, split: int | None
+    doc: Document,
+    layout: Any,
+    tight: dict[str, int],
+    faces: Any,
+    split: int | None,
+    busy_ok: bool,
 ) -> tuple[bytes, dict[int, int], dict[str, int]]:
     """Lay out and write the PDF: in two processes from block ``split`` on where that can
     help (:mod:`juesuan.document.pdf_split`), else (or if that fails) in this one."""
@@ -522,7 +516,7 @@ def _lay_out(
             pdf = document.write_pdf()
         return pdf
 
-    if split is not None and pdf_split.available():
+    if split is not None and pdf_split.available(busy_ok):
         try:
             pdf, joined, split_tight = pdf_split.lay_out_split(doc, split, piece, write, tight)
             return pdf, heading_pages(joined), split_tight

@@ -25,11 +25,30 @@ _SUFFIX = ".pdfcache"
 def _code_version() -> str:
     """The layout code, the bundled faces and the libraries that shape the PDF's bytes."""
     here = Path(__file__).resolve().parent
-    code = [here / n for n in ("pdf.py", "pdf_fonts.py", "pdf_images.py", "fonts.py")]
+    code = [
+        here / n
+        for n in (
+            "pdf.py",
+            "pdf_fonts.py",
+            "pdf_images.py",
+            "pdf_split.py",
+            "pdf_join.py",
+            "fonts.py",
+        )
+    ]
     faces = [path for family in FACES.values() for path, _weight in family]
     return disk_cache.versions_digest(
         code + faces,
-        ("weasyprint", "pydyf", "fonttools", "pillow", "tinycss2", "tinyhtml5", "cssselect2"),
+        (
+            "weasyprint",
+            "pydyf",
+            "fonttools",
+            "pillow",
+            "tinycss2",
+            "tinyhtml5",
+            "cssselect2",
+            "pikepdf",
+        ),
     )
 
 

@@ -4,7 +4,8 @@ The process that writes the PDF has the WeasyPrint pages of its own pieces and, 
 process's pages, stand-ins: blank pages of the same size that carry the same anchors, links
 and bookmarks. WeasyPrint writes the whole PDF from them (outline, links, named destinations
 and metadata as for a document laid out in one piece); :func:`fill_in` then gives the blank
-pages the drawings and resources of the other process's PDF.
+pages the drawings and resources of the other process's PDF. :func:`heading_pages` reads the
+page numbers of the headings from WeasyPrint pages and stand-ins alike.
 """
 
 from __future__ import annotations
@@ -44,6 +45,18 @@ class StandIn:
     def __setstate__(self, state: dict[str, Any]) -> None:
         state["links"] = [(k, t, r, _LinkBox()) for k, t, r, _box in state["links"]]
         self.__dict__.update(state)
+
+
+def heading_pages(document: Any) -> dict[int, int]:
+    """Block index of each heading -> the number printed on the page it is set on (the
+    cover and the contents are not counted: the first heading's page is 1)."""
+    pages: dict[int, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for anchor in page.anchors:
+            if anchor.startswith("s") and anchor[1:].isdigit():
+                pages.setdefault(int(anchor[1:]), number)
+    first = min(pages.values(), default=1)
+    return {k: v - first + 1 for k, v in pages.items()}
 
 
 def stand_ins(document: Any) -> list[StandIn]:

@@ -52,17 +52,22 @@ _layouts_running = 0  # PDFs being laid out in this process (threads)
 _layouts_lock = threading.Lock()
 
 
-def available() -> bool:
+def available(busy_ok: bool = False) -> bool:
     """Whether a second process can help: Linux with fork, a second core for this process,
-    and no other PDF being laid out in this process (that one keeps the other core busy, and
-    a fork must not copy a layout in progress in another thread)."""
+    no other PDF being laid out in this process (that one keeps the other core busy, and a
+    fork must not copy a layout in progress in another thread), and, unless ``busy_ok``, a
+    machine with a core to spare (1-minute load average below the cores: on a busy machine
+    the two processes only share the cores with the others, and the split costs a tenth
+    more CPU than one process)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:
         cores = len(os.sched_getaffinity(0))
     except OSError:  # pragma: no cover
         return False
-    return cores > 1 and _layouts_running == 1
+    if cores < 2 or _layouts_running != 1:
+        return False
+    return busy_ok or os.getloadavg()[0] < cores
 
 
 @contextlib.contextmanager
@@ -179,7 +184,6 @@ def lay_out_split(
     ``write(document)`` writes a document's PDF. Raises :class:`_Failed` (or whatever went
     wrong here) when the caller should lay out in one process."""
     from juesuan.document import pdf_join
-    from juesuan.document.pdf import heading_pages
 
     parent = os.getpid()
     to_helper_r, to_helper_w = os.pipe()
@@ -220,7 +224,7 @@ def lay_out_split(
         deadline = time.monotonic() + waited
         stand_ins, second_tight = _receive(from_helper_r, deadline)
         body = SimpleNamespace(pages=[*first.pages, *stand_ins])
-        front, _ = lay_out_piece(dict(tight), None, heading_pages(body))
+        front, _ = lay_out_piece(dict(tight), None, pdf_join.heading_pages(body))
         joined = front.copy([*front.pages, *first.pages, *stand_ins])
         pdf = write(joined)
         second_pdf = _receive(from_helper_r, deadline + waited)
