@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from juesuan.core.helper_process import die_with
+
 if TYPE_CHECKING:
     from juesuan.check.read.source import SourceDoc
     from juesuan.core.findings import Finding
@@ -69,7 +71,7 @@ def read_ahead(path: str | Path, engine: str) -> Source:
     if pid == 0:  # pragma: no cover - the helper (coverage does not follow a fork)
         try:
             os.close(receive)
-            _die_with(parent)
+            die_with(parent)
             data = pickle.dumps(read(path, engine=engine), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(send, "wb") as out:
                 out.write(data)
@@ -88,17 +90,6 @@ def read_ahead(path: str | Path, engine: str) -> Source:
             return read(path, engine=engine)
 
     return result
-
-
-def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
-    """Have the kernel kill this process when its parent ends (``PR_SET_PDEATHSIG``)."""
-    import ctypes
-    import signal
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent ended before the line above
-        os._exit(0)
 
 
 def load_checker() -> None:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
+from juesuan.core.helper_process import die_with
 from juesuan.document.html import block_html
 from juesuan.document.model import Document, Heading, PageBreak, Table
 from juesuan.document.numbers import Styles
@@ -142,16 +143,6 @@ def _receive(fd: int, deadline: float) -> Any:
     return pickle.loads(read(size))  # our own helper's output
 
 
-def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
-    """Have the kernel kill this process when its parent ends (``PR_SET_PDEATHSIG``)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent ended before the line above
-        os._exit(0)
-
-
 def _numbered_from(offset_of: Callable[[], int]) -> None:  # pragma: no cover - in the helper
     """Have WeasyPrint number the pages after ``offset_of()`` pages (asked when the first
     margin box is made, after pagination: the footers are the only use of the page counter
@@ -199,7 +190,7 @@ def lay_out_split(
         try:
             os.close(to_helper_w)
             os.close(from_helper_r)
-            _die_with(parent)
+            die_with(parent)
             offset: list[int] = []
 
             def offset_of() -> int:
