@@ -237,3 +237,24 @@ def test_two_processes_only_for_the_one_pdf_in_progress_on_an_idle_machine(monke
         assert not pdf_split.available()
         monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
         assert pdf_split.available()
+
+
+_BUILD = """
+import sys
+from juesuan.document import pdf
+from juesuan.pipeline import chart_images, narrative, sample_path, validate
+
+analysis, _ = validate(sample_path("putuo"))
+doc = narrative(analysis)
+pdf.layout_pdf(doc, analysis.profile.styles, chart_images(analysis, doc), parallel=sys.argv[1] == "1")
+"""
+
+
+@pytest.mark.parametrize("parallel", ["0", "1"])
+def test_a_build_leaves_no_temporary_files(tmp_path, parallel):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TMPDIR": str(tmp_path), "JUESUAN_CACHE_DIR": "off"}
+    subprocess.run([sys.executable, "-c", _BUILD, parallel], env=env, check=True, timeout=600)
+    assert list(tmp_path.glob("weasyprint-*")) == []  # copies of the font files

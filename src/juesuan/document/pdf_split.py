@@ -27,6 +27,7 @@ import contextlib
 import os
 import pickle
 import select
+import shutil
 import signal
 import struct
 import sys
@@ -168,17 +169,26 @@ def lay_out_split(
     lay_out_piece: Callable[[dict[str, int], tuple[int, int] | None, Any], Any],
     write: Callable[[Any], bytes],
     tight: dict[str, int],
+    font_config: Any = None,
 ) -> tuple[bytes, Any, dict[str, int]]:
     """(PDF, the joined WeasyPrint document, tables set tighter) of ``doc`` laid out in two
     processes, the second from block ``split`` on.
 
     ``lay_out_piece(tight, blocks, contents_pages)`` lays out the blocks (start, end), or the
     cover and contents with the given page numbers, and returns (WeasyPrint document, tight);
-    ``write(document)`` writes a document's PDF. Raises :class:`_Failed` (or whatever went
-    wrong here) when the caller should lay out in one process."""
+    ``write(document)`` writes a document's PDF; ``font_config`` is the WeasyPrint font
+    configuration they use. Raises :class:`_Failed` (or whatever went wrong here) when the
+    caller should lay out in one process."""
     from juesuan.document import pdf_join
 
     parent = os.getpid()
+    # A forked process disowns the font files of the configurations it inherits (the parent's
+    # to delete); the helper uses this one's files as they are, instead of copying them again
+    # into a folder of its own: it ends with os._exit (no finaliser deletes anything), and the
+    # configuration here, with its folder, lives as long as this call. A configuration that
+    # has no files yet (this process's first PDF) gets a folder in each process; the helper
+    # deletes its own.
+    folder = getattr(font_config, "_folder", None)
     to_helper_r, to_helper_w = os.pipe()
     from_helper_r, from_helper_w = os.pipe()
     try:
@@ -193,6 +203,8 @@ def lay_out_split(
             os.close(to_helper_w)
             os.close(from_helper_r)
             die_with(parent)
+            if folder is not None:
+                font_config._folder = folder
             offset: list[int] = []
 
             def offset_of() -> int:
@@ -206,6 +218,8 @@ def lay_out_split(
             _send(from_helper_w, write(document))
             code = 0
         finally:
+            if folder is None and getattr(font_config, "_folder", None) is not None:
+                shutil.rmtree(font_config._folder, ignore_errors=True)  # the helper's copies
             os._exit(code)
     os.close(to_helper_r)
     os.close(from_helper_w)
