@@ -440,9 +440,16 @@ def layout_pdf(
     # near-empty page is set one step tighter (at most twice).
     tight = predicted_tight(doc, styles)
 
-    def html(tight: Mapping[str, int], faces: str = "") -> str:
+    def html(tight: Mapping[str, int], faces: str = "", **piece: Any) -> str:
         return write_html(
-            doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
+            doc,
+            styles,
+            charts,
+            for_print=True,
+            font_faces=faces,
+            tight=tight,
+            chart_urls=True,
+            **piece,  # blocks, contents_pages: a piece (see pdf_split)
         )
 
     first = html(tight)
@@ -471,17 +478,7 @@ def layout_pdf(
         blocks: tuple[int, int] | None = None,
         contents_pages: Mapping[int, int] | None = None,
     ) -> Any:
-        source = write_html(
-            doc,
-            styles,
-            charts,
-            for_print=True,
-            font_faces=faces.css,
-            tight=tight,
-            chart_urls=True,
-            blocks=blocks,
-            contents_pages=contents_pages,
-        )
+        source = html(tight, faces.css, blocks=blocks, contents_pages=contents_pages)
         cls = _print_html(weasyprint)
         if hasattr(cls, "parsed"):
             return cls.parsed(source, fetch).render(font_config=fonts)
