@@ -224,7 +224,14 @@ def test_no_split_without_a_block_that_starts_a_page():
         blocks=(Heading(1, "第一部分　部门概况"), Paragraph((Text("本部门负责测试工作。"),))),
     )
     analysis, _ = validate(sample_path("putuo"))
-    assert pdf_split.split_point(doc, analysis.profile.styles, {}) is None
+    assert pdf_split.split_point(doc, analysis.profile.styles, {}, 0) is None
+
+
+def test_a_small_document_is_laid_out_in_one_process_unless_asked():
+    doc, styles, _charts = _inputs("putuo")  # 24 pages
+    tight = pdf.predicted_tight(doc, styles)
+    assert pdf_split.split_point(doc, styles, tight) is None
+    assert pdf_split.split_point(doc, styles, tight, 0) is not None
 
 
 @needs_two_cores

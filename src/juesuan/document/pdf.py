@@ -434,7 +434,8 @@ def layout_pdf(
     """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`); from the
     cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before.
     ``parallel``: lay out in two processes (:mod:`juesuan.document.pdf_split`) where a second
-    core is free (None), wherever there is a second core (True), or never (False)."""
+    core is free and the document is large enough to gain (None), wherever there is a second
+    core (True), or never (False)."""
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
@@ -484,7 +485,10 @@ def layout_pdf(
             return cls.parsed(source, fetch).render(font_config=fonts)
         return cls(string=source, url_fetcher=fetch).render(font_config=fonts)  # pragma: no cover
 
-    split = pdf_split.split_point(doc, styles, tight) if parallel is not False else None
+    split = None
+    if parallel is not False:  # asked for (True): whatever the document's size
+        least = 0 if parallel else pdf_split.MIN_MARKUP
+        split = pdf_split.split_point(doc, styles, tight, least)
     with _no_cyclic_gc, pdf_split.counting_layouts():
         pdf, pages, tight = _roomy(
             _lay_out, (doc, layout, tight, faces, split, bool(parallel), fonts)

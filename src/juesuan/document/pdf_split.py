@@ -47,6 +47,11 @@ from juesuan.document.numbers import Styles
 # the seed and putuo documents: with 0.46 this process took 1.17 s of CPU against the
 # helper's 0.77 s on the seed document; the markup's size is a rough measure of the work).
 _FIRST_SHARE = 0.4
+# A smaller document (by the size of its markup) is laid out in one process: the pieces'
+# fixed costs (cascade, fonts, the contents, the join) take what the second core gives
+# (putuo, 60,000 characters: 0.85 s in one process, 0.79–1.11 s in two with 25–40% more
+# CPU; seed, 100,000 characters: 1.41–1.50 s, 0.82–0.92 s in two).
+MIN_MARKUP = 80_000
 # The helper's answer is awaited this many times as long as this process's own first piece
 # took (and at least _MIN_WAIT seconds) before the document is laid out here instead.
 _WAIT_FACTOR = 10
@@ -99,13 +104,15 @@ def _starts_page(doc: Document, styles: Styles, n: int) -> bool:
     return False
 
 
-def split_point(doc: Document, styles: Styles, tight: Mapping[str, int]) -> int | None:
+def split_point(
+    doc: Document, styles: Styles, tight: Mapping[str, int], min_markup: int = MIN_MARKUP
+) -> int | None:
     """The block that starts the second piece: of the blocks that start a page, the one
     nearest to a share :data:`_FIRST_SHARE` of the work (estimated by the size of the
-    markup); None if there is none."""
+    markup); None if there is none, or if the markup is shorter than ``min_markup``."""
     sizes = [len(block_html(doc, n, styles, None, tight, True)) for n in range(len(doc.blocks))]
     total = sum(sizes)
-    if total == 0:
+    if total == 0 or total < min_markup:
         return None
     best, best_gap, done = None, float("inf"), 0
     for n, size in enumerate(sizes):
