@@ -49,8 +49,8 @@ def main() -> None:
     else:
         from juesuan.document.pdf import layout_pdf
 
-        styles, parallel = analysis.profile.styles, args.split == "always"
-        fn = lambda: layout_pdf(doc, styles, charts, parallel=parallel)  # noqa: E731
+        styles, split = analysis.profile.styles, args.split == "always"
+        fn = lambda: layout_pdf(doc, styles, charts, split=split)  # noqa: E731
         wall, cpu = timed_cpu(fn, args.runs, helpers)
     subset = "fontTools" if args.fonttools_subset else "harfbuzz-subset"
     print(

@@ -51,7 +51,8 @@ def _split_layout(doc, styles, charts, monkeypatch, *, joins: bool = True) -> pd
         return out
 
     monkeypatch.setattr(pdf_split, "lay_out_split", spy)
-    result = pdf.layout_pdf(doc, styles, charts, parallel=True)
+    monkeypatch.setattr(pdf_split, "available", lambda busy_ok=False: True)  # whatever the load
+    result = pdf.layout_pdf(doc, styles, charts, split=True)
     assert tried, "the two processes were not tried"
     assert bool(joined) == joins
     return result
@@ -63,7 +64,7 @@ def pair(request):
     if not _can_split():
         pytest.skip("one core or no fork here")
     doc, styles, charts = _inputs(request.param)
-    serial = pdf.layout_pdf(doc, styles, charts, parallel=False)
+    serial = pdf.layout_pdf(doc, styles, charts, split=False)
     with pytest.MonkeyPatch.context() as monkeypatch:
         first = _split_layout(doc, styles, charts, monkeypatch)
         second = _split_layout(doc, styles, charts, monkeypatch)
@@ -176,6 +177,30 @@ def test_the_joined_pdf_is_byte_reproducible(pair):
     assert first.pdf == second.pdf
 
 
+@needs_two_cores
+def test_the_pieces_laid_out_in_one_process_give_the_same_bytes(monkeypatch):
+    """Where no core is free the second piece is laid out here: the bytes do not depend on
+    the machine's cores or load."""
+    doc, styles, charts = _inputs("seed")
+    two = _split_layout(doc, styles, charts, monkeypatch)
+    monkeypatch.setattr(pdf_split, "available", lambda busy_ok=False: False)
+    forks = []
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or 1 / 0)
+    here = pdf.layout_pdf(doc, styles, charts, split=True)
+    assert not forks
+    assert (here.pdf, here.heading_pages, here.tight) == (two.pdf, two.heading_pages, two.tight)
+
+
+def test_the_default_split_depends_on_the_document_only(monkeypatch):
+    doc, styles, _charts = _inputs("seed")  # large enough: always cut at the same block
+    tight = pdf.predicted_tight(doc, styles)
+    cut = pdf_split.split_point(doc, styles, tight)
+    assert cut is not None
+    for load in (0.1, 50.0):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        assert pdf_split.split_point(doc, styles, tight) == cut
+
+
 def _no_child_left() -> bool:
     try:
         os.waitpid(-1, os.WNOHANG)  # a child: running, or a zombie (reaped here)
@@ -187,7 +212,7 @@ def _no_child_left() -> bool:
 @needs_two_cores
 def test_a_failing_helper_gives_the_one_process_pdf(monkeypatch):
     doc, styles, charts = _inputs("putuo")
-    serial = pdf.layout_pdf(doc, styles, charts, parallel=False)
+    serial = pdf.layout_pdf(doc, styles, charts, split=False)
 
     def broken(document):
         raise RuntimeError("the helper fails")
@@ -200,7 +225,7 @@ def test_a_failing_helper_gives_the_one_process_pdf(monkeypatch):
 @needs_two_cores
 def test_a_failing_join_gives_the_one_process_pdf_and_ends_the_helper(monkeypatch):
     doc, styles, charts = _inputs("putuo")
-    serial = pdf.layout_pdf(doc, styles, charts, parallel=False)
+    serial = pdf.layout_pdf(doc, styles, charts, split=False)
 
     def broken(*args):
         raise ValueError("the join fails")
@@ -253,7 +278,7 @@ from juesuan.pipeline import chart_images, narrative, sample_path, validate
 
 analysis, _ = validate(sample_path("putuo"))
 doc = narrative(analysis)
-pdf.layout_pdf(doc, analysis.profile.styles, chart_images(analysis, doc), parallel=sys.argv[1] == "1")
+pdf.layout_pdf(doc, analysis.profile.styles, chart_images(analysis, doc), split=sys.argv[1] == "1")
 """
 
 

@@ -429,13 +429,14 @@ def layout_pdf(
     styles: Styles,
     charts: Mapping[str, bytes] | None = None,
     *,
-    parallel: bool | None = None,
+    split: bool | None = None,
 ) -> PdfLayout:
     """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`); from the
     cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before.
-    ``parallel``: lay out in two processes (:mod:`juesuan.document.pdf_split`) where a second
-    core is free and the document is large enough to gain (None), wherever there is a second
-    core (True), or never (False)."""
+    ``split``: lay out in two pieces (:mod:`juesuan.document.pdf_split`; the second in
+    another process where a core is free) when the document is large enough to gain (None),
+    whatever its size (True), or never (False). The bytes depend on the document and this
+    choice only, never on the machine's cores or load."""
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
@@ -454,7 +455,7 @@ def layout_pdf(
         )
 
     first = html(tight)
-    key = pdf_cache.key(first, charts or {})
+    key = pdf_cache.key(first, charts or {}, f"split={split}")
     cached = pdf_cache.get(key)
     if cached is not None:
         return PdfLayout(*cached)
@@ -485,14 +486,12 @@ def layout_pdf(
             return cls.parsed(source, fetch).render(font_config=fonts)
         return cls(string=source, url_fetcher=fetch).render(font_config=fonts)  # pragma: no cover
 
-    split = None
-    if parallel is not False:  # asked for (True): whatever the document's size
-        least = 0 if parallel else pdf_split.MIN_MARKUP
-        split = pdf_split.split_point(doc, styles, tight, least)
+    cut = None
+    if split is not False:  # asked for (True): whatever the document's size
+        least = 0 if split else pdf_split.MIN_MARKUP
+        cut = pdf_split.split_point(doc, styles, tight, least)
     with _no_cyclic_gc, pdf_split.counting_layouts():
-        pdf, pages, tight = _roomy(
-            _lay_out, (doc, layout, tight, faces, split, bool(parallel), fonts)
-        )
+        pdf, pages, tight = _roomy(_lay_out, (doc, layout, tight, faces, cut, fonts))
     result = PdfLayout(pdf, pages, tight)
     pdf_cache.put(key, result.pdf, result.heading_pages, result.tight)
     return result
@@ -504,11 +503,11 @@ def _lay_out(
     tight: dict[str, int],
     faces: Any,
     split: int | None,
-    busy_ok: bool,
     fonts: Any,
 ) -> tuple[bytes, dict[int, int], dict[str, int]]:
-    """Lay out and write the PDF: in two processes from block ``split`` on where that can
-    help (:mod:`juesuan.document.pdf_split`), else (or if that fails) in this one."""
+    """Lay out and write the PDF: in two pieces, the second from block ``split`` on, laid out
+    in another process where a core is free (:mod:`juesuan.document.pdf_split`); whole, in
+    this process, if ``split`` is None or the pieces failed."""
 
     def piece(
         tight: dict[str, int],
@@ -535,10 +534,10 @@ def _lay_out(
             pdf = document.write_pdf()
         return pdf
 
-    if split is not None and pdf_split.available(busy_ok):
+    if split is not None:
         try:
             pdf, joined, split_tight = pdf_split.lay_out_split(
-                doc, split, piece, write, tight, fonts
+                doc, split, piece, write, tight, fonts, parallel=pdf_split.available()
             )
             return pdf, heading_pages(joined), split_tight
         except Exception:  # the helper or the join failed: lay out here

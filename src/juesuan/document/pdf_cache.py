@@ -52,8 +52,10 @@ def _code_version() -> str:
     )
 
 
-def key(html: str, images: Mapping[str, bytes]) -> str:
+def key(html: str, images: Mapping[str, bytes], variant: str = "") -> str:
+    """The cache key of a PDF of ``html`` with ``images``, laid out as ``variant`` says."""
     h = hashlib.sha256(_code_version().encode())
+    h.update(variant.encode() + b"\0")
     h.update(html.encode("utf-8"))
     for name in sorted(images):
         h.update(name.encode() + b"\0" + hashlib.sha256(images[name]).digest())

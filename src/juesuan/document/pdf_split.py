@@ -16,6 +16,10 @@ first piece, then the cover and the contents, and writes the PDF:
   (:mod:`juesuan.document.pdf_join`); their drawings and resources are then put in from the
   helper's PDF.
 
+Whether a document is cut depends on the document alone (:func:`split_point`), so that the
+same document always gives the same bytes: where no core is free (or no fork), this process
+lays out the second piece itself, numbered the same way, and joins the same pieces.
+
 The helper dies with this process. If it fails in any way (an exception, a crash, no answer in
 time), or if anything in this process's part of the work goes wrong, the caller lays out the
 document in one process as before: the outcome is a PDF either way.
@@ -62,12 +66,12 @@ _layouts_lock = threading.Lock()
 
 
 def available(busy_ok: bool = False) -> bool:
-    """Whether a second process can help: Linux with fork, a second core for this process,
-    no other PDF being laid out in this process (that one keeps the other core busy, and a
-    fork must not copy a layout in progress in another thread), and, unless ``busy_ok``, a
-    machine with a core to spare (1-minute load average below the cores: on a busy machine
-    the two processes only share the cores with the others, and the split costs a tenth
-    more CPU than one process)."""
+    """Whether the second piece is laid out in another process (else here, after the first:
+    the same bytes): Linux with fork, a second core for this process, no other PDF being
+    laid out in this process (that one keeps the other core busy, and a fork must not copy a
+    layout in progress in another thread), and, unless ``busy_ok``, a machine with a core to
+    spare (1-minute load average below the cores: on a busy machine the two processes only
+    share the cores with the others)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:
@@ -153,21 +157,37 @@ def _receive(fd: int, deadline: float) -> Any:
     return pickle.loads(read(size))  # our own helper's output
 
 
-def _numbered_from(offset_of: Callable[[], int]) -> None:  # pragma: no cover - in the helper
-    """Have WeasyPrint number the pages after ``offset_of()`` pages (asked when the first
-    margin box is made, after pagination: the footers are the only use of the page counter
-    in a piece without the contents)."""
+_numbering = threading.local()  # .offset_of: this thread's pages are numbered after it
+_numbering_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _numbered_from(offset_of: Callable[[], int]) -> Any:
+    """Have WeasyPrint number the pages this thread lays out after ``offset_of()`` pages
+    (asked when the first margin box is made, after pagination: the footers are the only use
+    of the page counter in a piece without the contents). Other threads are not affected."""
     from weasyprint import layout
 
-    make_margin_boxes = layout.make_margin_boxes
+    with _numbering_lock:
+        if not getattr(layout.make_margin_boxes, "_juesuan_numbering", False):
+            make_margin_boxes = layout.make_margin_boxes
 
-    def shifted(context: Any, page: Any, state: Any) -> Any:
-        offset = offset_of()
-        counters = dict(state[1])
-        counters["page"] = [value + offset for value in counters["page"]]
-        return make_margin_boxes(context, page, (state[0], counters, *state[2:]))
+            def shifted(context: Any, page: Any, state: Any) -> Any:
+                offset_of = getattr(_numbering, "offset_of", None)
+                if offset_of is None:
+                    return make_margin_boxes(context, page, state)
+                offset = offset_of()
+                counters = dict(state[1])
+                counters["page"] = [value + offset for value in counters["page"]]
+                return make_margin_boxes(context, page, (state[0], counters, *state[2:]))
 
-    layout.make_margin_boxes = shifted
+            shifted._juesuan_numbering = True  # type: ignore[attr-defined]
+            layout.make_margin_boxes = shifted
+    _numbering.offset_of = offset_of
+    try:
+        yield
+    finally:
+        _numbering.offset_of = None
 
 
 def lay_out_split(
@@ -177,9 +197,12 @@ def lay_out_split(
     write: Callable[[Any], bytes],
     tight: dict[str, int],
     font_config: Any = None,
+    *,
+    parallel: bool = True,
 ) -> tuple[bytes, Any, dict[str, int]]:
     """(PDF, the joined WeasyPrint document, tables set tighter) of ``doc`` laid out in two
-    processes, the second from block ``split`` on.
+    pieces, the second from block ``split`` on: in a forked helper if ``parallel``, else
+    here after the first (the same pieces, the same bytes).
 
     ``lay_out_piece(tight, blocks, contents_pages)`` lays out the blocks (start, end), or the
     cover and contents with the given page numbers, and returns (WeasyPrint document, tight);
@@ -188,6 +211,15 @@ def lay_out_split(
     caller should lay out in one process."""
     from juesuan.document import pdf_join
 
+    if not parallel:
+        first, first_tight = lay_out_piece(dict(tight), (0, split), None)
+        count = len(first.pages)
+        with _numbered_from(lambda: count):
+            second, second_tight = lay_out_piece(dict(tight), (split, len(doc.blocks)), None)
+        stand_ins, second_pdf = pdf_join.stand_ins(second), write(second)
+        return _joined(
+            first, first_tight, stand_ins, second_tight, second_pdf, lay_out_piece, write, tight
+        )
     parent = os.getpid()
     # A forked process disowns the font files of the configurations it inherits (the parent's
     # to delete); the helper uses this one's files as they are, instead of copying them again
@@ -219,8 +251,8 @@ def lay_out_split(
                     offset.append(_receive(to_helper_r, float("inf")))
                 return offset[0]
 
-            _numbered_from(offset_of)
-            document, own_tight = lay_out_piece(dict(tight), (split, len(doc.blocks)), None)
+            with _numbered_from(offset_of):
+                document, own_tight = lay_out_piece(dict(tight), (split, len(doc.blocks)), None)
             _send(from_helper_w, (pdf_join.stand_ins(document), own_tight))
             _send(from_helper_w, write(document))
             code = 0
@@ -237,10 +269,7 @@ def lay_out_split(
         waited = max(_MIN_WAIT, _WAIT_FACTOR * (time.monotonic() - started))
         deadline = time.monotonic() + waited
         stand_ins, second_tight = _receive(from_helper_r, deadline)
-        body = SimpleNamespace(pages=[*first.pages, *stand_ins])
-        front, _ = lay_out_piece(dict(tight), None, pdf_join.heading_pages(body))
-        joined = front.copy([*front.pages, *first.pages, *stand_ins])
-        pdf = write(joined)
+        front, joined, pdf = _front_and_body(first, stand_ins, lay_out_piece, write, tight)
         second_pdf = _receive(from_helper_r, deadline + waited)
         pdf = pdf_join.fill_in(pdf, len(front.pages) + len(first.pages), second_pdf)
     except BaseException:
@@ -252,6 +281,28 @@ def lay_out_split(
         os.close(from_helper_r)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
-    # each piece sets tighter only its own tables (steps only grow)
-    keys = {*first_tight, *second_tight}
-    return pdf, joined, {k: max(first_tight.get(k, 0), second_tight.get(k, 0)) for k in keys}
+    return pdf, joined, _both(first_tight, second_tight)
+
+
+def _front_and_body(first, stand_ins, lay_out_piece, write, tight) -> tuple[Any, Any, bytes]:  # type: ignore[no-untyped-def]
+    """The cover and contents laid out with the pieces' page numbers, and the PDF written of
+    them, the first piece and the second's stand-ins."""
+    from juesuan.document import pdf_join
+
+    body = SimpleNamespace(pages=[*first.pages, *stand_ins])
+    front, _ = lay_out_piece(dict(tight), None, pdf_join.heading_pages(body))
+    joined = front.copy([*front.pages, *first.pages, *stand_ins])
+    return front, joined, write(joined)
+
+
+def _joined(first, first_tight, stand_ins, second_tight, second_pdf, lay_out_piece, write, tight):  # type: ignore[no-untyped-def]
+    from juesuan.document import pdf_join
+
+    front, joined, pdf = _front_and_body(first, stand_ins, lay_out_piece, write, tight)
+    pdf = pdf_join.fill_in(pdf, len(front.pages) + len(first.pages), second_pdf)
+    return pdf, joined, _both(first_tight, second_tight)
+
+
+def _both(first: dict[str, int], second: dict[str, int]) -> dict[str, int]:
+    """Each piece sets tighter only its own tables (steps only grow)."""
+    return {k: max(first.get(k, 0), second.get(k, 0)) for k in {*first, *second}}
