@@ -29,6 +29,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from juesuan.core.helper_process import die_with
+
 if TYPE_CHECKING:
     from juesuan.check.read.source import SourceDoc
     from juesuan.core.findings import Finding
@@ -123,7 +125,7 @@ def read_ahead(path: str | Path, engine: str, memory: int | None = None) -> Read
     if pid == 0:  # pragma: no cover - the helper (coverage does not follow a fork)
         try:
             os.close(receive)
-            _die_with(parent)
+            die_with(parent)
             if memory is not None:
                 import resource
 
@@ -141,16 +143,6 @@ def _read(path: str | Path, engine: str) -> tuple[SourceDoc | None, list[Finding
     from juesuan.check.read.reader import read
 
     return read(path, engine=engine)
-
-
-def _die_with(parent: int) -> None:  # pragma: no cover - runs in the helper
-    """Have the kernel kill this process when its parent ends (``PR_SET_PDEATHSIG``)."""
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the parent ended before the line above
-        os._exit(0)
 
 
 def load_checker() -> None:

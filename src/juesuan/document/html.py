@@ -241,16 +241,46 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
     )
 
 
-def _contents(doc: Document) -> str:
-    """目录: parts and sections, linked; in print the page numbers come from target-counter."""
+def _contents(doc: Document, pages: Mapping[int, int] | None = None) -> str:
+    """目录: parts and sections, linked; in print the page numbers come from target-counter,
+    or are the given ``pages`` (block index -> page) when the contents are laid out apart from
+    the headings (:mod:`juesuan.document.pdf_split`)."""
     items = [
-        f'<li class="l{b.level}"><a href="#s{n}">{escape(b.text)}</a></li>'
+        f'<li class="l{b.level}"><a href="#s{n}"'
+        + (f' data-page="{pages[n]}"' if pages is not None else "")
+        + f">{escape(b.text)}</a></li>"
         for n, b in enumerate(doc.blocks)
         if isinstance(b, Heading) and b.level <= 2
     ]
     line = toc_line_height(len(items))
     style = f' style="line-height:{line}pt"' if line < 28 else ""
     return f'<nav class="toc"><h2 class="toc">目　录</h2><ul{style}>{"".join(items)}</ul></nav>'
+
+
+# The contents with their page numbers given (the same text as target-counter gives).
+_PRINT_GIVEN_PAGES_CSS = 'nav.toc a[data-page]::after { content: leader(".") attr(data-page); }\n'
+
+
+def block_html(
+    doc: Document,
+    n: int,
+    styles: Styles,
+    charts: Mapping[str, bytes] | None = None,
+    tight: Mapping[str, int] | None = None,
+    chart_urls: bool = False,
+) -> str:
+    """The markup of block ``n`` of ``doc`` (see :func:`write_html`)."""
+    block = doc.blocks[n]
+    if isinstance(block, Heading):
+        level = min(block.level + 1, 6)
+        return f'<h{level} id="s{n}">{escape(block.text)}</h{level}>'
+    if isinstance(block, ChartRef):
+        return _chart(block, (charts or {}).get(block.key), chart_urls)
+    if isinstance(block, Table):
+        return _table(block, styles, tight=(tight or {}).get(block.key, 0))
+    if isinstance(block, PageBreak):
+        return '<div class="pb"></div>'
+    return _paragraph(block, styles.text)
 
 
 def write_html(
@@ -262,29 +292,29 @@ def write_html(
     font_faces: str = "",
     tight: Mapping[str, int] | None = None,
     chart_urls: bool = False,
+    blocks: tuple[int, int] | None = None,
+    contents_pages: Mapping[int, int] | None = None,
 ) -> str:
     """The document as HTML. ``tight`` maps tables to a setting with less row height, 1 or 2
     (the PDF writer uses it for a table whose last page would otherwise hold only a few rows); ``chart_urls``
-    refers to the charts by ``CHART_SCHEME`` URLs instead of embedding them."""
+    refers to the charts by ``CHART_SCHEME`` URLs instead of embedding them.
+
+    The PDF writer may lay out a document in pieces (:mod:`juesuan.document.pdf_split`):
+    ``blocks`` (start, end) gives only those blocks, without the cover and the contents;
+    ``contents_pages`` gives only the cover and the contents, with these page numbers."""
     charts = charts or {}
-    body = [f'<h1 class="title">{escape(doc.title)}</h1>']
-    if doc.subtitle:
-        body.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
-    body.append(_contents(doc))
-    for n, block in enumerate(doc.blocks):
-        if isinstance(block, Heading):
-            level = min(block.level + 1, 6)
-            body.append(f'<h{level} id="s{n}">{escape(block.text)}</h{level}>')
-        elif isinstance(block, ChartRef):
-            body.append(_chart(block, charts.get(block.key), chart_urls))
-        elif isinstance(block, Table):
-            body.append(_table(block, styles, tight=(tight or {}).get(block.key, 0)))
-        elif isinstance(block, PageBreak):
-            body.append('<div class="pb"></div>')
-        else:
-            body.append(_paragraph(block, styles.text))
+    body = []
+    if blocks is None:
+        body.append(f'<h1 class="title">{escape(doc.title)}</h1>')
+        if doc.subtitle:
+            body.append(f'<p class="subtitle">{escape(doc.subtitle)}</p>')
+        body.append(_contents(doc, contents_pages))
+    start, end = (0, 0) if contents_pages is not None else blocks or (0, len(doc.blocks))
+    body.extend(block_html(doc, n, styles, charts, tight, chart_urls) for n in range(start, end))
     if for_print:
         css = font_faces + (_CSS + _PRINT_CSS) % _PRINT_STACKS + _PRINT_BIAOSONG
+        if contents_pages is not None:
+            css += _PRINT_GIVEN_PAGES_CSS
         if doc.draft:  # in the top margin of every page (the PDF)
             css += _PRINT_DRAFT_CSS % {"note": DRAFT_NOTE, **_PRINT_STACKS}
     else:  # printed from a browser: the same pages, page numbers and breaks as the PDF

@@ -7,10 +7,13 @@ with less row height, so that it ends on the page before instead of leaving a ne
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
+import logging
 import math
 import os
+import shutil
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -18,10 +21,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from juesuan.document import pdf_cache
+from juesuan.document import pdf_cache, pdf_split
 from juesuan.document.html import CHART_SCHEME, write_html
 from juesuan.document.model import Document, Heading, Table
 from juesuan.document.numbers import Styles, format_figure
+from juesuan.document.pdf_join import heading_pages
 from juesuan.document.widths import _layout, _text_width, table_widths
 
 LANDSCAPE_COLUMNS = 7  # as the DOCX: tables with more columns go on landscape pages
@@ -343,6 +347,19 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_disown_inherited_font_configs)
 
 
+@atexit.register
+def _free_font_configs() -> None:
+    """Delete the copies of the font files of this process's configurations. WeasyPrint
+    deletes them when a configuration is freed, which it is not, or not reliably, when the
+    interpreter ends while this module holds it: a build left ~12 MB in a temporary folder."""
+    for _key, config in list(_font_configs.values()):
+        folder = getattr(config, "_folder", None)
+        if folder is not None:
+            config._folder = None
+            shutil.rmtree(folder, ignore_errors=True)
+    _font_configs.clear()
+
+
 class _CyclicGcPause:
     """The cyclic garbage collector paused while a PDF is laid out and written: WeasyPrint
     makes hundreds of thousands of boxes, styles and text objects, and the collections they
@@ -407,40 +424,41 @@ class PdfLayout:
     tight: dict[str, int]
 
 
-def heading_pages(document: Any) -> dict[int, int]:
-    """Block index of each heading -> the number printed on the page it is set on (the
-    cover and the contents are not counted: the first heading's page is 1)."""
-    pages: dict[int, int] = {}
-    for number, page in enumerate(document.pages, 1):
-        for anchor in page.anchors:
-            if anchor.startswith("s") and anchor[1:].isdigit():
-                pages.setdefault(int(anchor[1:]), number)
-    first = min(pages.values(), default=1)
-    return {k: v - first + 1 for k, v in pages.items()}
-
-
 def layout_pdf(
-    doc: Document, styles: Styles, charts: Mapping[str, bytes] | None = None
+    doc: Document,
+    styles: Styles,
+    charts: Mapping[str, bytes] | None = None,
+    *,
+    split: bool | None = None,
 ) -> PdfLayout:
     """The PDF, with what the DOCX takes from its layout (see :class:`PdfLayout`); from the
-    cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before."""
+    cache (:mod:`juesuan.document.pdf_cache`) when the same document was laid out before.
+    ``split``: lay out in two pieces (:mod:`juesuan.document.pdf_split`; the second in
+    another process where a core is free) when the document is large enough to gain (None),
+    whatever its size (True), or never (False). The bytes depend on the document and this
+    choice only, never on the machine's cores or load."""
     # The tables that would end on a near-empty page are predicted; the laid-out pages are
     # checked, and only a wrong prediction costs another layout: a table still ending on a
     # near-empty page is set one step tighter (at most twice).
     tight = predicted_tight(doc, styles)
 
-    def html(tight: Mapping[str, int], faces: str = "") -> str:
+    def html(tight: Mapping[str, int], faces: str = "", **piece: Any) -> str:
         return write_html(
-            doc, styles, charts, for_print=True, font_faces=faces, tight=tight, chart_urls=True
+            doc,
+            styles,
+            charts,
+            for_print=True,
+            font_faces=faces,
+            tight=tight,
+            chart_urls=True,
+            **piece,  # blocks, contents_pages: a piece (see pdf_split)
         )
 
     first = html(tight)
-    key = pdf_cache.key(first, charts or {})
+    key = pdf_cache.key(first, charts or {}, f"split={split}")
     cached = pdf_cache.get(key)
     if cached is not None:
         return PdfLayout(*cached)
-
-    import logging
 
     import weasyprint
 
@@ -457,35 +475,72 @@ def layout_pdf(
     fetch = _fetcher(weasyprint, {**images, **faces.files})
     fonts = _font_config(faces)
 
-    def layout(tight: Mapping[str, int]) -> Any:
-        source, cls = html(tight, faces.css), _print_html(weasyprint)
+    def layout(
+        tight: Mapping[str, int],
+        blocks: tuple[int, int] | None = None,
+        contents_pages: Mapping[int, int] | None = None,
+    ) -> Any:
+        source = html(tight, faces.css, blocks=blocks, contents_pages=contents_pages)
+        cls = _print_html(weasyprint)
         if hasattr(cls, "parsed"):
             return cls.parsed(source, fetch).render(font_config=fonts)
         return cls(string=source, url_fetcher=fetch).render(font_config=fonts)  # pragma: no cover
 
-    with _no_cyclic_gc:
-        pdf, pages, tight = _roomy(_lay_out, (layout, tight, faces))
+    cut = None
+    if split is not False:  # asked for (True): whatever the document's size
+        least = 0 if split else pdf_split.MIN_MARKUP
+        cut = pdf_split.split_point(doc, styles, tight, least)
+    with _no_cyclic_gc, pdf_split.counting_layouts():
+        pdf, pages, tight = _roomy(_lay_out, (doc, layout, tight, faces, cut, fonts))
     result = PdfLayout(pdf, pages, tight)
     pdf_cache.put(key, result.pdf, result.heading_pages, result.tight)
     return result
 
 
 def _lay_out(
-    layout: Any, tight: dict[str, int], faces: Any
+    doc: Document,
+    layout: Any,
+    tight: dict[str, int],
+    faces: Any,
+    split: int | None,
+    fonts: Any,
 ) -> tuple[bytes, dict[int, int], dict[str, int]]:
-    """Lay out (again, for tables still ending on a near-empty page) and write the PDF."""
-    document = layout(tight)
-    for _ in range(2):
-        again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
-        if not again:
-            break
-        tight.update(again)
-        document = layout(tight)
-    # Faces subset already are embedded as they are; the fonts are known once the pages are
-    # drawn, and if a character none of them has was set in a system font (which must be
-    # subset), the PDF is written again the usual way.
-    pdf = document.write_pdf(full_fonts=faces.subset)
-    own = set(faces.files.values())
-    if faces.subset and not all(f.file_content in own for f in document.fonts.values()):
-        pdf = document.write_pdf()
-    return pdf, heading_pages(document), dict(tight)
+    """Lay out and write the PDF: in two pieces, the second from block ``split`` on, laid out
+    in another process where a core is free (:mod:`juesuan.document.pdf_split`); whole, in
+    this process, if ``split`` is None or the pieces failed."""
+
+    def piece(
+        tight: dict[str, int],
+        blocks: tuple[int, int] | None,
+        contents_pages: Mapping[int, int] | None,
+    ) -> tuple[Any, dict[str, int]]:
+        """Lay out (again, for tables still ending on a near-empty page)."""
+        document = layout(tight, blocks, contents_pages)
+        for _ in range(2):
+            again = {k: tight.get(k, 0) + 1 for k in _short_tails(document) if tight.get(k, 0) < 2}
+            if not again:
+                break
+            tight.update(again)
+            document = layout(tight, blocks, contents_pages)
+        return document, tight
+
+    def write(document: Any) -> bytes:
+        # Faces subset already are embedded as they are; the fonts are known once the pages
+        # are drawn, and if a character none of them has was set in a system font (which
+        # must be subset), the PDF is written again the usual way.
+        pdf = document.write_pdf(full_fonts=faces.subset)
+        own = set(faces.files.values())
+        if faces.subset and not all(f.file_content in own for f in document.fonts.values()):
+            pdf = document.write_pdf()
+        return pdf
+
+    if split is not None:
+        try:
+            pdf, joined, split_tight = pdf_split.lay_out_split(
+                doc, split, piece, write, tight, fonts, parallel=pdf_split.available()
+            )
+            return pdf, heading_pages(joined), split_tight
+        except Exception:  # the helper or the join failed: lay out here
+            logging.getLogger(__name__).debug("PDF not laid out in two processes", exc_info=True)
+    document, tight = piece(tight, None, None)
+    return write(document), heading_pages(document), dict(tight)

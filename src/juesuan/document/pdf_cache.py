@@ -25,16 +25,37 @@ _SUFFIX = ".pdfcache"
 def _code_version() -> str:
     """The layout code, the bundled faces and the libraries that shape the PDF's bytes."""
     here = Path(__file__).resolve().parent
-    code = [here / n for n in ("pdf.py", "pdf_fonts.py", "pdf_images.py", "fonts.py")]
+    code = [
+        here / n
+        for n in (
+            "pdf.py",
+            "pdf_fonts.py",
+            "pdf_images.py",
+            "pdf_split.py",
+            "pdf_join.py",
+            "fonts.py",
+        )
+    ]
     faces = [path for family in FACES.values() for path, _weight in family]
     return disk_cache.versions_digest(
         code + faces,
-        ("weasyprint", "pydyf", "fonttools", "pillow", "tinycss2", "tinyhtml5", "cssselect2"),
+        (
+            "weasyprint",
+            "pydyf",
+            "fonttools",
+            "pillow",
+            "tinycss2",
+            "tinyhtml5",
+            "cssselect2",
+            "pikepdf",
+        ),
     )
 
 
-def key(html: str, images: Mapping[str, bytes]) -> str:
+def key(html: str, images: Mapping[str, bytes], variant: str = "") -> str:
+    """The cache key of a PDF of ``html`` with ``images``, laid out as ``variant`` says."""
     h = hashlib.sha256(_code_version().encode())
+    h.update(variant.encode() + b"\0")
     h.update(html.encode("utf-8"))
     for name in sorted(images):
         h.update(name.encode() + b"\0" + hashlib.sha256(images[name]).digest())
