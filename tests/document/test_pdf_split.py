@@ -201,12 +201,30 @@ def test_the_default_split_depends_on_the_document_only(monkeypatch):
         assert pdf_split.split_point(doc, styles, tight) == cut
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)  # a child: running, or a zombie (reaped here)
-    except ChildProcessError:
-        return True
-    return False
+def _forked(monkeypatch) -> list[int]:
+    """The processes this test's process forks from now on (other tests in the same worker
+    may leave children of their own: only these are asked about)."""
+    pids: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+    return pids
+
+
+def _all_reaped(pids: list[int]) -> bool:
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)  # running, or a zombie (reaped here): not reaped before
+        except ChildProcessError:
+            continue
+        return False
+    return True
 
 
 @needs_two_cores
@@ -218,8 +236,9 @@ def test_a_failing_helper_gives_the_one_process_pdf(monkeypatch):
         raise RuntimeError("the helper fails")
 
     monkeypatch.setattr(pdf_join, "stand_ins", broken)  # called in the helper only
+    helpers = _forked(monkeypatch)
     assert _split_layout(doc, styles, charts, monkeypatch, joins=False).pdf == serial.pdf
-    assert _no_child_left()
+    assert helpers and _all_reaped(helpers)
 
 
 @needs_two_cores
@@ -231,8 +250,9 @@ def test_a_failing_join_gives_the_one_process_pdf_and_ends_the_helper(monkeypatc
         raise ValueError("the join fails")
 
     monkeypatch.setattr(pdf_join, "fill_in", broken)  # called in this process
+    helpers = _forked(monkeypatch)
     assert _split_layout(doc, styles, charts, monkeypatch, joins=False).pdf == serial.pdf
-    assert _no_child_left()
+    assert helpers and _all_reaped(helpers)
 
 
 def test_the_split_starts_a_page_near_the_middle():
