@@ -98,6 +98,25 @@ def test_contents_lines_end_where_the_body_starts():
     assert contents_lines(lines) == {0, 1, 2}
 
 
+def test_an_empty_contents_list_does_not_swallow_the_body():
+    """LibreOffice exports a DOCX's contents field as nothing: “目录” is followed by the body,
+    whose first heading never recurs. The contents end at the first sentence; the tables'
+    titles further on are the tables', not contents entries."""
+    texts = [
+        "目 录",
+        "第一部分 部门概况",
+        "一、部门职责",
+        "（一）负责全区目标绩效管理工作。",
+        "表10 政府性基金预算财政拨款收入支出决算表",
+        "说明：本单位本年度没有政府性基金预算财政拨款收入和支出，故本表无数据。",
+    ]
+    lines = [TextLine(t, i + 1) for i, t in enumerate(texts)]
+    assert contents_lines(lines) == {0, 1, 2}
+    entries = ["目录", "第一部分 部门概况……1", "表1 收入支出决算总表  33", "", "正文。"]
+    lines = [TextLine(t, i + 1) for i, t in enumerate(entries)]
+    assert contents_lines(lines) == {0, 1, 2}
+
+
 def test_only_the_table_body_is_left_out_of_the_running_text():
     from juesuan.check import _table_body
     from juesuan.check.text import paragraphs

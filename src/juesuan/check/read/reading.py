@@ -100,6 +100,16 @@ def screen_pages(doc: SourceDoc, reading: Reading) -> None:
         doc.lines = [ln for ln in doc.lines if ln.page not in bad]
 
 
+def _entry_like(text: str) -> bool:
+    """Whether a line can be an entry of a contents list: a short heading, or a line ending
+    in its page number. (An office suite may export an empty contents field: the body then
+    follows “目录” at once, and its first sentence ends the contents.)"""
+    t = text.strip()
+    if not t:
+        return False
+    return bool(re.search(r"[.·…．\s]\d+$", t)) or (len(t) <= 40 and not re.search(r"[。；]", t))
+
+
 def _clean(text: str) -> str:
     return re.sub(r"[\s.·…．_\-—]+|\d+$", "", text)
 
@@ -124,7 +134,7 @@ def contents_lines(lines: list[TextLine]) -> set[int]:
             end = first
             while end < len(lines) and (
                 (page is not None and lines[end].page == page)
-                or (page is None and _clean(lines[end].text))
+                or (page is None and _entry_like(lines[end].text))
             ):
                 end += 1
         out.update(range(i, end))
