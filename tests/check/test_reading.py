@@ -137,3 +137,68 @@ def test_only_the_table_body_is_left_out_of_the_running_text():
     text = "".join(p.text for p in paragraphs(doc, skip_lines=body))
     assert "XX局2023年度" in text and "收入决算表" in text and "注：" in text
     assert "100.00" not in text
+
+
+def _text_page(number: int, text: str) -> PdfPage:
+    words = [
+        Word(
+            text[k : k + 8],
+            10 + (k // 8 % 6) * 90,
+            90 + (k // 8 % 6) * 90,
+            20 + k // 48 * 16,
+            31 + k // 48 * 16,
+        )
+        for k in range(0, len(text), 8)
+    ]
+    return PdfPage(number, words, group_lines(words))
+
+
+# What a font without a character map reads as: glyph numbers taken for characters of other
+# scripts and for control codes (here "2024" is \x13\x11\x13\x15).
+GARBLED = "ᮙੳ\u0b4a\u0a79\u0ad2ݤ\u0a04ܳکઋ\x13\x11\x13\x15୲ஏᯠᴙۏᔔ࣮ଦᎥ᮳\u0a61\u0b3a੧ીݍ" * 10
+PLAIN = "2024年度一般公共预算财政拨款支出123.45万元，占45.10%；□是 ■否 √ ① Ⅱ “完成”。" * 6
+
+
+def test_a_page_whose_text_does_not_decode_is_set_aside():
+    assert page_problem(_text_page(1, PLAIN)) is None
+    why = page_problem(_text_page(2, GARBLED))
+    assert why is not None and "乱码" in why and "字符映射" in why
+
+
+def test_a_pdf_that_decodes_nowhere_is_not_checked_and_says_why():
+    from juesuan.check.read.reading import nothing_readable
+
+    mixed = SourceDoc("x.pdf", "pdf", pages=[_text_page(1, PLAIN), _text_page(2, GARBLED)])
+    reading = Reading("pdf")
+    screen_pages(mixed, reading)
+    assert list(reading.unreliable_pages) == [2] and nothing_readable(mixed, reading) is None
+    cover = _text_page(1, "部门决算")  # too short to judge
+    garbled = SourceDoc("x.pdf", "pdf", pages=[cover, _text_page(2, GARBLED)])
+    reading = Reading("pdf")
+    screen_pages(garbled, reading)
+    assert "乱码" in (nothing_readable(garbled, reading) or "")
+
+
+def test_a_published_pdf_without_character_maps_is_refused_not_passed(tmp_path):
+    """The Putuo PDF with its fonts' ToUnicode maps removed looks the same but its text layer
+    no longer decodes: the check refuses it (CHK-007) instead of reporting nothing found."""
+    from pathlib import Path
+
+    import pikepdf
+
+    from juesuan.check import check_file
+
+    golden = Path(__file__).resolve().parents[1] / "golden" / "putuo-2024.pdf"
+    with pikepdf.open(golden) as pdf:
+        removed = 0
+        for page in pdf.pages:
+            for _, font in page.Resources.get("/Font", {}).items():
+                if "/ToUnicode" in font:
+                    del font["/ToUnicode"]
+                    removed += 1
+        assert removed
+        pdf.save(tmp_path / "maps-removed.pdf")
+    report = check_file(tmp_path / "maps-removed.pdf")
+    assert [f.code for f in report.fatal] == ["CHK-007"]
+    assert "无法检查" in report.fatal[0].message
+    assert not check_file(golden).fatal

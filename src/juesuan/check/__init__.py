@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from juesuan.check.model import Coverage, Item, merge_repeats
 from juesuan.check.read.reading import Reading
-from juesuan.core.findings import Finding, Severity
+from juesuan.core.findings import Finding, Location, Severity
 
 if TYPE_CHECKING:
     from juesuan.check.read.source import SourceDoc
@@ -55,7 +55,6 @@ class CheckReport:
 
 
 def rounding_note(report: CheckReport) -> Item:
-    from juesuan.core.findings import Location
 
     detail = "；".join(f"{i.where()} {i.finding.message}" for i in report.rounding[:20])
     more = "" if len(report.rounding) <= 20 else f"；等{len(report.rounding)}处"
@@ -101,12 +100,19 @@ def check_file(
         report.fatal = problems
         return report
     report.kind = doc.kind
-    from juesuan.check.read.reading import screen_pages
+    from juesuan.check.read.reading import nothing_readable, screen_pages
 
     reading = Reading(doc.kind)
     report.reading = reading
     sink = Sink(str(path))
     screen_pages(doc, reading)
+    why = nothing_readable(doc, reading)
+    if why is not None:  # the reading failed everywhere: no finding could be trusted
+        message = (
+            f"PDF的全部页面无法可靠读取（{why}），无法检查；请提供原始Word文件或可复制文字的PDF"
+        )
+        report.fatal = [Finding("CHK-007", Severity.ERROR, message, Location(file=str(path)))]
+        return report
     for page_no, why in sorted(reading.unreliable_pages.items()):
         sink.unreadable(f"第{page_no}页无法可靠读取：{why}；该页未检查", page=page_no)
     year = document_year([ln.text for ln in doc.lines[:400]])

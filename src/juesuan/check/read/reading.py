@@ -3,7 +3,9 @@
 A checker that misreads a page or a table must not report the misreading as the document's
 error. Two self-checks decide what is trusted:
 
-- a PDF page is readable when its words have a plausible height (3–50 points) and its text
+- a PDF page is readable when its text decodes (nearly all of it Chinese, digits and common
+  signs: a font without a character map gives glyph numbers that read as characters of other
+  scripts and control codes), its words have a plausible height (3–50 points) and its text
   falls into plausibly many lines (a page of several hundred characters in a handful of
   "lines" was not read, e.g. a font size taken without its text matrix);
 - a recovered table is trusted when most of its own totals reconcile with its rows (a table
@@ -20,12 +22,22 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from juesuan.check.read.source import PdfPage, SourceDoc, TextLine
 
 MIN_HEIGHT, MAX_HEIGHT = 3.0, 50.0
 MIN_CHARS = 200  # pages with less text (covers, blank pages) are not judged
 MAX_CHARS_PER_LINE = 160  # a landscape A4 line at the smallest legible size holds fewer
+MIN_DECODED = Fraction(4, 5)  # share of a page's characters that must decode (below)
+# What a Chinese document's text is made of: CJK ideographs and compatibility ideographs, CJK
+# and full-width punctuation, ASCII and Latin-1, general punctuation, letter-like signs,
+# number forms (Ⅰ), arrows, mathematical operators, enclosed numbers (①), box drawing,
+# geometric shapes and signs (□ ■ ☑ ★).
+_DECODED = re.compile(
+    "[\u0020-\u007e\u00a0-\u00ff\u2000-\u206f\u2100-\u24ff\u2500-\u257f"
+    "\u25a0-\u26ff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
 
 
 @dataclass
@@ -74,6 +86,13 @@ def page_problem(page: PdfPage) -> str | None:
     chars = sum(len(w.text) for w in page.words)
     if chars < MIN_CHARS or not page.lines:
         return None
+    text = "".join("".join(w.text.split()) for w in page.words)
+    decoded = len(_DECODED.findall(text))
+    if decoded < MIN_DECODED * len(text):
+        return (
+            f"提取出的文字只有{100 * decoded // len(text)}%是汉字、数字或常用符号，其余是乱码："
+            "字体缺少字符映射，文字层无法解码"
+        )
     height = statistics.median(w.bottom - w.top for w in page.words)
     if not MIN_HEIGHT <= height <= MAX_HEIGHT:
         return f"文字高度约{height:.0f}点，不合常理（字号或文字矩阵无法正确解析）"
@@ -98,6 +117,16 @@ def screen_pages(doc: SourceDoc, reading: Reading) -> None:
             page.words, page.lines, page.rules = [], [], []
     if bad:
         doc.lines = [ln for ln in doc.lines if ln.page not in bad]
+
+
+def nothing_readable(doc: SourceDoc, reading: Reading) -> str | None:
+    """Why the whole PDF cannot be checked — every page with text set aside as unreadable,
+    what is left too little to read — or None."""
+    if doc.kind != "pdf" or not reading.unreliable_pages:
+        return None
+    if any(sum(len(w.text) for w in page.words) >= MIN_CHARS for page in doc.pages):
+        return None
+    return next(iter(reading.unreliable_pages.values()))
 
 
 def _entry_like(text: str) -> bool:
