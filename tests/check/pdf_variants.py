@@ -8,7 +8,10 @@ bundled samples as PDF with WeasyPrint and derives these variants with pikepdf:
 - ``glyphs``: every glyph in a text object (``BT … ET``) of its own, placed by its own ``Tm``;
 - ``shuffled``: ``glyphs`` with the text objects of each original block in a random (seeded)
   order, so that the content-stream order says nothing about the reading order;
-- ``norules``: every path (the tables' ruling lines and boxes) removed.
+- ``norules``: every path (the tables' ruling lines and boxes) removed;
+- ``turned``: every landscape page set on portrait paper, its content turned a quarter turn
+  (alternately counter-clockwise and clockwise) by a ``cm`` in the content stream, as some
+  producers print wide tables.
 
 Only what the WeasyPrint writer uses is handled (``Tm``, ``Tf``, ``TJ``/``Tj``; no ``Tc``/``Tw``/
 ``Tz``/``TL``/``Td`` in its text objects): this is a test tool for our own documents, not a
@@ -128,11 +131,28 @@ def _norules(ops: list, page: pikepdf.Page) -> list:
     return [(operands, op) for operands, op in ops if str(op) not in PATH_OPS]
 
 
+def _turned(ops: list, page: pikepdf.Page) -> list:
+    x0, y0, x1, y1 = (float(v) for v in page.obj.MediaBox)
+    w, h = x1 - x0, y1 - y0
+    if w <= h:
+        return ops
+    for box in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
+        if box in page.obj:
+            del page.obj[box]
+    page.obj.MediaBox = [0, 0, h, w]
+    if page.obj.objgen[0] % 2:  # counter-clockwise: (x, y) → (h − y, x)
+        turn = _op("cm", 0, 1, -1, 0, h, 0)
+    else:  # clockwise: (x, y) → (y, w − x)
+        turn = _op("cm", 0, -1, 1, 0, 0, w)
+    return [_op("q"), turn, *ops, _op("Q")]
+
+
 VARIANTS: dict[str, Callable[[list, pikepdf.Page], list]] = {
     "matrix": _matrix,
     "glyphs": lambda ops, page: _glyph_objects(ops, page, None),
     "shuffled": lambda ops, page: _glyph_objects(ops, page, random.Random(13)),
     "norules": _norules,
+    "turned": _turned,
 }
 
 

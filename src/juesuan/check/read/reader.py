@@ -332,6 +332,7 @@ def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
     get_size, get_matrix = raw.FPDFText_GetFontSize, raw.FPDFText_GetMatrix
     is_generated, hypot = raw.FPDFText_IsGenerated, math.hypot
     from juesuan.check.limits import page_bounds
+    from juesuan.check.read.orientation import page_turn, turned_chars, turned_rules
 
     total = 0
     loaded: dict[int, bool] = {}  # font handle → whether pdfium loaded its program
@@ -346,6 +347,16 @@ def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
             page_bounds(n + 1, None, count, total)
             text = unify(tp.get_text_range())
             handle = tp.raw
+            turn = page_turn(handle, count)
+            if turn:  # text set sideways or upside down: read in its own frame
+                width = page.get_width()
+                words = words_from_chars(turned_chars(handle, count, text, turn, width, height))
+                rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
+                rules = turned_rules(rules, turn, width, height)
+                pages.append(PdfPage(n + 1, words, group_lines(words), rules))
+                tp.close()
+                page.close()
+                continue
             chars: list[_Char] = []
             append = chars.append
             base, size = None, 10.0

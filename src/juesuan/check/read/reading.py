@@ -34,8 +34,8 @@ MIN_DECODED = Fraction(4, 5)  # share of a page's characters that must decode (b
 # and full-width punctuation, ASCII and Latin-1, general punctuation, letter-like signs,
 # number forms (Ⅰ), arrows, mathematical operators, enclosed numbers (①), box drawing,
 # geometric shapes and signs (□ ■ ☑ ★).
-_DECODED = re.compile(
-    "[\u0020-\u007e\u00a0-\u00ff\u2000-\u206f\u2100-\u24ff\u2500-\u257f"
+_UNDECODED = re.compile(  # what is not that
+    "[^\u0020-\u007e\u00a0-\u00ff\u2000-\u206f\u2100-\u24ff\u2500-\u257f"
     "\u25a0-\u26ff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
 
@@ -87,7 +87,7 @@ def page_problem(page: PdfPage) -> str | None:
     if chars < MIN_CHARS or not page.lines:
         return None
     text = "".join("".join(w.text.split()) for w in page.words)
-    decoded = len(_DECODED.findall(text))
+    decoded = len(text) - len(_UNDECODED.findall(text))
     if decoded < MIN_DECODED * len(text):
         return (
             f"提取出的文字只有{100 * decoded // len(text)}%是汉字、数字或常用符号，其余是乱码："
