@@ -175,3 +175,35 @@ def test_narrative_rule_fires(tmp_path, text, code):
 def test_narrative_no_false_alarm(tmp_path, text):
     report = _check_text(tmp_path, text)
     assert not report.items, [i.finding.render() for i in report.items]
+
+
+def _full_width(text: str) -> str:
+    """Digits, decimal points between digits and percent signs typed full-width."""
+    import re
+
+    text = re.sub(r"(?<=\d)\.(?=\d)", "．", text)
+    return text.translate(str.maketrans("0123456789%", "０１２３４５６７８９％"))
+
+
+def _places(report):
+    return sorted((i.finding.code, i.where(), str(i.finding.stated)) for i in report.items)
+
+
+def test_full_width_digits_read_as_digits(tmp_path, seed):
+    """“２９４６．２５万元，占９９．７９％” (a full-width input mode) is the same figure: the
+    seed's text typed so gives the same findings on the same lines, none from misreading."""
+    wide = tmp_path / "wide.txt"
+    wide.write_text(_full_width((GOLDEN / "seed-2024.txt").read_text("utf-8")), "utf-8")
+    assert "２０２４" in wide.read_text("utf-8")
+    report = check_file(wide)
+    assert _places(report) == _places(seed) and len(seed.items) > 5
+
+
+@pytest.mark.slow
+def test_full_width_digits_in_tables_read_as_digits(tmp_path, built):
+    base = check_file(built[("putuo", "md")])
+    wide = tmp_path / "wide.md"
+    wide.write_text(_full_width(built[("putuo", "md")].read_text("utf-8")), "utf-8")
+    report = check_file(wide)
+    assert report.tables_found == base.tables_found and len(base.tables_found) >= 9
+    assert _places(report) == _places(base)

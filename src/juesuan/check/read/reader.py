@@ -79,6 +79,8 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         return _fail(p, "CHK-004", "文本文件不是UTF-8（或GB18030）编码，无法读取")
     except Exception as exc:  # corrupt file: report, never a traceback
         return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{_damage(suffix, exc)}）")
+    if doc.kind != "pdf":
+        unify_doc(doc)
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
         return _fail(p, "CHK-003", "文件中没有可检查的文字")
     if sum(len(line.text) for line in doc.lines) > MAX_TOTAL_CHARS:
@@ -285,11 +287,28 @@ def _radical_table() -> dict[int, str]:
 
 
 RADICALS = _radical_table()
+# Full-width digits, decimal point and percent sign (typed in a Chinese input method's
+# full-width mode: “２９４６．２５万元，占９９．７９％”) read as the ASCII ones; the
+# full-width comma, colon and brackets stay (they are the document's punctuation).
+WIDE = {0xFF10 + d: str(d) for d in range(10)} | {0xFF0E: ".", 0xFF05: "%", 0xFE6A: "%"}
+UNIFY = RADICALS | WIDE
 
 
 def unify(text: str) -> str:
-    """``text`` with look-alike radicals and compatibility ideographs as unified ideographs."""
-    return text.translate(RADICALS)
+    """``text`` with look-alike radicals and compatibility ideographs as unified ideographs,
+    full-width digits, decimal points and percent signs as ASCII."""
+    return text.translate(UNIFY)
+
+
+def unify_doc(doc: SourceDoc) -> None:
+    """:func:`unify` every text of a document read from markup, Word or plain text (a PDF's
+    characters are unified as they are read)."""
+    for line in doc.lines:
+        line.text = unify(line.text)
+    for table in doc.tables:
+        table.title, table.note = unify(table.title), unify(table.note)
+        for row in table.rows:
+            row.cells = [unify(c) for c in row.cells]
 
 
 def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
