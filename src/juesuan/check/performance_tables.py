@@ -39,7 +39,7 @@ def _cell(row: RawRow, table: str, label: str, column: str) -> dict:
 
 
 def _quote(row: RawRow) -> str:
-    return " ".join(c for c in row.cells if c)
+    return row.quote()
 
 
 @dataclass

@@ -14,6 +14,7 @@ from juesuan.check.read.kinds import CORE, FUNDS, RECOVERED, TITLES, kind_of, st
 from juesuan.check.read.reading import Reading
 from juesuan.check.read.recover import Origin, Recovered, number, recover_table, table_name
 from juesuan.check.read.source import RawTable, SourceDoc
+from juesuan.check.read.units import in_wan
 from juesuan.check.sink import Sink
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.money import HALF_CENT
@@ -51,7 +52,12 @@ class TableChecker:
         self.rule_coverage: list[Coverage] = []
 
     def run(self) -> None:
-        grids = list(self.doc.tables) + self.pdf_grids
+        grids = []
+        for table in list(self.doc.tables) + self.pdf_grids:
+            table, unit = in_wan(self.doc, table)  # amounts in 万元, as the text states them
+            if unit is not None:
+                self.reading.converted[unit] = self.reading.converted.get(unit, 0) + 1
+            grids.append(table)
         PerformanceChecker(self.sink, self.paras).run(grids)
         self._standard(grids)
         self._hierarchies(grids)
@@ -291,6 +297,8 @@ class TableChecker:
         off: dict[str, int] = {}
         deltas: dict[str, set] = {}
         bad: dict[str, str] = {}
+        # a detail printed blank that the text states (CHK-121) explains a total over nothing
+        blanked = {i.finding.location.table for i in self.sink.items if i.finding.code == "CHK-121"}
         for f in findings:
             table = f.location.table or ""
             if f.code != "TOT-001" or table not in stated_per_table:
@@ -303,7 +311,7 @@ class TableChecker:
                     deltas.setdefault(table, set()).add(f.stated - f.expected)
                 else:
                     deltas.setdefault(table, set()).add(None)
-                if f.expected == 0 and f.stated not in (None, 0):
+                if f.expected == 0 and f.stated not in (None, 0) and table not in blanked:
                     bad.setdefault(table, f"「{f.location.row}」行非零，而读出的明细之和为0")
         for table, n in off.items():
             if one_wrong_figure(deltas.get(table, set())):
@@ -312,8 +320,14 @@ class TableChecker:
                 bad.setdefault(table, f"{stated_per_table[table]}个列示数中有{n}个与读出的明细不符")
         if not bad:
             return findings
+        # what was already said of such a table (a blank cell the text fills) goes with it
+        self.sink.items = [
+            i for i in self.sink.items if (i.finding.location.table or "") not in bad
+        ]
         for table, why in bad.items():
-            self._untrusted(table, f"{why}，表格的行未能正确恢复")
+            # the name it was counted under when read (“…（第12页）”), so it is counted once
+            name = next((n for n in self.found if n.startswith(f"{table}（")), table)
+            self._untrusted(name, f"{why}，表格的行未能正确恢复")
         return [
             f
             for f in findings
@@ -472,7 +486,7 @@ class TableChecker:
                 column=f"第{j + 1}列",
                 stated=stated,
                 expected=total,
-                quote=" ".join(c for c in row.cells if c),
+                quote=row.quote(),
                 rounding=rounding,
             )
 

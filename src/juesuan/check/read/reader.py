@@ -311,6 +311,14 @@ def unify_doc(doc: SourceDoc) -> None:
             row.cells = [unify(c) for c in row.cells]
 
 
+def _pdf_page(number: int, words: list[Word], rules) -> PdfPage:  # type: ignore[no-untyped-def]
+    """A page of positioned words (amounts wrapped inside a cell joined again), in lines."""
+    from juesuan.check.read.wrapped_numbers import join_wrapped_numbers
+
+    words = join_wrapped_numbers(words)
+    return PdfPage(number, words, group_lines(words), rules)
+
+
 def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
     import pdfplumber
 
@@ -322,7 +330,7 @@ def _pdf_words_pdfplumber(path: Path) -> list[PdfPage]:
                 for w in page.extract_words(x_tolerance=1.5, y_tolerance=2)
             ]
             rules = [(g["x0"], g["top"], g["x1"], g["bottom"]) for g in (*page.rects, *page.lines)]
-            pages.append(PdfPage(n, words, group_lines(words), rules))
+            pages.append(_pdf_page(n, words, rules))
     return pages
 
 
@@ -372,7 +380,7 @@ def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
                 words = words_from_chars(turned_chars(handle, count, text, turn, width, height))
                 rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
                 rules = turned_rules(rules, turn, width, height)
-                pages.append(PdfPage(n + 1, words, group_lines(words), rules))
+                pages.append(_pdf_page(n + 1, words, rules))
                 tp.close()
                 page.close()
                 continue
@@ -398,7 +406,7 @@ def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
                 append((ch, left.value, right.value, height - oy.value, size))
             words = words_from_chars(chars)
             rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
-            pages.append(PdfPage(n + 1, words, group_lines(words), rules))
+            pages.append(_pdf_page(n + 1, words, rules))
             tp.close()
             page.close()
     finally:

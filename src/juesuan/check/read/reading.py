@@ -47,6 +47,7 @@ class Reading:
     unreliable_pages: dict[int, str] = field(default_factory=dict)
     tables: list[str] = field(default_factory=list)  # every table read (title, where)
     untrusted: dict[str, str] = field(default_factory=dict)  # table (title, where) → reason
+    converted: dict[str, int] = field(default_factory=dict)  # unit (元…) → tables in it
 
     def table_read(self, name: str) -> None:
         if name not in self.tables:
@@ -74,6 +75,8 @@ class Reading:
         tables = f"识别表格{n}张，可信{trusted}张"
         if self.untrusted:
             tables += f"（{len(self.untrusted)}张无法可靠读取，未检查）"
+        for unit, k in self.converted.items():
+            tables += f"；{k}张表以{unit}为单位，换算为万元核对"
         parts.append(tables)
         level = "可靠" if not self.unreliable_pages and not self.untrusted else "部分可靠"
         if self.kind == "pdf" and self.pages and len(self.unreliable_pages) == self.pages:

@@ -194,7 +194,7 @@ def recover_table(kind: str, table: RawTable, rec: Recovered, class_names: dict[
         label = "合计" if is_total else f"{_spaced(code)} {name}".strip()
         if not is_total and name:
             rec.names.setdefault(code, name)
-        quote = " ".join(c for c in cells if _clean(c))
+        quote = row.quote()
         for j, key in keys.items():
             value = number(cells[j])
             origin = Origin(
@@ -298,7 +298,7 @@ def _recover_two_sided(kind, title, header, data, rec: Recovered, class_names, n
     state = {"left": "", "right": ""}
     for row in data:
         cells = row.cells + [""] * (ncols - len(row.cells))
-        quote = " ".join(c for c in cells if _clean(c))
+        quote = row.quote()
         llabel = strip_ordinal(_clean(cells[left]))
         rlabel = strip_ordinal(_clean(cells[right]))
         # income side
@@ -416,7 +416,7 @@ ECON_TOTALS = (
 def _recover_economic(title, data, rec: Recovered) -> None:
     for row in data:
         cells = [_clean(c) for c in row.cells]
-        quote = " ".join(c for c in row.cells if _clean(c))
+        quote = row.quote()
         i = 0
         while i < len(cells):
             c = cells[i]
@@ -470,7 +470,7 @@ def _recover_sangong(title, header, data, rec: Recovered) -> None:
             if item is None:
                 continue
             label = "/".join(texts[-2:])
-            quote = " ".join(c for c in cells if _clean(c)) or "（空白）"
+            quote = row.quote() or "（空白）"
             origin = Origin(
                 title, "财政拨款“三公”经费", label, row.line, row.page, row.index, quote
             )

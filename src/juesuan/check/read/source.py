@@ -20,6 +20,11 @@ class RawRow:
     index: int  # 1-based row number in the table
     line: int | None = None
     page: int | None = None
+    printed: list[str] | None = None  # the cells as printed, when ``cells`` were converted
+
+    def quote(self) -> str:
+        """The row as the document prints it (non-blank cells)."""
+        return " ".join(c for c in (self.printed or self.cells) if c.strip())
 
 
 @dataclass
