@@ -27,8 +27,11 @@ def _stacked(upper: Word, lower: Word) -> bool:
 def join_wrapped_numbers(words: list[Word]) -> list[Word]:
     """``words`` with each amount wrapped over two lines of a cell as one word (spanning
     both lines); every other word as it was."""
-    parts = [w for w in words if FRAGMENT.match(w.text)]
-    broken = [w for w in parts if not AMOUNT.match(w.text)]
+    parts = [w for w in words if w.text[-1:].isdigit() or w.text[-1:] in ".,"]
+    parts = [w for w in parts if FRAGMENT.match(w.text)]
+    # a piece of a wrapped amount has a separator or a point in it (“2,538,70”, “223,200.”);
+    # whole numbers without one (codes, counts) are no such piece
+    broken = [w for w in parts if ("," in w.text or "." in w.text) and not AMOUNT.match(w.text)]
     if not broken:
         return words
     gone: set[int] = set()
