@@ -198,6 +198,8 @@ class StructureChecker:
             if start is not None:
                 end = next((s for s in stops if s > start), len(self.doc.lines))
                 region = self.doc.lines[start + 1 : min(end, start + 30)]
+            elif grid is not None and grid.line is not None:  # its title printed inside it
+                region = self._after(grid, stops)
             empty = self._empty(grid, region)
             if empty is None:
                 self.sink.cannot("CHK-303", f"“{title}”只见标题（如目录），读不到表格内容")
@@ -222,6 +224,20 @@ class StructureChecker:
             )
         if not done:
             self.sink.cannot("CHK-303", "文件中没有可识别的政府性基金、国有资本经营预算表")
+
+    def _after(self, grid: RawTable, stops: list[int]) -> list[TextLine]:
+        """The few lines that follow a table of a markup, Word or text document (its note)."""
+        lines = self.doc.lines
+        after = next(
+            (
+                i
+                for i, ln in enumerate(lines)
+                if ln.page is None and (ln.paragraph or ln.line) > (grid.line or 0)
+            ),
+            len(lines),
+        )
+        end = next((s for s in stops if s >= after), len(lines))
+        return lines[after : min(end, after + 5)]
 
     @staticmethod
     def _empty(grid: RawTable | None, region: list[TextLine]) -> bool | None:

@@ -6,6 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
+from juesuan.check.read.source import RawTable
+from juesuan.check.read.units import unit_of
+
 # (kind, title pattern) — most specific first. Numbering (公开01表, 表一, 附表3) is ignored.
 KINDS: list[tuple[str, str]] = [
     ("sangong", "三公"),
@@ -215,3 +218,43 @@ LABELS = {
     },
 }
 LABELS["state_capital"] = LABELS["gov_fund"]
+
+
+INNER_TITLE = re.compile(r"表(?:[（(][^）)]*[）)])?$")
+PREPARER = re.compile(r"^(?:编制|填报|公开)单位[:：]")
+
+
+def heading_rows(rows: list[list[str]]) -> int:
+    """How many of a table's first rows hold its title (one text across the merged row, as
+    spreadsheets and word processors export a table with its title inside it) and then its
+    unit and preparer (“编制单位：某局　单位：万元”): rows of no data. 0: no title row."""
+    if not rows:
+        return 0
+    texts = {c.strip() for c in rows[0] if c.strip()}
+    if len(texts) != 1:
+        return 0
+    flat = "".join(next(iter(texts)).split())
+    if len(flat) > 60 or "。" in flat or not (kind_of(flat) or INNER_TITLE.search(flat)):
+        return 0
+    n = 1
+    while n < len(rows):
+        line = "".join("".join(dict.fromkeys(c.strip() for c in rows[n] if c.strip())).split())
+        if not line or not (unit_of(line) or PREPARER.match(line)):
+            break
+        n += 1
+    return n
+
+
+def adopt_inner_title(table: RawTable) -> None:
+    """A table that carries its title in its first rows (see :func:`heading_rows`, often under
+    a heading that is not the title): that text is the table's title, its unit line the
+    table's unit, and those rows are no data."""
+    n = heading_rows([row.cells for row in table.rows])
+    if not n:
+        return
+    table.title = next(c.strip() for c in table.rows[0].cells if c.strip())
+    units = [
+        " ".join(dict.fromkeys(c.strip() for c in r.cells if c.strip())) for r in table.rows[1:n]
+    ]
+    table.unit = " ".join(units)
+    table.rows = table.rows[n:]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from juesuan.check.read.kinds import heading_rows
 from juesuan.check.read.source import RawRow, RawTable, SourceDoc, TextLine
 
 BLOCKS = {
@@ -110,12 +111,16 @@ def _table(table, doc: SourceDoc, state: dict) -> None:
                     taken[(r + dr, c + dc)] = (text, dr, dc)
             c += colspan
     ncols = max((c for _, c in taken), default=-1) + 1
+    # header rows are counted under the title and unit rows a table may carry inside it
+    lead = heading_rows(
+        [[taken.get((r, c), ("",))[0] for c in range(ncols)] for r in range(min(len(rows), 4))]
+    )
     grid = []
     for r in range(len(rows)):
         cells = []
         for c in range(ncols):
             text, dr, dc = taken.get((r, c), ("", 0, 0))
-            merged_left = dc > 0 and r >= HEADER_ROWS
+            merged_left = dc > 0 and r - lead >= HEADER_ROWS
             cells.append("" if dr > 0 or merged_left else text)
         grid.append(RawRow(cells, r + 1))
     if grid:

@@ -14,6 +14,7 @@ import re
 from operator import itemgetter
 from pathlib import Path
 
+from juesuan.check.read.kinds import adopt_inner_title, heading_rows
 from juesuan.check.read.source import (
     PdfPage,
     RawRow,
@@ -81,6 +82,8 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         return _fail(p, "CHK-004", f"文件已损坏或格式不符，无法读取（{_damage(suffix, exc)}）")
     if doc.kind != "pdf":
         unify_doc(doc)
+        for table in doc.tables:
+            adopt_inner_title(table)
     if not any(line.text.strip() for line in doc.lines) and not doc.tables:
         return _fail(p, "CHK-003", "文件中没有可检查的文字")
     if sum(len(line.text) for line in doc.lines) > MAX_TOTAL_CHARS:
@@ -207,6 +210,8 @@ def read_docx(path: Path) -> SourceDoc:
             table = Table(el, d)
             rows = []
             above: list = []
+            # header rows are counted under the title and unit rows a table may carry inside it
+            lead = heading_rows([[c.text for c in row.cells] for row in table.rows[:4]])
             for r_i, row in enumerate(table.rows, 1):
                 tcs = [c._tc for c in row.cells]
                 texts = []
@@ -214,7 +219,9 @@ def read_docx(path: Path) -> SourceDoc:
                     merged_left = j > 0 and tcs[j] is tcs[j - 1]
                     merged_up = j < len(above) and tcs[j] is above[j]
                     # a merged cell's text belongs to its first grid position only
-                    texts.append("" if merged_up or (merged_left and r_i > 3) else c.text.strip())
+                    texts.append(
+                        "" if merged_up or (merged_left and r_i - lead > 3) else c.text.strip()
+                    )
                 above = tcs
                 rows.append(RawRow(texts, r_i))
             doc.tables.append(RawTable(last_title, rows, line=para, number=len(doc.tables) + 1))

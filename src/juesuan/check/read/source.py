@@ -36,6 +36,7 @@ class RawTable:
     number: int = 0  # 1-based order in the document
     # what the reader could not recover of the table (said under the rules it leaves out)
     note: str = ""
+    unit: str = ""  # the unit line printed inside the table (“单位：元”), taken out of its rows
 
 
 @dataclass

@@ -54,6 +54,8 @@ def _declared(lines: list[TextLine]) -> str | None:
 
 def table_unit(doc: SourceDoc, table: RawTable) -> str | None:
     """The unit ``table`` declares (元, 千元, 万元 or 亿元), or None when it declares none."""
+    if table.unit:
+        return unit_of(table.unit)
     for row in table.rows[:3]:
         for cell in row.cells:
             unit = unit_of(cell)
