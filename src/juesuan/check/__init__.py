@@ -140,6 +140,8 @@ def check_file(
     NarrativeChecker(doc, sink, year).run(paras)
     if tables.analysis is not None:  # last: a place another rule reported is not repeated
         check_against_tables(tables.analysis, paras, sink, tables.unread_funds)
+    elif tables.misread:
+        sink.cannot("CHK-122", "、".join(tables.misread) + "无法可靠读取，文中数字未与报表核对")
     else:
         sink.cannot("CHK-122", "未能从报表恢复出可计算的数据")
     # pages that could not be read, then the findings; the same finding at several places once

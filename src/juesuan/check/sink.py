@@ -19,6 +19,16 @@ class Sink:
             c.code: Coverage(c.code, c.title) for c in in_family("check")
         }
 
+    def snapshot(self) -> tuple:
+        """What has been said so far, to go back to (:meth:`restore`)."""
+        import copy
+
+        return list(self.items), list(self.rounding), copy.deepcopy(self.coverage)
+
+    def restore(self, mark: tuple) -> None:
+        items, rounding, coverage = mark
+        self.items, self.rounding, self.coverage = list(items), list(rounding), coverage
+
     def unreadable(
         self, message: str, *, page: int | None = None, table: str | None = None
     ) -> None:

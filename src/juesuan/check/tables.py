@@ -50,6 +50,8 @@ class TableChecker:
         # funds with spending whose own table was not read: their figures are not checked
         self.unread_funds: list[str] = []
         self.rule_coverage: list[Coverage] = []
+        # standard tables found misread by the rules run on their data (see run)
+        self.misread: list[str] = []
 
     def run(self) -> None:
         grids = []
@@ -59,8 +61,39 @@ class TableChecker:
                 self.reading.converted[unit] = self.reading.converted.get(unit, 0) + 1
             grids.append(table)
         PerformanceChecker(self.sink, self.paras).run(grids)
+        mark, before = self.sink.snapshot(), set(self.reading.untrusted)
         self._standard(grids)
+        misread = {n: why for n, why in self.reading.untrusted.items() if n not in before}
+        if misread:
+            # a table found misread only once the rules ran on the recovered data: everything
+            # said from that data is taken back. The rules are not run again on the other
+            # tables alone — a figure of the misread table would then read as 0 — so the
+            # totals, the text's figures against the tables (CHK-122) and the tables' own
+            # cross-checks are not checked; what the kept tables say by themselves still is.
+            import copy
+
+            self.sink.restore(copy.deepcopy(mark))
+            self.found, self.rule_coverage, self.analysis = [], [], None
+            self.misread = sorted(misread)
+            kept = [g for g in grids if self._name(g) not in misread]
+            for name, why in misread.items():
+                table = next((g for g in grids if self._name(g) == name), None)
+                self.sink.unreadable(
+                    f"表「{name}」无法可靠读取：{why}；该表未检查",
+                    page=table.page if table is not None else None,
+                    table=name,
+                )
+            self._standard(kept)
         self._hierarchies(grids)
+
+    @staticmethod
+    def _name(table: RawTable) -> str | None:
+        """The name a standard table is counted under (“支出决算表（第12页）”)."""
+        kind = kind_of(table.title)
+        if kind not in RECOVERED:
+            return None
+        where = f"第{table.page}页" if table.page else f"第{table.line}行"
+        return f"{table_name(kind, table.title)}（{where}）"
 
     # ------------------------------------------------------------ standard tables
     def _standard(self, grids: list[RawTable]) -> None:
@@ -73,14 +106,15 @@ class TableChecker:
         rec = Recovered()
         for table in grids:
             kind = kind_of(table.title)
-            if kind in RECOVERED:
-                where = f"第{table.page}页" if table.page else f"第{table.line}行"
-                name = f"{table_name(kind, table.title)}（{where}）"
+            name = self._name(table)
+            if name is not None:
                 self.reading.table_read(name)
                 if kind in ("income", "expenditure", "gb", *FUNDS):
                     why = distrust_reason(code_rows(table))
                     if why is not None:
                         self._untrusted(name, why, table)
+                        if kind not in FUNDS:  # an unread fund is left out on its own
+                            self.misread.append(name)  # its figures would read as 0
                         continue
                 recover_table(kind, table, rec, class_names)
                 self.found.append(name)
@@ -236,6 +270,12 @@ class TableChecker:
                     "performance": "绩效自评表由本检查的 CHK-2xx 规则核对",
                 }[r.family]
                 self.rule_coverage.append(Coverage(code, r.title, cannot=[why]))
+        if self.misread:
+            why = "、".join(self.misread) + "无法可靠读取，由报表数据核对的规则未运行"
+            for code, r in sorted(rules.items()):
+                if r.family in TABLE_FAMILIES:
+                    self.rule_coverage.append(Coverage(code, r.title, cannot=[why]))
+            return
         if not rec.stated and not rec.lines:
             for code, r in sorted(rules.items()):
                 if r.family in TABLE_FAMILIES:
@@ -320,10 +360,6 @@ class TableChecker:
                 bad.setdefault(table, f"{stated_per_table[table]}个列示数中有{n}个与读出的明细不符")
         if not bad:
             return findings
-        # what was already said of such a table (a blank cell the text fills) goes with it
-        self.sink.items = [
-            i for i in self.sink.items if (i.finding.location.table or "") not in bad
-        ]
         for table, why in bad.items():
             # the name it was counted under when read (“…（第12页）”), so it is counted once
             name = next((n for n in self.found if n.startswith(f"{table}（")), table)
