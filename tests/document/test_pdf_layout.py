@@ -86,3 +86,20 @@ def test_html_prints_with_the_pdf_page_numbering(built):
     assert [p.folio for p in ps[:2]] == [None, None]
     assert PART.match(ps[2].lines[0]) and ps[2].folio == 1
     assert [p.folio for p in ps[2:]] == list(range(1, len(ps) - 1))
+
+
+@pytest.mark.slow
+def test_a_continued_table_never_ends_with_a_few_rows_on_a_page(tmp_path):
+    """A department the layout was not tuned on (synthetic, seed 20261207, no. 5): its 收入决算表
+    ran one row onto a page of its own, which row tightening could not take back. The table's
+    last rows are one unbreakable group, so its last page holds several rows."""
+    from juesuan.pipeline import chart_images, narrative, render, validate
+    from juesuan.synth.generate import SynthOptions, write_synth
+
+    paths = list(write_synth(SynthOptions(count=5, seed=20261207), tmp_path))
+    analysis, findings = validate(paths[4])
+    assert analysis is not None, findings
+    doc = narrative(analysis)
+    ps = pages(render(analysis, "pdf", doc, chart_images(analysis, doc)))
+    assert short_table_tails(ps) == []
+    assert near_empty_pages(ps) == []

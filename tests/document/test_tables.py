@@ -142,3 +142,52 @@ def test_table_cells_keep_figure_ids(seed_tables: dict[str, Table]) -> None:
 def test_place_rejects_overfull_rows() -> None:
     with pytest.raises(ValueError):
         place([(Cell("a", colspan=2), Cell("b"))], 2)
+
+
+def _long_table(rows: int, merged_at: int | None = None) -> Table:
+    body = []
+    for r in range(rows):
+        if merged_at is not None and r == merged_at:
+            body.append((Cell(text="合并", rowspan=4), Cell(text=f"行{r}")))
+        elif merged_at is not None and merged_at < r < merged_at + 4:
+            body.append((Cell(text=f"行{r}"),))
+        else:
+            body.append((Cell(text=f"名{r}"), Cell(text=f"行{r}")))
+    return Table("t", "", "表", ((Cell(text="项目"), Cell(text="金额")),), tuple(body), 2)
+
+
+def test_a_tables_last_rows_are_one_group_unless_merged_cells_cross_it() -> None:
+    """The last rows of a long table do not break over a page (print HTML: a row group that
+    does not break; DOCX: rows kept with the next); the group starts above merged cells that
+    would span its boundary, and short tables have none."""
+    import re
+
+    from juesuan.document.docx_table import table_xml
+    from juesuan.document.html import _table
+    from juesuan.document.numbers import NumberStyle, Styles
+    from juesuan.document.widths import _layout, tail_start
+
+    assert tail_start(_long_table(6)) is None
+    assert tail_start(_long_table(30)) == 24
+    assert tail_start(_long_table(30, merged_at=22)) == 22  # 22–25 merged: the group takes them
+    assert tail_start(_long_table(30, merged_at=12)) == 24
+    html = _table(_long_table(30), Styles(NumberStyle(), NumberStyle()))
+    assert html.count("<tbody") == 2 and re.search(
+        r'<tbody class="tail">(<tr>.*?</tr>){6}</tbody>', html
+    )
+    t = _long_table(30)
+    rows = list(t.header) + list(t.rows)
+    xml = table_xml(
+        _layout(rows, 2),
+        len(rows),
+        1,
+        2,
+        [1000, 1000],
+        line=13.5,
+        margin=1.5,
+        keep_last=False,
+        cell_text=lambda c: c.text,
+        keep_from=1 + 24,
+    )
+    kept = [("<w:keepNext/>" in tr) for tr in xml.split("<w:tr>")[1:]]
+    assert kept == [False] * 25 + [True] * 5 + [False]  # the last row ends the table

@@ -56,7 +56,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import Styles, format_figure
-from juesuan.document.widths import _column_weights, _layout, toc_line_height
+from juesuan.document.widths import _column_weights, _layout, tail_start, toc_line_height
 from juesuan.document.wordprocessingml import (
     DOCUMENT_START,
     FOOTER_START,
@@ -373,6 +373,7 @@ class _Writer:
             widths = _column_weights(placed, nhead, ncols, self.styles)
         line, margin = TABLE_PITCH[self.tight.get(t.key, 0)]
         table_style = self.styles.table
+        tail = tail_start(t) if len(rows) == nhead + len(t.rows) else None
         return table_xml(
             placed,
             len(rows),
@@ -382,6 +383,7 @@ class _Writer:
             line=line,
             margin=margin,
             keep_last=bool(t.note or t.empty_note),
+            keep_from=None if tail is None else nhead + tail,
             cell_text=lambda cell: (
                 _figure_text(cell.figure, table_style) if cell.figure is not None else cell.text
             ),

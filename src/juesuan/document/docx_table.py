@@ -138,11 +138,13 @@ def table_xml(
     margin: float,
     keep_last: bool,
     cell_text: Callable[[Cell], str],
+    keep_from: int | None = None,
 ) -> str:
     """``w:tbl`` of ``nrows`` rows of cells ``placed`` as :func:`widths._layout` places them
     (the first ``nhead`` rows repeat as header rows) on the grid ``cols`` (twips): rows on a
     ``line`` pt pitch with ``margin`` pt above and below the text; ``keep_last`` keeps the
-    last row with the paragraph after the table."""
+    last row with the paragraph after the table; rows from ``keep_from`` on are kept with
+    the row after them (the table's last rows do not break over a page)."""
     starts = {(r, c): (rs, cs, cell) for r, c, rs, cs, cell in placed}
     below: dict[tuple[int, int], int] = {}  # continuation of a vertical merge → its colspan
     for r, c, rs, cs, _cell in placed:
@@ -153,7 +155,7 @@ def table_xml(
     last = nrows - 1
     for r in range(nrows):
         header = r < nhead
-        keep = keep_last and r == last
+        keep = (keep_last and r == last) or (keep_from is not None and keep_from <= r < last)
         xml.append(_HEADER_ROW if header else _BODY_ROW)
         c = 0
         while c < ncols:

@@ -26,7 +26,7 @@ from juesuan.document.model import (
     Table,
 )
 from juesuan.document.numbers import NumberStyle, Styles, format_figure
-from juesuan.document.widths import table_widths, toc_line_height
+from juesuan.document.widths import table_widths, tail_start, toc_line_height
 
 # 公文 typography (GB/T 9704 and the DOCX writer's styles): 小标宋 二号 title, 黑体 parts and
 # sections, 楷体 subsections, 仿宋 三号 body on a fixed 28 pt line (22 lines on the A4 text
@@ -136,6 +136,7 @@ section.table.wide { page: landscape; }
 section.table h5, section.table p.unit { break-after: avoid; page-break-after: avoid; }
 section.table p.note { break-before: avoid; page-break-before: avoid; }
 table.std tr { page-break-inside: avoid; }
+table.std tbody.tail { break-inside: avoid; page-break-inside: avoid; }
 p.unit { break-after: avoid; page-break-after: avoid; }
 figure { break-inside: avoid; page-break-inside: avoid; }
 p { orphans: 2; widows: 2; }
@@ -215,9 +216,13 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
     head = "".join(
         "<tr>" + "".join(_cell("th", c, style) for c in row) + "</tr>" for row in table.header
     )
-    body = "".join(
-        "<tr>" + "".join(_cell("td", c, style) for c in row) + "</tr>" for row in table.rows
-    )
+    rows = ["<tr>" + "".join(_cell("td", c, style) for c in row) + "</tr>" for row in table.rows]
+    tail = tail_start(table)
+    if tail is None:
+        body = "<tbody>" + "".join(rows) + "</tbody>"
+    else:
+        body = f'<tbody>{"".join(rows[:tail])}</tbody><tbody class="tail">{"".join(rows[tail:])}</tbody>'
+
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in (table.note, table.empty_note) if n)
     wide = " wide" if table.columns > 7 else ""
     if styles.table_new_page and not table.inline:
@@ -237,7 +242,7 @@ def _table(table: Table, styles: Styles, *, tight: int = 0) -> str:
         f'<section class="table{wide}" data-table="{escape(table.key)}">'
         + (f"<h5>{escape(title)}</h5>" if title else "")
         + (f'<p class="unit">{escape(table.unit)}</p>' if table.unit else "")
-        + f'<table class="std">{cols}<thead>{head}</thead><tbody>{body}</tbody></table>{notes}</section>'
+        + f'<table class="std">{cols}<thead>{head}</thead>{body}</table>{notes}</section>'
     )
 
 

@@ -80,3 +80,26 @@ def toc_line_height(entries: int, line: float = 28.0, page: float = 637.8) -> fl
     entries would then not fit one page (no last entry alone on a page of its own)."""
     room = page - 42 - 2  # the contents title with its spacing, and a little slack
     return line if entries * line <= room else max(18.0, int(room / max(entries, 1) * 2) / 2)
+
+
+# A table's last rows are set as a group that does not break (the print HTML's last row
+# group, the DOCX's rows kept with the next): a table continued over pages never ends on a
+# page with fewer body rows (see juesuan.document.pdf.SHORT_TAIL_ROWS).
+TAIL_ROWS = 6
+TAIL_MAX = 12  # rows merged across the boundary may enlarge the group up to this
+
+
+def tail_start(table: Table) -> int | None:
+    """Where the table's unbreakable last rows begin (None: no such group: a short table, or
+    merged cells that would span the boundary however it is placed)."""
+    n = len(table.rows)
+    if n <= TAIL_ROWS:
+        return None
+    start = n - TAIL_ROWS
+    rows = list(table.header) + list(table.rows)
+    spans = [(r - len(table.header), rs) for r, _c, rs, _cs, _cell in _layout(rows, table.columns)]
+    while start >= n - TAIL_MAX:
+        if not any(r < start < r + rs for r, rs in spans if r >= 0):
+            return start
+        start -= 1
+    return None
