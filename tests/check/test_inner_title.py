@@ -7,6 +7,7 @@ import copy
 import re
 
 import pytest
+from report_view import serious, unplaced
 
 from juesuan.check import check_file
 from juesuan.check.read.kinds import heading_rows
@@ -86,23 +87,6 @@ def docx_inside(src, dst) -> int:
     return moved
 
 
-def _serious(report):
-    return sorted(
-        (
-            i.finding.code,
-            i.finding.location.table or "",
-            i.finding.location.row or "",
-            str(i.finding.stated),
-        )
-        for i in report.items
-        if i.finding.severity.value != "info"
-    )
-
-
-def _unplaced(names: list[str]) -> list[str]:
-    return [re.sub(r"（第\d+(?:行|段|页)）$", "", "".join(n.split())) for n in names]
-
-
 @pytest.mark.parametrize("name", ["seed", "putuo"])
 def test_html_tables_with_their_title_inside_read_as_the_original(built, tmp_path, name):
     base = check_file(built[(name, "html")])
@@ -110,8 +94,8 @@ def test_html_tables_with_their_title_inside_read_as_the_original(built, tmp_pat
     moved.write_text(html_inside(built[(name, "html")].read_text("utf-8")), "utf-8")
     report = check_file(moved)
     assert "（可靠）" in report.headline
-    assert _unplaced(report.tables_found) == _unplaced(base.tables_found)
-    assert _serious(report) == _serious(base)
+    assert unplaced(report.tables_found) == unplaced(base.tables_found)
+    assert serious(report) == serious(base)
 
 
 def test_word_tables_with_their_title_inside_read_as_the_original(built, tmp_path):
@@ -119,5 +103,5 @@ def test_word_tables_with_their_title_inside_read_as_the_original(built, tmp_pat
     assert docx_inside(built[("seed", "docx")], tmp_path / "inside.docx") >= 13
     report = check_file(tmp_path / "inside.docx")
     assert "（可靠）" in report.headline
-    assert _unplaced(report.tables_found) == _unplaced(base.tables_found)
-    assert _serious(report) == _serious(base)
+    assert unplaced(report.tables_found) == unplaced(base.tables_found)
+    assert serious(report) == serious(base)

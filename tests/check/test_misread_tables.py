@@ -6,18 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from report_view import serious
 
 from juesuan.check import check_file
 
 pytestmark = pytest.mark.slow
-
-
-def _serious(report):
-    return sorted(
-        (i.finding.code, i.finding.location.table or "", i.finding.location.row or "")
-        for i in report.items
-        if i.finding.severity.value != "info"
-    )
 
 
 def test_an_unknown_column_heading_costs_checks_not_false_findings(built, tmp_path):
@@ -34,7 +27,7 @@ def test_an_unknown_column_heading_costs_checks_not_false_findings(built, tmp_pa
     (tmp_path / "renamed.html").write_text(renamed, "utf-8")
     base, report = check_file(built[("seed", "html")]), check_file(tmp_path / "renamed.html")
     assert "（部分可靠）" in report.headline and "无法可靠读取" in report.headline
-    assert _serious(report) == _serious(base)
+    assert serious(report) == serious(base)
     coverage = {c.code: c for c in report.coverage}
     assert any("无法可靠读取" in why for why in coverage["CHK-122"].cannot)
     assert any("无法可靠读取" in why for why in coverage["TOT-001"].cannot)

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from report_view import serious
 
 from juesuan.check import check_file
 from juesuan.check.read.units import unit_of
@@ -49,14 +50,6 @@ def in_yuan(markdown: str, extra: dict[str, str] | None = None) -> str:
     return "".join(out)
 
 
-def _serious(report):
-    return sorted(
-        (i.finding.code, i.where(), str(i.finding.stated))
-        for i in report.items
-        if i.finding.severity.value != "info"
-    )
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["seed", "putuo"])
 def test_a_document_with_its_tables_in_yuan_reads_as_in_wan(built, tmp_path, name):
@@ -67,7 +60,7 @@ def test_a_document_with_its_tables_in_yuan_reads_as_in_wan(built, tmp_path, nam
     report = check_file(yuan)
     assert "张表以元为单位，换算为万元核对" in report.headline
     assert report.tables_found == base.tables_found
-    assert _serious(report) == _serious(base)
+    assert serious(report) == serious(base)
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from report_view import serious, unplaced
 
 from juesuan.check import check_file
 from juesuan.check.read.source import Word
@@ -70,23 +71,6 @@ def _docx_in_yuan(src, dst) -> int:
     return n
 
 
-def _unpaged(names: list[str]) -> list[str]:
-    return [n.split("（第")[0] for n in names]
-
-
-def _serious(report):
-    return sorted(
-        (
-            i.finding.code,
-            i.finding.location.table or "",
-            i.finding.location.row or "",
-            str(i.finding.stated),
-        )
-        for i in report.items
-        if i.finding.severity.value != "info"
-    )
-
-
 @pytest.mark.slow
 def test_a_word_processor_pdf_with_wrapped_yuan_amounts_reads_as_the_original(
     built, tmp_path, monkeypatch
@@ -103,8 +87,8 @@ def test_a_word_processor_pdf_with_wrapped_yuan_amounts_reads_as_the_original(
         pytest.skip("LibreOffice is not installed")
     base, report = check_file(base_pdf), check_file(pdf)
     assert "（可靠）" in report.headline and "以元为单位" in report.headline
-    assert _unpaged(report.tables_found) == _unpaged(base.tables_found)  # wider: more pages
-    assert _serious(report) == _serious(base)
+    assert unplaced(report.tables_found) == unplaced(base.tables_found)  # wider: more pages
+    assert serious(report) == serious(base)
 
     import juesuan.check.read.wrapped_numbers as wrapped
 
@@ -117,4 +101,4 @@ def test_a_word_processor_pdf_with_wrapped_yuan_amounts_reads_as_the_original(
         for i in misread.items
         if (i.finding.location.table or "") in untrusted and i.finding.code != "CHK-006"
     ]
-    assert _serious(misread) == _serious(base)
+    assert serious(misread) == serious(base)
