@@ -90,6 +90,12 @@ def read(path: str | Path, engine: str = "pdfium") -> tuple[SourceDoc | None, li
         return _fail(p, "CHK-092", f"{TOO_COMPLEX}（文字总量超过上限）")
     if fonts is not None:
         notes = notes + fonts.note(p)
+    if doc.revisions:
+        message = (
+            f"Word文件含{doc.revisions}处未接受的修订（修订标记），打开时会显示修改痕迹；"
+            "已按接受全部修订后的文字检查"
+        )
+        notes = [*notes, Finding("CHK-008", Severity.WARNING, message, Location(file=str(p)))]
     return doc, notes
 
 
@@ -192,7 +198,8 @@ def _read_tab_table(raw: list[str], i: int, doc: SourceDoc) -> int:
 def read_docx(path: Path) -> SourceDoc:
     import docx
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from juesuan.check.read.word_text import cell_text, paragraph_text, revisions
 
     d = docx.Document(str(path))
     doc = SourceDoc(str(path), "docx")
@@ -202,7 +209,7 @@ def read_docx(path: Path) -> SourceDoc:
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             para += 1
-            text = Paragraph(el, d).text
+            text = paragraph_text(el)
             doc.lines.append(TextLine(text, para, paragraph=para))
             if text.strip() and not text.strip().startswith("单位"):
                 last_title = text.strip()
@@ -211,7 +218,7 @@ def read_docx(path: Path) -> SourceDoc:
             rows = []
             above: list = []
             # header rows are counted under the title and unit rows a table may carry inside it
-            lead = heading_rows([[c.text for c in row.cells] for row in table.rows[:4]])
+            lead = heading_rows([[cell_text(c._tc) for c in row.cells] for row in table.rows[:4]])
             for r_i, row in enumerate(table.rows, 1):
                 tcs = [c._tc for c in row.cells]
                 texts = []
@@ -220,11 +227,14 @@ def read_docx(path: Path) -> SourceDoc:
                     merged_up = j < len(above) and tcs[j] is above[j]
                     # a merged cell's text belongs to its first grid position only
                     texts.append(
-                        "" if merged_up or (merged_left and r_i - lead > 3) else c.text.strip()
+                        ""
+                        if merged_up or (merged_left and r_i - lead > 3)
+                        else cell_text(c._tc).strip()
                     )
                 above = tcs
                 rows.append(RawRow(texts, r_i))
             doc.tables.append(RawTable(last_title, rows, line=para, number=len(doc.tables) + 1))
+    doc.revisions = revisions(d.element.body)
     return doc
 
 

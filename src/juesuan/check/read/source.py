@@ -72,6 +72,7 @@ class SourceDoc:
     lines: list[TextLine] = field(default_factory=list)
     tables: list[RawTable] = field(default_factory=list)
     pages: list[PdfPage] = field(default_factory=list)
+    revisions: int = 0  # a Word document's tracked changes not yet accepted
 
 
 def decode_text(data: bytes) -> str:
