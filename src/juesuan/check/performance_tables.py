@@ -26,7 +26,7 @@ TOTAL_WORDS = ("合计", "总分", "总计")
 
 
 def _clean(row: RawRow) -> list[str]:
-    return [re.sub(r"\s+", "", c) for c in row.cells]
+    return ["".join(c.split()) for c in row.cells]
 
 
 def _col(cells: list[str], *prefixes: str) -> int | None:

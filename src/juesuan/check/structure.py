@@ -78,8 +78,9 @@ def _numeral(text: str) -> int:
 
 
 def clean(text: str) -> str:
-    text = re.sub(r"\[bookmark:[^\]]*\]", "", text)
-    return re.sub(r"\s+", "", text)
+    if "[bookmark:" in text:
+        text = re.sub(r"\[bookmark:[^\]]*\]", "", text)
+    return "".join(text.split())
 
 
 def title_of(text: str, titles: list[str]) -> str | None:

@@ -75,7 +75,7 @@ class Recovered:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
+    return "".join(text.split()) if text else ""
 
 
 def _header_split(table: RawTable) -> int:
