@@ -102,3 +102,13 @@ def test_a_word_processor_pdf_with_wrapped_yuan_amounts_reads_as_the_original(
         if (i.finding.location.table or "") in untrusted and i.finding.code != "CHK-006"
     ]
     assert serious(misread) == serious(base)
+
+
+def test_a_page_of_many_pieces_is_left_as_it_is():
+    """Hostile input: more pieces on one page than a table wraps are not searched at all."""
+    from juesuan.check.read.wrapped_numbers import MAX_BROKEN
+
+    many = [_w("1,23", 20 + (i % 40) * 15, (i // 40) * 11, 12) for i in range(MAX_BROKEN + 1)]
+    assert join_wrapped_numbers(many) is many
+    few = [*many[:2], _w("4.00", 35, 11, 12)]  # the second piece has its rest below it
+    assert len(join_wrapped_numbers(few)) == 2

@@ -14,7 +14,7 @@ from juesuan.check.read.kinds import CORE, FUNDS, RECOVERED, TITLES, kind_of, st
 from juesuan.check.read.reading import Reading
 from juesuan.check.read.recover import Origin, Recovered, number, recover_table, table_name
 from juesuan.check.read.source import RawTable, SourceDoc
-from juesuan.check.read.units import in_wan
+from juesuan.check.read.units import LineIndex, in_wan
 from juesuan.check.sink import Sink
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.core.money import HALF_CENT
@@ -55,8 +55,9 @@ class TableChecker:
 
     def run(self) -> None:
         grids = []
+        index = LineIndex(self.doc)
         for table in list(self.doc.tables) + self.pdf_grids:
-            table, unit = in_wan(self.doc, table)  # amounts in 万元, as the text states them
+            table, unit = in_wan(self.doc, table, index)  # amounts in 万元, as the text has them
             if unit is not None:
                 self.reading.converted[unit] = self.reading.converted.get(unit, 0) + 1
             grids.append(table)

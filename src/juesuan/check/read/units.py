@@ -17,6 +17,7 @@ Only amounts are converted: cells with a decimal point or thousands separators. 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -52,7 +53,23 @@ def _declared(lines: list[TextLine]) -> str | None:
     return None
 
 
-def table_unit(doc: SourceDoc, table: RawTable) -> str | None:
+class LineIndex:
+    """A document's lines by page (PDF) and by position (the others), built once for all its
+    tables, so that finding each table's unit line costs no pass over the whole document."""
+
+    def __init__(self, doc: SourceDoc):
+        self.by_page: dict[int, list[TextLine]] = {}
+        self.flowing: list[TextLine] = []
+        for ln in doc.lines:
+            if ln.page is not None:
+                self.by_page.setdefault(ln.page, []).append(ln)
+            elif ln.text.strip():
+                self.flowing.append(ln)
+        self.keys = [ln.paragraph or ln.line for ln in self.flowing]
+        self.ordered = all(a <= b for a, b in zip(self.keys, self.keys[1:], strict=False))
+
+
+def table_unit(doc: SourceDoc, table: RawTable, index: LineIndex | None = None) -> str | None:
     """The unit ``table`` declares (元, 千元, 万元 or 亿元), or None when it declares none."""
     if table.unit:
         return unit_of(table.unit)
@@ -61,18 +78,16 @@ def table_unit(doc: SourceDoc, table: RawTable) -> str | None:
             unit = unit_of(cell)
             if unit is not None:
                 return unit
+    index = index or LineIndex(doc)
     title = _flat(table.title)
     if table.page is not None:  # a PDF table: the lines under its title on its page
-        lines = [ln for ln in doc.lines if ln.page == table.page]
+        lines = index.by_page.get(table.page, [])
         at = next((i for i, ln in enumerate(lines) if title and _flat(ln.text) == title), None)
         return None if at is None else _declared(lines[at : at + LOOK])
-    if table.line is None:
+    if table.line is None or not index.ordered:
         return None
-    before = [
-        ln
-        for ln in doc.lines
-        if ln.page is None and (ln.paragraph or ln.line) <= table.line and ln.text.strip()
-    ][-LOOK:]
+    end = bisect_right(index.keys, table.line)
+    before = index.flowing[max(0, end - LOOK) : end]
     at = next((i for i in range(len(before) - 1, -1, -1) if _flat(before[i].text) == title), 0)
     return _declared(before[at:])
 
@@ -85,10 +100,13 @@ def _scaled(cell: str, factor: Decimal) -> str:
     return format(wan, "f")
 
 
-def in_wan(doc: SourceDoc, table: RawTable) -> tuple[RawTable, str | None]:
+def in_wan(
+    doc: SourceDoc, table: RawTable, index: LineIndex | None = None
+) -> tuple[RawTable, str | None]:
     """``table`` with its amounts in 万元 (a copy when it was printed in another unit), and
-    the unit it was printed in when that was not 万元."""
-    unit = table_unit(doc, table)
+    the unit it was printed in when that was not 万元. ``index``: the document's
+    :class:`LineIndex`, when several tables are converted."""
+    unit = table_unit(doc, table, index)
     if unit is None or unit == "万元":
         return table, None
     factor = FACTOR[unit]

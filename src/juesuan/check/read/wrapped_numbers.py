@@ -10,10 +10,12 @@ under the upper, one of them is not an amount on its own and together they are o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from juesuan.check.read.source import Word
 
 FRAGMENT = re.compile(r"^-?[\d,.]*\d[\d,.]*$")
+MAX_BROKEN = 300  # more pieces on one page than a table wraps: left as they are (bounded work)
 AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+\.\d+$")
 
 
@@ -32,14 +34,21 @@ def join_wrapped_numbers(words: list[Word]) -> list[Word]:
     # a piece of a wrapped amount has a separator or a point in it (“2,538,70”, “223,200.”);
     # whole numbers without one (codes, counts) are no such piece
     broken = [w for w in parts if ("," in w.text or "." in w.text) and not AMOUNT.match(w.text)]
-    if not broken:
+    if not broken or len(broken) > MAX_BROKEN:
         return words
+    # the candidates of a piece lie within a line above or below it: found by bisection on the
+    # pieces' tops, so that a page of many pieces costs n log n, not n²
+    parts.sort(key=lambda w: w.top)
+    tops = [w.top for w in parts]
     gone: set[int] = set()
     joined: dict[int, Word] = {}
     for w in broken:
         if id(w) in gone:
             continue
-        for other in parts:
+        height = w.bottom - w.top or 1.0
+        lo = bisect_left(tops, w.top - 2 * height)
+        hi = bisect_right(tops, w.bottom + 0.5 * height)
+        for other in parts[lo:hi]:
             if other is w or id(other) in gone:
                 continue
             if _stacked(w, other):
