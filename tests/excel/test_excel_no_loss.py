@@ -178,3 +178,62 @@ def test_typed_text_in_a_derived_table_is_reported() -> None:
     assert loaded is None
     f = next(f for f in findings if f.code == "XLS-040")
     assert (f.location.sheet, f.location.cell) == (derived.name, f"B{len(derived.rows)}")
+
+
+def test_an_uncalculated_formula_in_a_table_is_reported_not_read_as_blank() -> None:
+    """A workbook saved by a program (not an office suite) keeps a formula typed into an amount
+    cell without its result: it reads as blank, so the loss is reported at that cell (XLS-032)
+    in every code table, functional (项 rows) and economic (款 rows) alike. The template's own
+    line sums (支出决算表), left uncalculated, are taken from the fund tables: not reported."""
+    import re
+
+    from juesuan.io.workbook.layout import is_line_sum
+
+    sheets, _, formulas = _base()
+    tried = 0
+    for i, sheet in enumerate(sheets):
+        at = next(
+            (
+                (r, c)
+                for r, row in enumerate(sheet.rows)
+                if any(isinstance(v, str) and re.fullmatch(r"\d{5}|\d{7}", v) for v in row[:4])
+                for c, v in enumerate(row)
+                if isinstance(v, int | float | Decimal)
+                and not isinstance(v, bool)
+                and v
+                and (sheet.name, r, c) not in formulas
+            ),
+            None,
+        )
+        if at is None:
+            continue
+        changed, edited = _copy_one(sheets, i)
+        edited.rows[at[0]][at[1]] = None
+        edited.uncached = {at: "D7*2"}
+        _, findings = parse(changed, "x.xlsx", fixed_layout)
+        cell = f"{openpyxl.utils.get_column_letter(at[1] + 1)}{at[0] + 1}"
+        found = [(f.location.sheet, f.location.cell) for f in findings if f.code == "XLS-032"]
+        assert found == [(sheet.name, cell)]
+        edited.uncached = {
+            at: 'IF(COUNTIFS(\'一般公共预算财政拨款支出决算表\'!$A$6:$A$44,$A6,"<>")=0,"",0)'
+        }
+        _, findings = parse(changed, "x.xlsx", fixed_layout)
+        assert not [f for f in findings if f.code == "XLS-032"]
+        tried += 1
+    assert tried >= 4  # the functional tables and the economic one
+    assert is_line_sum('=IF(COUNTIFS(a,b)=0,"",SUMIF(a,b,c))') and not is_line_sum("=D7*2")
+
+
+def test_the_templates_line_sums_are_what_the_loader_knows_as_its_own() -> None:
+    from juesuan.io.workbook.layout import is_line_sum
+
+    book = openpyxl.load_workbook(io.BytesIO(fill_template(load(sample_path("seed"))[0])))
+    ws = book["支出决算表"]
+    sums = [
+        cell.value
+        for row in ws.iter_rows(min_row=6)
+        if isinstance(row[0].value, str) and len(row[0].value) == 7
+        for cell in row[3:5]
+        if isinstance(cell.value, str) and cell.value.startswith("=")
+    ]
+    assert len(sums) >= 5 and all(is_line_sum(f) for f in sums)

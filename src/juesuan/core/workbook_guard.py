@@ -43,6 +43,7 @@ _MAX_TAG = 1 << 20  # an opening tag longer than this is not a worksheet
 # Tags of rows, cells, formulas and values, with or without a namespace prefix.
 _TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v)(?=[\s/>])([^<>]*)>")
 MAX_UNCACHED = 10_000  # formula cells without a value reported per sheet
+FORMULA_PREFIX = 64  # bytes of such a formula's text kept (enough to tell the template's own)
 _R_ATTR = re.compile(rb"""(?:^|\s)r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REF = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
 
@@ -78,15 +79,20 @@ def _reference(value: bytes) -> tuple[int, int]:
 
 
 def scan_sheet_xml(
-    stream: IO[bytes], limit: int = MAX_UNCOMPRESSED, uncached: set[tuple[int, int]] | None = None
+    stream: IO[bytes],
+    limit: int = MAX_UNCOMPRESSED,
+    uncached: dict[tuple[int, int], str] | None = None,
 ) -> tuple[int, int]:
     """The (rows, columns) calamine would give the sheet XML read from ``stream``; refuses
     (``WorkbookRefused``) as soon as they exceed the limits or the part exceeds ``limit``.
     Formula cells without a saved value (calamine reads them as blank) are added to
-    ``uncached`` as 0-based (row, column)."""
+    ``uncached``: 0-based (row, column) → the start of the formula's text ("" for a formula
+    shared from another cell)."""
     max_row = max_col = row = col = 0
     formula = value = False
-    value_at = -1
+    v_at: int | None = None  # where the open value's text starts in ``buf``
+    f_at: int | None = None  # where the open formula's text starts in ``buf``
+    f_text = b""
     tail = b""
     read = 0
     while True:
@@ -103,17 +109,24 @@ def scan_sheet_xml(
             continue
         for m in _TAG.finditer(buf, 0, cut):
             closing, name, attrs = m.groups()
-            if name == b"f" and not closing:
-                formula = True
+            if name == b"f":
+                if not closing:
+                    formula, f_text = True, b""
+                    f_at = None if attrs.endswith(b"/") else m.end()
+                elif f_at is not None:
+                    f_text = (f_text + buf[f_at : m.start()])[:FORMULA_PREFIX]
+                    f_at = None
             elif name == b"v":
-                if closing:
-                    value = value or m.start() > value_at
-                else:
-                    value_at = m.end()  # <v/> stays without a value
+                if not closing:
+                    v_at = None if attrs.endswith(b"/") else m.end()  # <v/>: no value
+                elif v_at is not None:
+                    value = value or m.start() > v_at
+                    v_at = None
             elif closing and name == b"c":
                 if formula and not value and uncached is not None:
                     if len(uncached) < MAX_UNCACHED:
-                        uncached.add((row - 1, col - 1))
+                        text = f_text.decode("utf-8", "replace")
+                        uncached[(row - 1, col - 1)] = text
             elif not closing:
                 r = _R_ATTR.search(attrs)
                 pos_row, pos_col = _position(r.group(1) or r.group(2) or b"") if r else (0, 0)
@@ -130,6 +143,13 @@ def scan_sheet_xml(
                         raise WorkbookRefused(
                             f"工作表尺寸过大（{max_row} 行、{max_col} 列），拒绝读取"
                         )
+        # a value's or a formula's text running into the next chunk
+        if v_at is not None:
+            value = value or cut > v_at
+            v_at = 0
+        if f_at is not None:
+            f_text = (f_text + buf[f_at:cut])[:FORMULA_PREFIX]
+            f_at = 0
         tail = buf[cut:]
         if len(tail) > _MAX_TAG:
             raise WorkbookRefused("工作表结构异常（标记过长），拒绝读取", "XLS-001")
@@ -164,10 +184,11 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_xlsx(data: bytes) -> dict[str, set[tuple[int, int]]]:
+def check_xlsx(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Refuse (``WorkbookRefused``) a zip-based workbook that is too big in any way: file,
     uncompressed total, number of parts, compression ratio, or any sheet's dimensions.
-    Returns, per sheet name, the formula cells that have no saved value (0-based)."""
+    Returns, per sheet name, the formula cells that have no saved value (0-based) with the
+    start of their formula's text."""
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookRefused("文件过大，拒绝读取")
     try:
@@ -184,11 +205,11 @@ def check_xlsx(data: bytes) -> dict[str, set[tuple[int, int]]]:
                 ):
                     raise WorkbookRefused("工作簿压缩比异常（疑似压缩炸弹），拒绝读取")
             sheets = _sheet_parts(zf)
-            uncached: dict[str, set[tuple[int, int]]] = {}
+            uncached: dict[str, dict[tuple[int, int], str]] = {}
             for i in infos:  # every part: a sheet may be stored under any name
                 if i.is_dir() or i.filename.lower().endswith((".png", ".jpeg", ".jpg", ".emf")):
                     continue
-                cells: set[tuple[int, int]] = set()
+                cells: dict[tuple[int, int], str] = {}
                 with zf.open(i) as fh:
                     scan_sheet_xml(fh, uncached=cells)
                 if cells and i.filename in sheets:

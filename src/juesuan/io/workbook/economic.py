@@ -8,7 +8,7 @@ from juesuan.core.findings import Severity
 from juesuan.io.workbook.cells import is_blank, norm, show, to_code, to_number, to_text
 from juesuan.io.workbook.subtotals import compare_subtotal
 from juesuan.io.workbook.tables import header
-from juesuan.io.workbook.unread_cells import formula_text, unread_columns
+from juesuan.io.workbook.unread_cells import formula_text, uncached_input, unread_columns
 
 
 def economic(st, sheet, r0, r1, target, catalogs, scale) -> None:
@@ -139,6 +139,7 @@ def _economic_list(st, sheet, first, r1, group, target, catalogs, scale, out) ->
                 pending.append((r, code, raw))
             continue
         if is_blank(raw):
+            uncached_input(st, sheet, r, amount_col, target)
             continue  # exports print every 款 with its name; a blank amount is no data
         where = st.loc(sheet.name, r, code_col)
         if catalogs.economic.get(code) is None and catalogs.economic.complete:

@@ -12,7 +12,7 @@ from juesuan.io.workbook.layout import EXTRA_COLUMNS, FUNCTIONAL_INPUT
 from juesuan.io.workbook.subtotals import compare_subtotal
 from juesuan.io.workbook.tables import header
 from juesuan.io.workbook.unread import UNREAD_OUTSIDE
-from juesuan.io.workbook.unread_cells import formula_text, unread_columns
+from juesuan.io.workbook.unread_cells import formula_text, uncached_input, unread_columns
 from juesuan.profiles.tables import leaf_columns
 
 
@@ -186,6 +186,7 @@ def functional(st, sheet, r0, r1, spec, catalogs, lines, line_src, scale) -> Non
             raw = values[c]
             if is_blank(raw):  # where a message about the missing value sends the clerk
                 src.setdefault(path, st.loc(sheet.name, r, c))
+                uncached_input(st, sheet, r, c, path)
                 continue
             loc = st.loc(sheet.name, r, c)
             if kind == "text":

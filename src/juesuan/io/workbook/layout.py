@@ -159,3 +159,11 @@ def profile_specs(profile: str) -> list[dict[str, Any]]:
         # marked ``added``: the loader treats them as optional (exports of the profile lack them)
         specs += [{**common[k], "added": True} for k in missing]
     return specs
+
+
+def is_line_sum(formula: str) -> bool:
+    """Whether ``formula`` is the template's own in a 支出决算表 amount cell: the line's
+    fiscal-fund amounts summed by code (``=IF(COUNTIFS(…)=0,"",SUMIF(…)+…)``, written by
+    ``juesuan.excel.workbook._Book.resolve_line_sums``). Left uncalculated, the loader
+    takes the same amounts from the fund tables; any other formula's lost result is reported."""
+    return formula.lstrip("=").replace(" ", "").startswith("IF(COUNTIFS(")

@@ -26,7 +26,8 @@ MAX_CELLS = 4_000_000
 class Sheet:
     name: str
     rows: list[list[Any]]
-    uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas without a value
+    # formulas without a value: (row, column) → the start of the formula's text
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def get(self, r: int, c: int) -> Any:
         if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
@@ -52,7 +53,7 @@ def read_sheets(data: bytes, origin: str) -> list[Sheet]:
         raise refuse("文件为空（0 字节），不是 Excel 工作簿")
     if len(data) > MAX_FILE_BYTES:
         raise refuse("文件过大，拒绝读取", "XLS-002")
-    uncached: dict[str, set[tuple[int, int]]] = {}
+    uncached: dict[str, dict[tuple[int, int], str]] = {}
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise refuse("工作簿设置了打开密码（已加密），请取消密码后另存再导入")
@@ -73,7 +74,7 @@ def read_sheets(data: bytes, origin: str) -> list[Sheet]:
             sheet = wb.get_sheet_by_name(name)
             if sheet.height * max(sheet.width, 1) > MAX_CELLS:
                 raise refuse(f"工作表「{name}」尺寸过大，拒绝读取", "XLS-002")
-            out.append(Sheet(name, _offset(sheet), uncached.get(name, set())))
+            out.append(Sheet(name, _offset(sheet), uncached.get(name, {})))
     except Refused:
         raise
     except Exception as exc:

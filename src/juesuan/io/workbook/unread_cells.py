@@ -7,7 +7,7 @@ from typing import Any
 from juesuan.core.findings import Finding, Location, Severity
 from juesuan.io.workbook.cells import is_blank, norm, to_number
 from juesuan.io.workbook.fields import KV_SHEETS
-from juesuan.io.workbook.layout import ECONOMIC_INPUT, FUNCTIONAL_INPUT
+from juesuan.io.workbook.layout import ECONOMIC_INPUT, FUNCTIONAL_INPUT, is_line_sum
 from juesuan.io.workbook.sheets import Sheet
 from juesuan.io.workbook.state import State
 from juesuan.io.workbook.unread import (
@@ -132,3 +132,11 @@ def uncached(st: State, sheet: Sheet, r: int, c: int, path: str) -> None:
             "单元格中的公式没有计算结果（读作空白），请在 Excel 中打开并保存后再导入",
             st.loc(sheet.name, r, c, path),
         )
+
+
+def uncached_input(st: State, sheet: Sheet, r: int, c: int | None, path: str) -> None:
+    """A blank amount cell of a code table that holds a formula never calculated — other than
+    the template's own line sums (:func:`~juesuan.io.workbook.layout.is_line_sum`)."""
+    formula = sheet.uncached.get((r, c)) if c is not None else None
+    if formula is not None and not is_line_sum(formula):
+        uncached(st, sheet, r, c, path)
