@@ -26,6 +26,7 @@ class Sink:
         return list(self.items), list(self.rounding), copy.deepcopy(self.coverage)
 
     def restore(self, mark: tuple) -> None:
+        """Go back to ``mark`` (taken once: its coverage becomes the sink's own)."""
         items, rounding, coverage = mark
         self.items, self.rounding, self.coverage = list(items), list(rounding), coverage
 

@@ -65,26 +65,23 @@ class TableChecker:
         mark, before = self.sink.snapshot(), set(self.reading.untrusted)
         self._standard(grids)
         misread = {n: why for n, why in self.reading.untrusted.items() if n not in before}
-        if misread:
+        if set(misread) - set(self.misread):
             # a table found misread only once the rules ran on the recovered data: everything
             # said from that data is taken back. The rules are not run again on the other
             # tables alone — a figure of the misread table would then read as 0 — so the
             # totals, the text's figures against the tables (CHK-122) and the tables' own
             # cross-checks are not checked; what the kept tables say by themselves still is.
-            import copy
-
-            self.sink.restore(copy.deepcopy(mark))
+            # (A table set aside before the rules ran left them unrun already.)
+            self.sink.restore(mark)
             self.found, self.rule_coverage, self.analysis = [], [], None
             self.misread = sorted(misread)
-            kept = [g for g in grids if self._name(g) not in misread]
+            names = [self._name(g) for g in grids]
             for name, why in misread.items():
-                table = next((g for g in grids if self._name(g) == name), None)
+                page = next((g.page for g, n in zip(grids, names, strict=True) if n == name), None)
                 self.sink.unreadable(
-                    f"表「{name}」无法可靠读取：{why}；该表未检查",
-                    page=table.page if table is not None else None,
-                    table=name,
+                    f"表「{name}」无法可靠读取：{why}；该表未检查", page=page, table=name
                 )
-            self._standard(kept)
+            self._standard([g for g, n in zip(grids, names, strict=True) if n not in misread])
         self._hierarchies(grids)
 
     @staticmethod

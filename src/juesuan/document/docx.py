@@ -373,7 +373,7 @@ class _Writer:
             widths = _column_weights(placed, nhead, ncols, self.styles)
         line, margin = TABLE_PITCH[self.tight.get(t.key, 0)]
         table_style = self.styles.table
-        tail = tail_start(t) if len(rows) == nhead + len(t.rows) else None
+        tail = tail_start(t)
         return table_xml(
             placed,
             len(rows),

@@ -238,11 +238,16 @@ def heading_rows(rows: list[list[str]]) -> int:
         return 0
     n = 1
     while n < len(rows):
-        line = "".join("".join(dict.fromkeys(c.strip() for c in rows[n] if c.strip())).split())
+        line = "".join(_row_line(rows[n]).split())
         if not line or not (unit_of(line) or PREPARER.match(line)):
             break
         n += 1
     return n
+
+
+def _row_line(cells: list[str]) -> str:
+    """A row's text once: a merged cell repeats its text in every position it covers."""
+    return " ".join(dict.fromkeys(c.strip() for c in cells if c.strip()))
 
 
 def adopt_inner_title(table: RawTable) -> None:
@@ -253,8 +258,5 @@ def adopt_inner_title(table: RawTable) -> None:
     if not n:
         return
     table.title = next(c.strip() for c in table.rows[0].cells if c.strip())
-    units = [
-        " ".join(dict.fromkeys(c.strip() for c in r.cells if c.strip())) for r in table.rows[1:n]
-    ]
-    table.unit = " ".join(units)
+    table.unit = " ".join(_row_line(r.cells) for r in table.rows[1:n])
     table.rows = table.rows[n:]

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from juesuan.check.read.kinds import COLUMNS, CORE, GRID_KINDS, LABELS, kind_of
 from juesuan.check.read.reader import group_lines
 from juesuan.check.read.reading import contents_pages
-from juesuan.check.read.source import PdfPage, RawRow, RawTable, SourceDoc, Word
+from juesuan.check.read.source import AMOUNT, PdfPage, RawRow, RawTable, SourceDoc, Word
 
 CODE_WORD = re.compile(r"\d{3}(?:\d{2}){0,2}")
-AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
 ORDINAL = re.compile(r"^[一二三四五六七八九十]+、")
 END = re.compile(
     r"^(第[一二三四五六七八九十]部分|注[:：]|[一二三四五六七八九十]+、.{2,30}情况说明)"

@@ -393,36 +393,32 @@ def _pdf_words_pdfium(path: Path, fonts=None) -> list[PdfPage]:
             handle = tp.raw
             turn = page_turn(handle, count)
             if turn:  # text set sideways or upside down: read in its own frame
-                width = page.get_width()
-                words = words_from_chars(turned_chars(handle, count, text, turn, width, height))
-                rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
-                rules = turned_rules(rules, turn, width, height)
-                pages.append(_pdf_page(n + 1, words, rules))
-                tp.close()
-                page.close()
-                continue
-            chars: list[_Char] = []
-            append = chars.append
-            base, size = None, 10.0
-            for i in range(count):
-                ch = text[i] if i < len(text) else unify(tp.get_text_range(i, 1))
-                if not ch.strip() and is_generated(handle, i) == 1:
-                    continue  # a space pdfium inserted: the gap rule finds it by geometry
-                get_box(handle, i, *box_args)
-                get_origin(handle, i, *origin_args)
-                if oy.value != base:
-                    # a character on another baseline than the one before it: its own size;
-                    # along a baseline the size is the first character's (two C calls less
-                    # for most characters, a third of the reading)
-                    base = oy.value
-                    size = get_size(handle, i) or 10.0
-                    if get_matrix(handle, i, matrix_ref):
-                        scale = hypot(matrix.c, matrix.d)
-                        if scale > 0:
-                            size *= scale
-                append((ch, left.value, right.value, height - oy.value, size))
+                chars = turned_chars(handle, count, text, turn, page.get_width(), height)
+            else:
+                chars = []
+                append = chars.append
+                base, size = None, 10.0
+                for i in range(count):
+                    ch = text[i] if i < len(text) else unify(tp.get_text_range(i, 1))
+                    if not ch.strip() and is_generated(handle, i) == 1:
+                        continue  # a space pdfium inserted: the gap rule finds it by geometry
+                    get_box(handle, i, *box_args)
+                    get_origin(handle, i, *origin_args)
+                    if oy.value != base:
+                        # a character on another baseline than the one before it: its own
+                        # size; along a baseline the size is the first character's (two C
+                        # calls less for most characters, a third of the reading)
+                        base = oy.value
+                        size = get_size(handle, i) or 10.0
+                        if get_matrix(handle, i, matrix_ref):
+                            scale = hypot(matrix.c, matrix.d)
+                            if scale > 0:
+                                size *= scale
+                    append((ch, left.value, right.value, height - oy.value, size))
             words = words_from_chars(chars)
             rules = _paths(page.raw, height, None if fonts is None else (fonts, n + 1, loaded))
+            if turn:
+                rules = turned_rules(rules, turn, page.get_width(), height)
             pages.append(_pdf_page(n + 1, words, rules))
             tp.close()
             page.close()

@@ -3,7 +3,11 @@ with their places, PDF pages of positioned words and drawn rules; and text decod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# An amount as a table prints it: 1,234.56, 1234.56, 208 (separators in threes, or a point)
+AMOUNT = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+\.\d+$")
 
 
 @dataclass

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from juesuan.check.read.source import Word
+from juesuan.check.read.source import AMOUNT, Word
 
 FRAGMENT = re.compile(r"^-?[\d,.]*\d[\d,.]*$")
 MAX_BROKEN = 300  # more pieces on one page than a table wraps: left as they are (bounded work)
-AMOUNT = re.compile(r"^-?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^-?\d+\.\d+$")
 
 
 def _stacked(upper: Word, lower: Word) -> bool:
