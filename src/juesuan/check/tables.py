@@ -52,6 +52,7 @@ class TableChecker:
         self.rule_coverage: list[Coverage] = []
         # standard tables found misread by the rules run on their data (see run)
         self.misread: list[str] = []
+        self.funds_set_aside: list[str] = []  # fund tables set aside before the rules ran
 
     def run(self) -> None:
         grids = []
@@ -64,7 +65,9 @@ class TableChecker:
         PerformanceChecker(self.sink, self.paras).run(grids)
         mark, before = self.sink.snapshot(), set(self.reading.untrusted)
         self._standard(grids)
-        misread = {n: why for n, why in self.reading.untrusted.items() if n not in before}
+        new = {n: why for n, why in self.reading.untrusted.items() if n not in before}
+        # a fund's table set aside before the rules ran is left out on its own (unread_funds)
+        misread = {n: why for n, why in new.items() if n not in self.funds_set_aside}
         if set(misread) - set(self.misread):
             # a table found misread only once the rules ran on the recovered data: everything
             # said from that data is taken back. The rules are not run again on the other
@@ -76,7 +79,7 @@ class TableChecker:
             self.found, self.rule_coverage, self.analysis = [], [], None
             self.misread = sorted(misread)
             names = [self._name(g) for g in grids]
-            for name, why in misread.items():
+            for name, why in new.items():
                 page = next((g.page for g, n in zip(grids, names, strict=True) if n == name), None)
                 self.sink.unreadable(
                     f"表「{name}」无法可靠读取：{why}；该表未检查", page=page, table=name
@@ -111,8 +114,10 @@ class TableChecker:
                     why = distrust_reason(code_rows(table))
                     if why is not None:
                         self._untrusted(name, why, table)
-                        if kind not in FUNDS:  # an unread fund is left out on its own
-                            self.misread.append(name)  # its figures would read as 0
+                        if kind in FUNDS:  # an unread fund is left out on its own
+                            self.funds_set_aside.append(name)
+                        else:  # its figures would read as 0 in the others'
+                            self.misread.append(name)
                         continue
                 recover_table(kind, table, rec, class_names)
                 self.found.append(name)
